@@ -1,0 +1,85 @@
+# vigil — an OCI container runtime. `make demo` and `make check` work on a fresh Debian 12 as root.
+CXX      ?= g++
+CXXSTD   := -std=gnu++20
+WARN     := -Wall -Wextra -Werror
+CPPFLAGS := -I. -MMD -MP
+CXXFLAGS ?= -O2 -g
+LDLIBS   := -lseccomp -lcap -lboost_program_options
+SANITIZE := -fsanitize=address,undefined -fno-omit-frame-pointer
+
+VERSION  := 0.1.0
+CPPFLAGS += -DVIGIL_VERSION='"$(VERSION)"'
+
+LIB_SRC  := $(sort $(wildcard oci/*.cpp runtime/*/*.cpp hooks/*.cpp))
+CMD_SRC  := $(sort $(wildcard cmd/*.cpp))
+UNIT_SRC := $(sort $(wildcard tests/unit/*.cpp))
+
+OBJ      := $(patsubst %.cpp,build/obj/%.o,$(LIB_SRC) $(CMD_SRC))
+ASAN_OBJ := $(patsubst %.cpp,build/asan/%.o,$(LIB_SRC) $(UNIT_SRC))
+
+# Debian packages the build and the tests need (make deps installs the missing ones).
+DEPS       := g++ make libseccomp-dev nlohmann-json3-dev libcap-dev libboost-program-options-dev \
+              libgtest-dev bats busybox-static
+BENCH_DEPS := runc crun
+
+.PHONY: all deps bench-deps demo check unit integration bench install clean
+all: build/vigil
+
+build/vigil: $(OBJ)
+	$(CXX) $(CXXFLAGS) -o $@ $^ $(LDLIBS)
+
+build/obj/%.o: %.cpp
+	@mkdir -p $(dir $@)
+	$(CXX) $(CXXSTD) $(WARN) $(CPPFLAGS) $(CXXFLAGS) -c -o $@ $<
+
+build/asan/%.o: %.cpp
+	@mkdir -p $(dir $@)
+	$(CXX) $(CXXSTD) $(WARN) $(CPPFLAGS) -O1 -g $(SANITIZE) -c -o $@ $<
+
+build/unit-tests: $(ASAN_OBJ)
+	$(CXX) $(SANITIZE) -o $@ $^ $(LDLIBS) -lgtest -lgtest_main -pthread
+
+build/tests/jsonedit: tests/tools/jsonedit.cpp
+	@mkdir -p $(dir $@)
+	$(CXX) $(CXXSTD) $(WARN) -O1 -o $@ $<
+
+deps:
+	@tests/install-packages $(DEPS)
+
+bench-deps:
+	@tests/install-packages $(BENCH_DEPS)
+
+# The demo bundle: Debian's static busybox with a link per applet.
+build/demo/rootfs/bin/busybox: /bin/busybox
+	rm -rf build/demo && mkdir -p build/demo/rootfs/bin build/demo/rootfs/proc build/demo/rootfs/sys \
+	  build/demo/rootfs/dev build/demo/rootfs/etc build/demo/rootfs/tmp build/demo/rootfs/root
+	cp /bin/busybox build/demo/rootfs/bin/busybox
+	for a in $$(/bin/busybox --list); do [ -e build/demo/rootfs/bin/$$a ] || ln -s busybox build/demo/rootfs/bin/$$a; done
+	printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n' > build/demo/rootfs/etc/passwd
+	printf 'root:x:0:\nnogroup:x:65534:\n' > build/demo/rootfs/etc/group
+/bin/busybox:
+	@tests/install-packages busybox-static
+
+demo: deps build/vigil build/demo/rootfs/bin/busybox
+	@tests/demo.sh
+
+check: deps build/vigil build/unit-tests build/tests/jsonedit build/demo/rootfs/bin/busybox
+	@tests/run-all.sh
+
+unit: build/unit-tests
+	build/unit-tests
+
+integration: build/vigil build/tests/jsonedit build/demo/rootfs/bin/busybox
+	bats tests/integration
+
+bench: deps bench-deps build/vigil build/demo/rootfs/bin/busybox
+	@tests/bench/run.sh
+
+install: build/vigil
+	install -D -m 0755 build/vigil $(DESTDIR)/usr/local/bin/vigil
+	install -d -m 0755 $(DESTDIR)/etc/vigil
+
+clean:
+	rm -rf build
+
+-include $(OBJ:.o=.d) $(ASAN_OBJ:.o=.d)
