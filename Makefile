@@ -3,7 +3,7 @@ CXX      ?= g++
 CXXSTD   := -std=gnu++20
 WARN     := -Wall -Wextra -Werror
 CPPFLAGS := -I. -MMD -MP
-CXXFLAGS ?= -O2 -g
+CXXFLAGS ?= -O2
 LDLIBS   := -lseccomp -lcap -lboost_program_options
 SANITIZE := -fsanitize=address,undefined -fno-omit-frame-pointer
 
@@ -26,7 +26,7 @@ BENCH_DEPS := runc crun
 all: build/vigil
 
 build/vigil: $(OBJ)
-	$(CXX) $(CXXFLAGS) -o $@ $^ $(LDLIBS)
+	$(CXX) $(CXXFLAGS) -s -o $@ $^ $(LDLIBS)
 
 build/obj/%.o: %.cpp
 	@mkdir -p $(dir $@)

@@ -72,6 +72,13 @@ class [[nodiscard]] Result<void> {
 
 using Status = Result<void>;
 
+// The same result, with `ctx` added to its error if it has one.
+template <class T>
+Result<T> with_context(Result<T> r, const std::string& ctx) {
+  if (!r.ok()) return std::move(r).error().context(ctx);
+  return r;
+}
+
 }  // namespace vigil
 
 // `auto x = TRY(expr);` returns the error from the enclosing function, else yields the value.

@@ -29,7 +29,7 @@ Result<std::string> read_fd(int fd) {
 
 Result<std::string> read_file(const std::string& path) {
   auto fd = TRY(open_fd(path, O_RDONLY));
-  return TRY_CTX(read_fd(fd.get()), "read " + path);
+  return with_context(read_fd(fd.get()), "read " + path);
 }
 
 Status write_all(int fd, std::string_view data, const std::string& what) {

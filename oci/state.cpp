@@ -1,0 +1,39 @@
+#include "oci/state.hpp"
+
+
+namespace vigil::oci {
+
+nlohmann::json to_json(const ContainerState& s) {
+  return {{"ociVersion", s.oci_version}, {"id", s.id},           {"pid", s.pid},
+          {"startTime", s.start_time},   {"bundle", s.bundle},   {"rootfs", s.rootfs},
+          {"created", s.created},        {"owner", s.owner},     {"annotations", s.annotations}};
+}
+
+Result<ContainerState> state_from_json(const std::string& text) {
+  try {
+    auto j = nlohmann::json::parse(text);
+    ContainerState s;
+    s.oci_version = j.at("ociVersion");
+    s.id = j.at("id");
+    s.pid = j.at("pid");
+    s.start_time = j.at("startTime");
+    s.bundle = j.at("bundle");
+    s.rootfs = j.at("rootfs");
+    s.created = j.at("created");
+    s.owner = j.at("owner");
+    s.annotations = j.at("annotations").get<std::map<std::string, std::string>>();
+    return s;
+  } catch (const nlohmann::json::exception& e) {
+    return Error(EINVAL, std::string("corrupt state.json: ") + e.what());
+  }
+}
+
+nlohmann::json public_state(const ContainerState& s, const std::string& status) {
+  nlohmann::json j = {{"ociVersion", s.oci_version}, {"id", s.id},         {"status", status},
+                      {"pid", status == "stopped" ? 0 : s.pid}, {"bundle", s.bundle}, {"rootfs", s.rootfs},
+                      {"created", s.created},       {"owner", s.owner}};
+  if (!s.annotations.empty()) j["annotations"] = s.annotations;
+  return j;
+}
+
+}  // namespace vigil::oci

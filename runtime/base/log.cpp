@@ -1,0 +1,57 @@
+#include "runtime/base/log.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+
+#include "runtime/base/clock.hpp"
+#include "runtime/base/file.hpp"
+
+namespace vigil {
+namespace {
+
+LogConfig g_config;
+
+const char* level_name(LogLevel l) {
+  switch (l) {
+    case LogLevel::debug: return "debug";
+    case LogLevel::info: return "info";
+    case LogLevel::warning: return "warning";
+    case LogLevel::error: return "error";
+  }
+  return "info";
+}
+
+std::string format(LogLevel level, const std::string& msg) {
+  std::string time = rfc3339_now();
+  if (g_config.json)
+    return nlohmann::json{{"level", level_name(level)}, {"msg", msg}, {"time", time}}.dump() + "\n";
+  return "time=\"" + time + "\" level=" + level_name(level) + " msg=" + nlohmann::json(msg).dump() + "\n";
+}
+
+void append_to_file(const std::string& line) {
+  auto fd = open_fd(g_config.file, O_WRONLY | O_APPEND | O_CREAT, 0640);
+  if (fd) (void)write_all(fd->get(), line, "write log");
+}
+
+}  // namespace
+
+void log_configure(const LogConfig& c) { g_config = c; }
+
+void log_line(LogLevel level, const std::string& msg) {
+  if (level == LogLevel::debug && !g_config.debug) return;
+  if (!g_config.file.empty()) return append_to_file(format(level, msg));
+  if (level >= LogLevel::warning || g_config.debug) {
+    std::string line = "vigil: " + std::string(level_name(level)) + ": " + msg + "\n";
+    (void)write_all(2, line, "write stderr");
+  }
+}
+
+void log_fatal(const std::string& msg) {
+  std::string line = "vigil: " + msg + "\n";
+  (void)write_all(2, line, "write stderr");
+  if (!g_config.file.empty()) append_to_file(format(LogLevel::error, msg));
+}
+
+}  // namespace vigil

@@ -1,0 +1,37 @@
+// The container lifecycle of runtime-spec runtime.md, one function per operation.
+// cmd/ parses flags and calls exactly one of these.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "runtime/base/error.hpp"
+#include "runtime/init/spawn.hpp"
+
+namespace vigil {
+
+struct CreateOptions {
+  std::string root;  // state root, --root
+  std::string id;
+  std::string bundle;  // "" → current directory
+  std::string pid_file;
+  std::string console_socket;
+  bool no_pivot = false;
+  bool no_new_keyring = false;
+  int preserve_fds = 0;
+};
+
+// Leaves the init blocked before exec until start_container(); returns it (our child).
+Result<SpawnedInit> create_container(const CreateOptions& o);
+Status start_container(const std::string& root, const std::string& id);
+// run: create + start, then (unless detached) wait, forwarding signals, and delete.
+// Returns the container's exit code (128+N when killed by signal N).
+Result<int> run_container(const CreateOptions& o, bool detach);
+Status kill_container(const std::string& root, const std::string& id, int sig, bool all);
+Status delete_container(const std::string& root, const std::string& id, bool force);
+Result<nlohmann::json> container_state(const std::string& root, const std::string& id);
+std::vector<nlohmann::json> list_containers(const std::string& root);
+
+}  // namespace vigil

@@ -1,0 +1,87 @@
+#include <fcntl.h>
+#include <limits.h>
+#include <pwd.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <csignal>
+
+#include "oci/container_id.hpp"
+#include "oci/parse.hpp"
+#include "runtime/base/clock.hpp"
+#include "runtime/base/file.hpp"
+#include "runtime/base/log.hpp"
+#include "runtime/base/scope_guard.hpp"
+#include "runtime/cgroup/hierarchies.hpp"
+#include "runtime/container/container.hpp"
+#include "runtime/container/preflight.hpp"
+#include "runtime/container/store.hpp"
+#include "runtime/process/process_handle.hpp"
+
+namespace vigil {
+namespace {
+
+Result<std::string> absolute(const std::string& path) {
+  char buf[PATH_MAX];
+  if (!::realpath(path.empty() ? "." : path.c_str(), buf)) return Error::from_errno("bundle " + path);
+  return std::string(buf);
+}
+
+std::string owner_name() {
+  if (passwd* pw = ::getpwuid(::geteuid())) return pw->pw_name;
+  return std::to_string(::geteuid());
+}
+
+}  // namespace
+
+Result<SpawnedInit> create_container(const CreateOptions& o) {
+  // Everything is checked before anything on the host changes.
+  TRY(oci::validate_container_id(o.id));
+  std::string bundle = TRY(absolute(o.bundle));
+  std::vector<std::string> warnings;
+  oci::Spec spec = TRY(oci::load_spec(bundle, &warnings));
+  for (const auto& w : warnings) log_warn(w);
+  std::string rootfs = spec.root.path[0] == '/' ? spec.root.path : bundle + "/" + spec.root.path;
+  TRY(preflight(spec, rootfs, o.console_socket));
+  rootfs = TRY(absolute(rootfs));
+
+  auto dir = TRY(ContainerDir::create(o.root, o.id));
+  ScopeGuard remove_dir([&] { (void)dir.remove(); });
+
+  if (::mkfifo(dir.fifo_path().c_str(), 0600) < 0) return Error::from_errno("mkfifo " + dir.fifo_path());
+  // Read-write, so the init's read blocks until `start` writes instead of seeing EOF.
+  auto fifo = TRY(open_fd(dir.fifo_path(), O_RDWR));
+
+  InitRequest req;
+  req.id = o.id;
+  req.bundle = bundle;
+  req.rootfs = rootfs;
+  req.no_pivot = o.no_pivot;
+  req.preserve_fds = o.preserve_fds;
+  req.cgroups = cgroup_binds(TRY(host_hierarchies()));
+  req.spec = spec.raw;
+  auto init = TRY(spawn_init(spec, req, fifo.get(), [](int, const std::string& text) { log_debug(text); }));
+  fifo.reset();
+
+  oci::ContainerState state;
+  state.oci_version = spec.oci_version;
+  state.id = o.id;
+  state.pid = init.pid;
+  state.start_time = init.start_time;
+  state.bundle = bundle;
+  state.rootfs = rootfs;
+  state.created = rfc3339_now();
+  state.owner = owner_name();
+  state.annotations = spec.annotations;
+  auto saved = dir.save(state);
+  if (saved && !o.pid_file.empty()) saved = write_file_atomic(o.pid_file, std::to_string(init.pid), 0644);
+  if (!saved) {
+    (void)send_signal(init.pidfd.get(), SIGKILL);
+    return std::move(saved).error();
+  }
+  remove_dir.dismiss();
+  log_debug("created container " + o.id + " with init pid " + std::to_string(init.pid));
+  return init;
+}
+
+}  // namespace vigil

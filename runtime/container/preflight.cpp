@@ -1,0 +1,43 @@
+#include "runtime/container/preflight.hpp"
+
+#include <sys/stat.h>
+
+#include "runtime/base/file.hpp"
+
+namespace vigil {
+namespace {
+
+bool lsm_enabled(const std::string& name) {
+  auto lsms = read_file("/sys/kernel/security/lsm");
+  if (!lsms) return false;
+  std::string list = "," + *lsms + ",";
+  if (!list.empty() && list[list.size() - 2] == '\n') list.erase(list.size() - 2, 1);
+  return list.find("," + name + ",") != std::string::npos;
+}
+
+}  // namespace
+
+Status preflight(const oci::Spec& spec, const std::string& rootfs, const std::string& console_socket) {
+  if (!spec.process) return Error(EINVAL, "config.json: process is required to create a container");
+  const auto& proc = *spec.process;
+  if (proc.terminal)
+    return Error(ENOTSUP, "config.json: process.terminal is not supported by this version of vigil");
+  if (!console_socket.empty()) return Error(ENOTSUP, "--console-socket needs process.terminal, not supported yet");
+  // Without a mount namespace of its own the rootfs setup would change the host's mounts.
+  if (!spec.linux.has(oci::NamespaceType::mount))
+    return Error(EINVAL, "config.json: linux.namespaces must include a mount namespace");
+  if (!proc.apparmor_profile.empty() && !lsm_enabled("apparmor"))
+    return Error(ENOTSUP, "config.json: process.apparmorProfile is set but AppArmor is not enabled on this host");
+  if (!proc.selinux_label.empty() && !lsm_enabled("selinux"))
+    return Error(ENOTSUP, "config.json: process.selinuxLabel is set but SELinux is not enabled on this host");
+  if (!spec.linux.mount_label.empty() && !lsm_enabled("selinux"))
+    return Error(ENOTSUP, "config.json: linux.mountLabel is set but SELinux is not enabled on this host");
+  if (!proc.apparmor_profile.empty() || !proc.selinux_label.empty())
+    return Error(ENOTSUP, "config.json: applying LSM labels is not supported by this version of vigil");
+  struct stat st;
+  if (::stat(rootfs.c_str(), &st) < 0) return Error::from_errno("rootfs " + rootfs);
+  if (!S_ISDIR(st.st_mode)) return Error(ENOTDIR, "rootfs " + rootfs + " is not a directory");
+  return {};
+}
+
+}  // namespace vigil

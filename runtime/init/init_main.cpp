@@ -1,0 +1,188 @@
+// The container side of create, as a checklist. Two processes run it:
+//   stage 1 (the parent's child): joins and creates namespaces; pid and time namespaces
+//            only apply to children, so it forks stage 2 (as a sibling, CLONE_PARENT) and exits;
+//   stage 2 (the container's init): rootfs, identity, then waits for `start` and execs.
+// Failures go to the parent as an error message; nothing is thrown across the process boundary.
+#include "runtime/init/init_main.hpp"
+
+#include <fcntl.h>
+#include <grp.h>
+#include <linux/sched.h>
+#include <sched.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <csignal>
+
+#include "oci/parse.hpp"
+#include "runtime/base/file.hpp"
+#include "runtime/init/protocol.hpp"
+#include "runtime/init/request.hpp"
+#include "runtime/namespaces/namespaces.hpp"
+#include "runtime/process/exec.hpp"
+#include "runtime/process/identity.hpp"
+#include "runtime/rootfs/rootfs.hpp"
+
+namespace vigil {
+namespace {
+
+struct Context {
+  int sock = -1;
+  InitRequest req;
+  oci::Spec spec;
+  unique_fd exec_fifo;
+};
+
+// Our own fds must not sit where the container expects its preserved ones.
+unique_fd move_above(unique_fd fd, int floor) {
+  if (fd.get() >= floor) return fd;
+  unique_fd moved(::fcntl(fd.get(), F_DUPFD_CLOEXEC, floor));
+  return moved ? std::move(moved) : std::move(fd);
+}
+
+Result<Context> receive_request(int sock) {
+  auto msg = TRY(recv_message(sock));
+  if (msg.type != MsgType::request || msg.fds.size() != 1) return Error(EPROTO, "expected the init request");
+  Context c;
+  c.sock = sock;
+  c.req = TRY(decode_request(msg.payload));
+  c.spec = TRY(oci::parse_spec(c.req.spec.dump(), "config.json"));
+  if (!c.spec.process) return Error(EINVAL, "config.json: process is required to create a container");
+  c.exec_fifo = move_above(std::move(msg.fds[0]), 3 + c.req.preserve_fds);
+  return c;
+}
+
+// After unshare(CLONE_NEWUSER) the parent writes our maps; then we become root inside,
+// so files we create belong to the container's root and exec keeps our capabilities.
+Status become_root_in_new_userns(const Context& c) {
+  if (::unshare(CLONE_NEWUSER) < 0) return Error::from_errno("unshare user namespace");
+  TRY(send_message(c.sock, MsgType::maps, 0, ""));
+  auto reply = TRY(recv_message(c.sock));
+  if (reply.type != MsgType::maps_done) return Error(EPROTO, "expected maps_done");
+  if (::setresgid(0, 0, 0) < 0 || ::setgroups(0, nullptr) < 0 || ::setresuid(0, 0, 0) < 0)
+    return Error::from_errno("become root in the user namespace (its mappings must include uid and gid 0)");
+  return {};
+}
+
+Status enter_namespaces(const Context& c) {
+  const auto& linux = c.spec.linux;
+  // Joined namespaces first, with the host's privileges (the user namespace first among them).
+  TRY(join_namespaces(linux));
+  // Then the new user namespace, so the namespaces created after it belong to it.
+  if (wants_new_userns(linux)) TRY(become_root_in_new_userns(c));
+  if (int flags = unshare_flags(linux); flags && ::unshare(flags) < 0) return Error::from_errno("unshare namespaces");
+  if (const auto* t = linux.find(oci::NamespaceType::time); t && t->path.empty()) TRY(write_time_offsets(linux));
+  return {};
+}
+
+Status write_sysctls(const oci::Spec& spec) {
+  for (const auto& [key, value] : spec.linux.sysctl) {
+    std::string path = "/proc/sys/" + key;
+    for (size_t i = 10; i < path.size(); i++)
+      if (path[i] == '.') path[i] = '/';
+    TRY_CTX(write_file(path, value), "sysctl " + key);
+  }
+  return {};
+}
+
+bool in_new_or_joined_userns(const oci::Spec& spec) { return spec.linux.has(oci::NamespaceType::user); }
+
+// Stage 2, step by step. Returns the program's path, ready to exec after `start`.
+Result<std::string> set_up_container(Context& c) {
+  const oci::Spec& spec = c.spec;
+  const oci::Process& proc = *spec.process;
+  // A session of its own, as runc gives: no controlling terminal of the caller's.
+  ::setsid();
+  // Modes of what we create (devices, mount points) are exactly the ones asked for.
+  ::umask(0);
+  // Kernel state of the new namespaces, through the /proc we still share with the host.
+  if (!spec.hostname.empty()) TRY(real_sys().sethostname(spec.hostname));
+  if (!spec.domainname.empty()) TRY(real_sys().setdomainname(spec.domainname));
+  TRY(write_sysctls(spec));
+  if (proc.oom_score_adj) TRY(apply_oom_score_adj(*proc.oom_score_adj));
+  // The filesystem: mounts, devices, masks, then pivot_root.
+  RootfsParams rp;
+  rp.spec = &spec;
+  rp.rootfs = c.req.rootfs;
+  rp.bundle = c.req.bundle;
+  rp.no_pivot = c.req.no_pivot;
+  rp.in_userns = in_new_or_joined_userns(spec);
+  rp.cgroups = c.req.cgroups;
+  TRY_CTX(setup_rootfs(real_sys(), rp), "rootfs");
+  // The process: limits, then cwd and program lookup while still root, then the identity.
+  TRY(apply_rlimits(proc.rlimits));
+  if (spec.linux.personality) TRY(apply_personality(*spec.linux.personality));
+  TRY(enter_cwd(proc.cwd));
+  auto path = TRY(find_executable(proc.args[0], proc.env));
+  TRY(apply_user_and_capabilities(proc));
+  ::umask(proc.user.umask.value_or(022));
+  return path;
+}
+
+std::vector<std::string> with_home(const oci::Process& proc) {
+  std::vector<std::string> env = proc.env;
+  for (const auto& e : env)
+    if (e.rfind("HOME=", 0) == 0) return env;
+  env.push_back("HOME=/");
+  return env;
+}
+
+[[noreturn]] void container_init(Context& c) {
+  auto path = set_up_container(c);
+  if (!path) init_fail(c.sock, path.error());
+  if (auto st = send_message(c.sock, MsgType::ready, 0, ""); !st) _exit(1);
+  // Block until `start` writes to the exec fifo. EOF would mean nobody can start us.
+  char byte;
+  ssize_t n;
+  do n = ::read(c.exec_fifo.get(), &byte, 1);
+  while (n < 0 && errno == EINTR);
+  if (n != 1) _exit(1);
+  c.exec_fifo.reset();
+  if (auto st = prepare_fds(c.req.preserve_fds); !st) _exit(1);
+  const auto& proc = *c.spec.process;
+  Error err = exec_program(*path, proc.args, with_home(proc));
+  std::string line = "vigil: " + err.str() + "\n";
+  (void)!::write(2, line.data(), line.size());
+  _exit(err.code() == ENOENT ? 127 : 126);
+}
+
+// Fork the container's init as our parent's child, then tell the parent who it is.
+[[noreturn]] void fork_container_init(Context& c) {
+  int pidfd = -1;
+  clone_args args{};
+  // With CLONE_PARENT the kernel takes the exit signal from us (SIGCHLD) and refuses another.
+  args.flags = CLONE_PARENT | CLONE_PIDFD;
+  args.pidfd = uint64_t(uintptr_t(&pidfd));
+  long pid = ::syscall(SYS_clone3, &args, sizeof args);
+  if (pid < 0) init_fail(c.sock, Error::from_errno("clone3 container init"));
+  if (pid == 0) container_init(c);
+  int fds[] = {pidfd};
+  if (auto st = send_message(c.sock, MsgType::init_pid, 0, std::to_string(pid), fds); !st) _exit(1);
+  _exit(0);
+}
+
+// `vigil run` blocks signals to forward them; the container must start with none blocked
+// and every disposition at its default.
+void reset_signals() {
+  sigset_t none;
+  sigemptyset(&none);
+  ::sigprocmask(SIG_SETMASK, &none, nullptr);
+  for (int s = 1; s < NSIG; s++) ::signal(s, SIG_DFL);
+}
+
+}  // namespace
+
+void init_main(int sock) {
+  // Nothing of the container may ptrace us or open /proc/PID/exe while we are vigil.
+  ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+  reset_signals();
+  ::fcntl(sock, F_SETFD, FD_CLOEXEC);
+  auto ctx = receive_request(sock);
+  if (!ctx) init_fail(sock, ctx.error());
+  if (auto st = enter_namespaces(*ctx); !st) init_fail(sock, st.error());
+  fork_container_init(*ctx);
+}
+
+}  // namespace vigil

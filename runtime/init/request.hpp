@@ -1,0 +1,27 @@
+// What the parent tells the init: the validated spec and the runtime's own choices.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "runtime/base/error.hpp"
+#include "runtime/rootfs/rootfs.hpp"
+
+namespace vigil {
+
+struct InitRequest {
+  std::string id;
+  std::string bundle;
+  std::string rootfs;  // absolute
+  bool no_pivot = false;
+  int preserve_fds = 0;
+  std::vector<CgroupBind> cgroups;
+  nlohmann::json spec;  // config.json as read; re-validated by the init
+};
+
+std::string encode_request(const InitRequest& r);
+Result<InitRequest> decode_request(const std::string& text);
+
+}  // namespace vigil

@@ -1,0 +1,124 @@
+#include "runtime/init/spawn.hpp"
+
+#include <fcntl.h>
+#include <linux/sched.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <optional>
+#include <string>
+
+#include "runtime/base/scope_guard.hpp"
+#include "runtime/init/protocol.hpp"
+#include "runtime/namespaces/namespaces.hpp"
+#include "runtime/process/process_handle.hpp"
+
+namespace vigil {
+namespace {
+
+// A child we started: killed and reaped if still ours when dropped.
+class Child {
+ public:
+  Child() = default;
+  Child(pid_t pid, unique_fd pidfd) : pid_(pid), pidfd_(std::move(pidfd)) {}
+  Child(Child&&) = default;
+  Child& operator=(Child&&) = default;
+  ~Child() {
+    if (!pidfd_) return;
+    (void)send_signal(pidfd_.get(), SIGKILL);
+    reap();
+  }
+  pid_t pid() const { return pid_; }
+  int pidfd() const { return pidfd_.get(); }
+  // Waits for it to exit; returns its wait status.
+  int reap() {
+    siginfo_t info{};
+    while (::waitid(idtype_t(P_PIDFD), id_t(pidfd_.get()), &info, WEXITED) < 0 && errno == EINTR) {
+    }
+    pidfd_.reset();
+    return info.si_code == CLD_EXITED ? info.si_status : 128 + info.si_status;
+  }
+  unique_fd release() { return std::move(pidfd_); }
+
+ private:
+  pid_t pid_ = 0;
+  unique_fd pidfd_;
+};
+
+// Clones a child that only re-execs the sealed copy as `vigil init SOCK`. Between clone and
+// exec the child does nothing but async-signal-safe system calls.
+Result<Child> start_stage1(int exe, int child_sock) {
+  std::string sock_arg = std::to_string(child_sock);
+  char arg0[] = "vigil", arg1[] = "init";
+  char* argv[] = {arg0, arg1, sock_arg.data(), nullptr};
+  char* envp[] = {nullptr};
+  int pidfd = -1;
+  clone_args args{};
+  args.flags = CLONE_PIDFD;
+  args.pidfd = uint64_t(uintptr_t(&pidfd));
+  args.exit_signal = SIGCHLD;
+  long pid = ::syscall(SYS_clone3, &args, sizeof args);
+  if (pid < 0) return Error::from_errno("clone3");
+  if (pid == 0) {
+    ::fcntl(child_sock, F_SETFD, 0);
+    ::syscall(SYS_execveat, exe, "", argv, envp, AT_EMPTY_PATH);
+    ::_exit(127);
+  }
+  return Child(pid_t(pid), unique_fd(pidfd));
+}
+
+}  // namespace
+
+Result<SpawnedInit> spawn_init(const oci::Spec& spec, const InitRequest& req, int exec_fifo, const LogSink& log) {
+  auto exe = TRY(sealed_self_copy());
+  int sv[2];
+  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) return Error::from_errno("socketpair");
+  unique_fd sock(sv[0]), child_sock(sv[1]);
+  Child stage1 = TRY(start_stage1(exe.get(), child_sock.get()));
+  child_sock.reset();
+
+  int fds[] = {exec_fifo};
+  TRY(send_message(sock.get(), MsgType::request, 0, encode_request(req), fds));
+  std::optional<Child> init;
+  for (;;) {
+    auto msg = recv_message(sock.get());
+    if (!msg) {
+      if (msg.error().code() != 0) return std::move(msg).error();
+      int status = stage1.reap();
+      return Error(0, "the container's init exited during setup (status " + std::to_string(status) + ")");
+    }
+    switch (msg->type) {
+      case MsgType::maps:
+        TRY_CTX(write_id_maps(stage1.pid(), spec.linux), "write id mappings");
+        TRY(send_message(sock.get(), MsgType::maps_done, 0, ""));
+        break;
+      case MsgType::init_pid:
+        if (msg->fds.size() != 1) return Error(EPROTO, "init_pid without a pidfd");
+        init.emplace(pid_t(std::stoi(msg->payload)), std::move(msg->fds[0]));
+        break;
+      case MsgType::log:
+        log(msg->err, msg->payload);
+        break;
+      case MsgType::error:
+        return Error(msg->err, msg->payload);
+      case MsgType::ready: {
+        if (!init) return Error(EPROTO, "ready before init_pid");
+        stage1.reap();
+        auto start = process_start_time(init->pid());
+        if (!start) return Error(ESRCH, "the container's init exited right after setup");
+        SpawnedInit out;
+        out.pid = init->pid();
+        out.start_time = *start;
+        out.pidfd = init->release();
+        return out;
+      }
+      default:
+        return Error(EPROTO, "unexpected message from init");
+    }
+  }
+}
+
+}  // namespace vigil

@@ -1,0 +1,32 @@
+// The parent's side of create: start the init from a sealed copy of vigil and drive the
+// handshake in protocol.hpp until the container is ready to start.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <functional>
+
+#include "oci/spec.hpp"
+#include "runtime/base/error.hpp"
+#include "runtime/base/unique_fd.hpp"
+#include "runtime/init/request.hpp"
+
+namespace vigil {
+
+struct SpawnedInit {
+  pid_t pid = 0;
+  uint64_t start_time = 0;
+  unique_fd pidfd;  // the container's init is our child (CLONE_PARENT), so it can be waited for
+};
+
+using LogSink = std::function<void(int level, const std::string& text)>;
+
+// On failure every process started so far is killed and reaped.
+Result<SpawnedInit> spawn_init(const oci::Spec& spec, const InitRequest& req, int exec_fifo, const LogSink& log);
+
+// A sealed memfd holding this binary: the init runs from it, so the container can never
+// reach the host's vigil through /proc/PID/exe (CVE-2019-5736).
+Result<unique_fd> sealed_self_copy();
+
+}  // namespace vigil

@@ -1,0 +1,73 @@
+#include "runtime/process/exec.hpp"
+
+#include <fcntl.h>
+#include <linux/close_range.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <climits>
+
+namespace vigil {
+namespace {
+
+constexpr const char* kDefaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+bool is_executable_file(const std::string& path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && ::access(path.c_str(), X_OK) == 0;
+}
+
+}  // namespace
+
+Result<std::string> find_executable(const std::string& arg0, const std::vector<std::string>& env) {
+  if (arg0.find('/') != std::string::npos) {
+    struct stat st;
+    if (::stat(arg0.c_str(), &st) < 0) return Error::from_errno("exec: \"" + arg0 + "\"");
+    if (!S_ISREG(st.st_mode)) return Error(EACCES, "exec: \"" + arg0 + "\": not a regular file");
+    return arg0;
+  }
+  std::string path = kDefaultPath;
+  for (const auto& e : env)
+    if (e.rfind("PATH=", 0) == 0) path = e.substr(5);
+  size_t i = 0;
+  while (i <= path.size()) {
+    size_t j = path.find(':', i);
+    if (j == std::string::npos) j = path.size();
+    std::string dir = j > i ? path.substr(i, j - i) : ".";
+    std::string candidate = dir + "/" + arg0;
+    if (is_executable_file(candidate)) return candidate;
+    i = j + 1;
+  }
+  return Error(ENOENT, "exec: \"" + arg0 + "\": executable file not found in $PATH");
+}
+
+Status prepare_fds(int preserve_fds) {
+  unsigned first = 3 + unsigned(preserve_fds);
+  if (::syscall(SYS_close_range, first, UINT_MAX, CLOSE_RANGE_CLOEXEC) < 0) return Error::from_errno("close_range");
+  for (int fd = 3; fd < int(first); fd++) {
+    int flags = ::fcntl(fd, F_GETFD);
+    if (flags >= 0) ::fcntl(fd, F_SETFD, flags & ~FD_CLOEXEC);
+  }
+  return {};
+}
+
+Status enter_cwd(const std::string& cwd) {
+  if (::chdir(cwd.c_str()) < 0) return Error::from_errno("chdir to cwd " + cwd);
+  // A cwd reached through a leaked fd of the host reads as "(unreachable)" or fails.
+  char buf[PATH_MAX];
+  if (!::getcwd(buf, sizeof buf) || buf[0] != '/') return Error(EPERM, "cwd " + cwd + " is outside the container's root");
+  return {};
+}
+
+Error exec_program(const std::string& path, const std::vector<std::string>& args, const std::vector<std::string>& env) {
+  std::vector<char*> argv, envp;
+  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  for (const auto& e : env) envp.push_back(const_cast<char*>(e.c_str()));
+  envp.push_back(nullptr);
+  ::execve(path.c_str(), argv.data(), envp.data());
+  return Error::from_errno("exec " + path);
+}
+
+}  // namespace vigil
