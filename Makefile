@@ -60,7 +60,7 @@ build/demo/rootfs/bin/busybox: /bin/busybox
 /bin/busybox:
 	@tests/install-packages busybox-static
 
-demo: deps build/vigil build/demo/rootfs/bin/busybox
+demo: deps build/vigil build/tests/jsonedit build/demo/rootfs/bin/busybox
 	@tests/demo.sh
 
 check: deps build/vigil build/unit-tests build/tests/jsonedit build/demo/rootfs/bin/busybox

@@ -1,0 +1,28 @@
+#!/bin/bash
+# Runs every test (GoogleTest units, then the bats suites) and ends with one line:
+# "N passed, N failed[, N skipped]". Exits non-zero on any failure.
+set -u
+cd "$(dirname "$0")/.."
+passed=0 failed=0 skipped=0
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+
+echo "== unit tests (ASan+UBSan)"
+build/unit-tests --gtest_brief=1 2>&1 | tee "$out"
+p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$out" | tail -1)
+f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$out" | tail -1)
+if [ -z "$p$f" ]; then echo "unit tests did not run"; f=1; fi
+passed=$((passed + ${p:-0})) failed=$((failed + ${f:-0}))
+
+echo "== integration tests (bats)"
+bats --tap tests/integration 2>&1 | tee "$out"
+p=$(grep -c '^ok ' "$out")
+s=$(grep -c '^ok .* # skip' "$out")
+f=$(grep -c '^not ok ' "$out")
+if ! grep -q '^1\.\.[0-9]' "$out"; then echo "bats did not run"; f=$((f + 1)); fi
+passed=$((passed + p - s)) failed=$((failed + f)) skipped=$((skipped + s))
+
+line="$passed passed, $failed failed"
+[ "$skipped" -gt 0 ] && line="$line, $skipped skipped"
+echo "$line"
+[ "$failed" -eq 0 ]
