@@ -6,9 +6,14 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
+
+// -std=gnu++20 predefines `linux` as 1, which would turn Spec::linux into "Spec::1".
+#undef linux
 
 namespace vigil::oci {
 
@@ -72,6 +77,16 @@ struct Hook {
 
 struct Hooks {
   std::vector<Hook> prestart, create_runtime, create_container, start_container, poststart, poststop;
+};
+
+// Each hook list with its config.json name, in lifecycle order.
+inline constexpr std::pair<const char*, std::vector<Hook> Hooks::*> kHookPoints[] = {
+    {"prestart", &Hooks::prestart},
+    {"createRuntime", &Hooks::create_runtime},
+    {"createContainer", &Hooks::create_container},
+    {"startContainer", &Hooks::start_container},
+    {"poststart", &Hooks::poststart},
+    {"poststop", &Hooks::poststop},
 };
 
 enum class NamespaceType { pid, network, mount, ipc, uts, user, cgroup, time };
@@ -145,5 +160,11 @@ struct Spec {
 const char* namespace_name(NamespaceType t);          // "pid", "network", ...
 const char* namespace_proc_name(NamespaceType t);     // "pid", "net", ... (/proc/PID/ns/NAME)
 int namespace_clone_flag(NamespaceType t);            // CLONE_NEWPID, ...
+std::optional<NamespaceType> namespace_from_name(std::string_view name);  // "pid" → pid
+
+// personality(2): the flag named `name` ("ADDR_NO_RANDOMIZE"), nullopt when unknown;
+// and the whole argument for a validated Personality (PER_LINUX or PER_LINUX32 | flags).
+std::optional<unsigned long> personality_flag(std::string_view name);
+unsigned long personality_value(const Personality& p);
 
 }  // namespace vigil::oci

@@ -59,8 +59,7 @@ Status set_caps(const oci::Capabilities& c) {
 }  // namespace
 
 Status apply_personality(const oci::Personality& p) {
-  unsigned long persona = p.domain == "LINUX32" ? PER_LINUX32 : PER_LINUX;
-  if (::personality(persona) < 0) return Error::from_errno("personality " + p.domain);
+  if (::personality(oci::personality_value(p)) < 0) return Error::from_errno("personality " + p.domain);
   return {};
 }
 

@@ -42,6 +42,42 @@ std::string join(const std::vector<std::string>& parts, size_t n) {
   return out.empty() ? "/" : out;
 }
 
+constexpr int kMaxSymlinks = 40;
+
+Result<unique_fd> make_in_root_depth(int root, const std::string& path, Create last, bool no_symlinks, int depth) {
+  if (int fd = openat2_in_root(root, path, O_PATH, no_symlinks); fd >= 0) return unique_fd(fd);
+  if (errno != ENOENT) return Error::from_errno("openat2 rootfs" + path);
+  if (depth > kMaxSymlinks) return Error(ELOOP, "openat2 rootfs" + path);
+  // Walk down from the root, creating what is missing; each parent is re-resolved in the root,
+  // so a symlink planted in the image can only ever lead to another place inside it.
+  auto parts = components(path);
+  for (size_t i = 0; i < parts.size(); i++) {
+    const std::string& name = parts[i];
+    if (name == "." || name == "..") continue;
+    auto parent = TRY(open_in_root(root, join(parts, i), O_PATH | O_DIRECTORY, no_symlinks));
+    bool is_last = i + 1 == parts.size();
+    if (is_last && last == Create::file) {
+      int fd = ::openat(parent.get(), name.c_str(), O_CREAT | O_EXCL | O_NOFOLLOW | O_WRONLY | O_CLOEXEC, 0644);
+      if (fd >= 0) ::close(fd);
+      else if (errno != EEXIST) return Error::from_errno("create rootfs" + join(parts, i + 1));
+    } else if (!is_last || last == Create::dir) {
+      if (::mkdirat(parent.get(), name.c_str(), 0755) < 0 && errno != EEXIST)
+        return Error::from_errno("mkdir rootfs" + join(parts, i + 1));
+    }
+    // A dangling symlink: create what it points to (inside the root), as runc's MkdirAll does.
+    char target[4096];
+    ssize_t n = ::readlinkat(parent.get(), name.c_str(), target, sizeof target - 1);
+    if (n <= 0) continue;
+    unique_fd probe(openat2_in_root(root, join(parts, i + 1), O_PATH, no_symlinks));
+    if (probe || errno != ENOENT) continue;
+    target[n] = '\0';
+    std::string rest = target[0] == '/' ? std::string(target) : join(parts, i) + "/" + target;
+    for (size_t k = i + 1; k < parts.size(); k++) rest += "/" + parts[k];
+    return make_in_root_depth(root, rest, last, no_symlinks, depth + 1);
+  }
+  return open_in_root(root, path, O_PATH, no_symlinks);
+}
+
 }  // namespace
 
 Result<unique_fd> open_in_root(int root, const std::string& path, int flags, bool no_symlinks) {
@@ -51,26 +87,7 @@ Result<unique_fd> open_in_root(int root, const std::string& path, int flags, boo
 }
 
 Result<unique_fd> make_in_root(int root, const std::string& path, Create last, bool no_symlinks) {
-  if (int fd = openat2_in_root(root, path, O_PATH, no_symlinks); fd >= 0) return unique_fd(fd);
-  if (errno != ENOENT) return Error::from_errno("openat2 rootfs" + path);
-  // Walk down from the root, creating what is missing; each parent is re-resolved in the root,
-  // so a symlink planted in the image can only ever lead to another place inside it.
-  auto parts = components(path);
-  for (size_t i = 0; i < parts.size(); i++) {
-    auto parent = TRY(open_in_root(root, join(parts, i), O_PATH | O_DIRECTORY, no_symlinks));
-    bool is_last = i + 1 == parts.size();
-    const std::string& name = parts[i];
-    if (name == "." || name == "..") continue;
-    if (is_last && last == Create::file) {
-      int fd = ::openat(parent.get(), name.c_str(), O_CREAT | O_EXCL | O_NOFOLLOW | O_WRONLY | O_CLOEXEC, 0644);
-      if (fd < 0 && errno != EEXIST) return Error::from_errno("create rootfs" + join(parts, i + 1));
-      if (fd >= 0) ::close(fd);
-    } else if (!is_last || last == Create::dir) {
-      if (::mkdirat(parent.get(), name.c_str(), 0755) < 0 && errno != EEXIST)
-        return Error::from_errno("mkdir rootfs" + join(parts, i + 1));
-    }
-  }
-  return open_in_root(root, path, O_PATH, no_symlinks);
+  return make_in_root_depth(root, path, last, no_symlinks, 0);
 }
 
 Result<std::pair<unique_fd, std::string>> open_parent_in_root(int root, const std::string& path) {
