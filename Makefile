@@ -25,16 +25,19 @@ BENCH_DEPS := runc crun
 .PHONY: all deps bench-deps demo check unit integration bench install clean
 all: build/vigil
 
+# Static: every container start execs vigil twice, and dynamic loading costs a millisecond each.
 build/vigil: $(OBJ)
-	$(CXX) $(CXXFLAGS) -s -o $@ $^ $(LDLIBS)
+	$(CXX) $(CXXFLAGS) -static -s -o $@ $^ $(LDLIBS)
 
 build/obj/%.o: %.cpp
 	@mkdir -p $(dir $@)
-	$(CXX) $(CXXSTD) $(WARN) $(CPPFLAGS) $(CXXFLAGS) -c -o $@ $<
+	@echo "  CXX     $<"
+	@$(CXX) $(CXXSTD) $(WARN) $(CPPFLAGS) $(CXXFLAGS) -c -o $@ $<
 
 build/asan/%.o: %.cpp
 	@mkdir -p $(dir $@)
-	$(CXX) $(CXXSTD) $(WARN) $(CPPFLAGS) -O1 -g $(SANITIZE) -c -o $@ $<
+	@echo "  CXX     $< (asan)"
+	@$(CXX) $(CXXSTD) $(WARN) $(CPPFLAGS) -O1 -g $(SANITIZE) -c -o $@ $<
 
 build/unit-tests: $(ASAN_OBJ)
 	$(CXX) $(SANITIZE) -o $@ $^ $(LDLIBS) -lgtest -lgtest_main -pthread

@@ -1,10 +1,10 @@
 #include <fcntl.h>
 #include <limits.h>
-#include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <csignal>
+#include <sstream>
 
 #include "oci/container_id.hpp"
 #include "oci/parse.hpp"
@@ -27,9 +27,18 @@ Result<std::string> absolute(const std::string& path) {
   return std::string(buf);
 }
 
+// The user name of our uid from /etc/passwd (read directly: vigil is static, without NSS).
 std::string owner_name() {
-  if (passwd* pw = ::getpwuid(::geteuid())) return pw->pw_name;
-  return std::to_string(::geteuid());
+  std::string uid = std::to_string(::geteuid());
+  if (auto passwd = read_file("/etc/passwd")) {
+    std::istringstream in(*passwd);
+    std::string line;
+    while (std::getline(in, line)) {
+      auto a = line.find(':'), b = line.find(':', a + 1), c = line.find(':', b + 1);
+      if (c != std::string::npos && line.compare(b + 1, c - b - 1, uid) == 0) return line.substr(0, a);
+    }
+  }
+  return uid;
 }
 
 }  // namespace

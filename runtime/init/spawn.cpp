@@ -48,7 +48,7 @@ class Child {
   unique_fd pidfd_;
 };
 
-// Clones a child that only re-execs the sealed copy as `vigil init SOCK`. Between clone and
+// Clones a child that only re-execs vigil (read-only, see readonly_self_exe) as `vigil init SOCK`. Between clone and
 // exec the child does nothing but async-signal-safe system calls.
 Result<Child> start_stage1(int exe, int child_sock) {
   std::string sock_arg = std::to_string(child_sock);
@@ -73,7 +73,7 @@ Result<Child> start_stage1(int exe, int child_sock) {
 }  // namespace
 
 Result<SpawnedInit> spawn_init(const oci::Spec& spec, const InitRequest& req, int exec_fifo, const LogSink& log) {
-  auto exe = TRY(sealed_self_copy());
+  auto exe = TRY(readonly_self_exe());
   int sv[2];
   if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) return Error::from_errno("socketpair");
   unique_fd sock(sv[0]), child_sock(sv[1]);

@@ -1,4 +1,4 @@
-// The parent's side of create: start the init from a sealed copy of vigil and drive the
+// The parent's side of create: start the init from a read-only view of vigil and drive the
 // handshake in protocol.hpp until the container is ready to start.
 #pragma once
 
@@ -25,8 +25,7 @@ using LogSink = std::function<void(int level, const std::string& text)>;
 // On failure every process started so far is killed and reaped.
 Result<SpawnedInit> spawn_init(const oci::Spec& spec, const InitRequest& req, int exec_fifo, const LogSink& log);
 
-// A sealed memfd holding this binary: the init runs from it, so the container can never
-// reach the host's vigil through /proc/PID/exe (CVE-2019-5736).
-Result<unique_fd> sealed_self_copy();
+// This binary, as the init must exec it: never writable through /proc/PID/exe (CVE-2019-5736).
+Result<unique_fd> readonly_self_exe();
 
 }  // namespace vigil
