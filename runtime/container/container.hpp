@@ -20,6 +20,7 @@ struct CreateOptions {
   std::string console_socket;
   bool no_pivot = false;
   bool no_new_keyring = false;
+  bool systemd_cgroup = false;  // --systemd-cgroup
   int preserve_fds = 0;
 };
 

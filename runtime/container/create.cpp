@@ -52,6 +52,8 @@ Result<SpawnedInit> create_container(const CreateOptions& o) {
   for (const auto& w : warnings) log_warn(w);
   std::string rootfs = spec.root.path[0] == '/' ? spec.root.path : bundle + "/" + spec.root.path;
   TRY(preflight(spec, rootfs, o.console_socket));
+  if (o.systemd_cgroup)
+    return Error(ENOTSUP, "--systemd-cgroup: vigil has no systemd cgroup driver yet; use the cgroupfs manager");
   rootfs = TRY(absolute(rootfs));
 
   auto dir = TRY(ContainerDir::create(o.root, o.id));
@@ -66,6 +68,7 @@ Result<SpawnedInit> create_container(const CreateOptions& o) {
   req.bundle = bundle;
   req.rootfs = rootfs;
   req.no_pivot = o.no_pivot;
+  req.new_keyring = !o.no_new_keyring;
   req.preserve_fds = o.preserve_fds;
   req.cgroups = cgroup_binds(TRY(host_hierarchies()));
   req.spec = spec.raw;

@@ -7,6 +7,7 @@
 
 #include <fcntl.h>
 #include <grp.h>
+#include <linux/keyctl.h>
 #include <linux/sched.h>
 #include <sched.h>
 #include <sys/prctl.h>
@@ -87,6 +88,14 @@ Status write_sysctls(const oci::Spec& spec) {
   return {};
 }
 
+// Keys the host's session keyring holds must not be reachable from the container.
+Status join_session_keyring(const std::string& id) {
+  std::string name = "_ses." + id;
+  if (::syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, name.c_str()) < 0 && errno != ENOSYS)
+    return Error::from_errno("join a new session keyring");
+  return {};
+}
+
 bool in_new_or_joined_userns(const oci::Spec& spec) { return spec.linux.has(oci::NamespaceType::user); }
 
 // Stage 2, step by step. Returns the program's path, ready to exec after `start`.
@@ -97,6 +106,7 @@ Result<std::string> set_up_container(Context& c) {
   ::setsid();
   // Modes of what we create (devices, mount points) are exactly the ones asked for.
   ::umask(0);
+  if (c.req.new_keyring) TRY(join_session_keyring(c.req.id));
   // Kernel state of the new namespaces, through the /proc we still share with the host.
   if (!spec.hostname.empty()) TRY(real_sys().sethostname(spec.hostname));
   if (!spec.domainname.empty()) TRY(real_sys().setdomainname(spec.domainname));

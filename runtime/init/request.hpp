@@ -16,6 +16,7 @@ struct InitRequest {
   std::string bundle;
   std::string rootfs;  // absolute
   bool no_pivot = false;
+  bool new_keyring = true;  // a session keyring of the container's own, unless --no-new-keyring
   int preserve_fds = 0;
   std::vector<CgroupBind> cgroups;
   nlohmann::json spec;  // config.json as read; re-validated by the init
