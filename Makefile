@@ -27,7 +27,8 @@ all: build/vigil
 
 # Static: every container start execs vigil twice, and dynamic loading costs a millisecond each.
 build/vigil: $(OBJ)
-	$(CXX) $(CXXFLAGS) -static -s -o $@ $^ $(LDLIBS)
+	@echo "  LINK    $@"
+	@$(CXX) $(CXXFLAGS) -static -s -o $@ $^ $(LDLIBS)
 
 build/obj/%.o: %.cpp
 	@mkdir -p $(dir $@)
@@ -40,11 +41,13 @@ build/asan/%.o: %.cpp
 	@$(CXX) $(CXXSTD) $(WARN) $(CPPFLAGS) -O1 -g $(SANITIZE) -c -o $@ $<
 
 build/unit-tests: $(ASAN_OBJ)
-	$(CXX) $(SANITIZE) -o $@ $^ $(LDLIBS) -lgtest -lgtest_main -pthread
+	@echo "  LINK    $@"
+	@$(CXX) $(SANITIZE) -o $@ $^ $(LDLIBS) -lgtest -lgtest_main -pthread
 
 build/tests/jsonedit: tests/tools/jsonedit.cpp
 	@mkdir -p $(dir $@)
-	$(CXX) $(CXXSTD) $(WARN) -O1 -o $@ $<
+	@echo "  CXX     $<"
+	@$(CXX) $(CXXSTD) $(WARN) -O1 -o $@ $<
 
 deps:
 	@tests/install-packages $(DEPS)

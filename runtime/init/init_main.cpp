@@ -57,8 +57,12 @@ Result<Context> receive_request(int sock) {
 
 // After unshare(CLONE_NEWUSER) the parent writes our maps; then we become root inside,
 // so files we create belong to the container's root and exec keeps our capabilities.
+// A new time namespace is made in the same call, so that it belongs to the new user
+// namespace; its offsets are the parent's to write too (our /proc/self is not ours to
+// write as a non-dumpable process of a user namespace).
 Status become_root_in_new_userns(const Context& c) {
-  if (::unshare(CLONE_NEWUSER) < 0) return Error::from_errno("unshare user namespace");
+  int flags = CLONE_NEWUSER | (wants_new_time_ns(c.spec.linux) ? CLONE_NEWTIME : 0);
+  if (::unshare(flags) < 0) return Error::from_errno("unshare user namespace");
   TRY(send_message(c.sock, MsgType::maps, 0, ""));
   auto reply = TRY(recv_message(c.sock));
   if (reply.type != MsgType::maps_done) return Error(EPROTO, "expected maps_done");
@@ -72,9 +76,11 @@ Status enter_namespaces(const Context& c) {
   // Joined namespaces first, with the host's privileges (the user namespace first among them).
   TRY(join_namespaces(linux));
   // Then the new user namespace, so the namespaces created after it belong to it.
-  if (wants_new_userns(linux)) TRY(become_root_in_new_userns(c));
-  if (int flags = unshare_flags(linux); flags && ::unshare(flags) < 0) return Error::from_errno("unshare namespaces");
-  if (const auto* t = linux.find(oci::NamespaceType::time); t && t->path.empty()) TRY(write_time_offsets(linux));
+  bool new_userns = wants_new_userns(linux);
+  if (new_userns) TRY(become_root_in_new_userns(c));
+  int flags = unshare_flags(linux) & ~(new_userns ? CLONE_NEWTIME : 0);
+  if (flags && ::unshare(flags) < 0) return Error::from_errno("unshare namespaces");
+  if (!new_userns && wants_new_time_ns(linux)) TRY(write_time_offsets(0, linux));
   return {};
 }
 

@@ -37,12 +37,17 @@ int unshare_flags(const oci::Linux& linux) {
   return flags;
 }
 
-Status write_time_offsets(const oci::Linux& linux) {
+bool wants_new_time_ns(const oci::Linux& linux) {
+  const auto* t = linux.find(oci::NamespaceType::time);
+  return t && t->path.empty();
+}
+
+Status write_time_offsets(pid_t pid, const oci::Linux& linux) {
   std::string text;
   for (const auto& [clock, off] : linux.time_offsets)
     text += clock + " " + std::to_string(off.secs) + " " + std::to_string(off.nanosecs) + "\n";
   if (text.empty()) return {};
-  return write_file("/proc/self/timens_offsets", text);
+  return write_file("/proc/" + (pid ? std::to_string(pid) : std::string("self")) + "/timens_offsets", text);
 }
 
 std::string format_id_map(const std::vector<oci::IdMapping>& m) {
@@ -56,6 +61,7 @@ Status write_id_maps(pid_t pid, const oci::Linux& linux) {
   std::string dir = "/proc/" + std::to_string(pid) + "/";
   TRY(write_file(dir + "uid_map", format_id_map(linux.uid_mappings)));
   TRY(write_file(dir + "gid_map", format_id_map(linux.gid_mappings)));
+  if (wants_new_time_ns(linux)) TRY(write_time_offsets(pid, linux));
   return {};
 }
 
