@@ -46,6 +46,9 @@ int kill(const GlobalOptions&, const Args&);
 int delete_(const GlobalOptions&, const Args&);
 int list(const GlobalOptions&, const Args&);
 int spec(const GlobalOptions&, const Args&);
+int ps(const GlobalOptions&, const Args&);
+int pause(const GlobalOptions&, const Args&);
+int resume(const GlobalOptions&, const Args&);
 
 // Flags shared by create and run, and what they say.
 po::options_description create_flags();

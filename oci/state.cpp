@@ -6,7 +6,8 @@ namespace vigil::oci {
 nlohmann::json to_json(const ContainerState& s) {
   return {{"ociVersion", s.oci_version}, {"id", s.id},           {"pid", s.pid},
           {"startTime", s.start_time},   {"bundle", s.bundle},   {"rootfs", s.rootfs},
-          {"created", s.created},        {"owner", s.owner},     {"annotations", s.annotations}};
+          {"created", s.created},        {"owner", s.owner},     {"annotations", s.annotations},
+          {"cgroup", s.cgroup}};
 }
 
 Result<ContainerState> state_from_json(const std::string& text) {
@@ -22,6 +23,7 @@ Result<ContainerState> state_from_json(const std::string& text) {
     s.created = j.at("created");
     s.owner = j.at("owner");
     s.annotations = j.at("annotations").get<std::map<std::string, std::string>>();
+    s.cgroup = j.value("cgroup", nlohmann::json::array());
     return s;
   } catch (const nlohmann::json::exception& e) {
     return Error(EINVAL, std::string("corrupt state.json: ") + e.what());

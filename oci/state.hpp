@@ -26,6 +26,7 @@ struct ContainerState {
   std::string created;  // RFC 3339, UTC, nanoseconds
   std::string owner;
   std::map<std::string, std::string> annotations;
+  nlohmann::json cgroup = nlohmann::json::array();  // runtime/cgroup's record of its directories
 };
 
 nlohmann::json to_json(const ContainerState& s);

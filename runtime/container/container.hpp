@@ -32,7 +32,10 @@ Status start_container(const std::string& root, const std::string& id);
 Result<int> run_container(const CreateOptions& o, bool detach);
 Status kill_container(const std::string& root, const std::string& id, int sig, bool all);
 Status delete_container(const std::string& root, const std::string& id, bool force);
+// pause = true freezes the container (running → paused); false thaws it.
+Status pause_container(const std::string& root, const std::string& id, bool pause);
 Result<nlohmann::json> container_state(const std::string& root, const std::string& id);
+Result<std::vector<pid_t>> container_pids(const std::string& root, const std::string& id);
 std::vector<nlohmann::json> list_containers(const std::string& root);
 
 }  // namespace vigil

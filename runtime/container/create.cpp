@@ -12,6 +12,8 @@
 #include "runtime/base/file.hpp"
 #include "runtime/base/log.hpp"
 #include "runtime/base/scope_guard.hpp"
+#include "runtime/cgroup/cgroup.hpp"
+#include "runtime/cgroup/device_rules.hpp"
 #include "runtime/cgroup/hierarchies.hpp"
 #include "runtime/container/container.hpp"
 #include "runtime/container/preflight.hpp"
@@ -55,9 +57,18 @@ Result<SpawnedInit> create_container(const CreateOptions& o) {
   if (o.systemd_cgroup)
     return Error(ENOTSUP, "--systemd-cgroup: vigil has no systemd cgroup driver yet; use the cgroupfs manager");
   rootfs = TRY(absolute(rootfs));
+  auto resources = TRY_CTX(cgroup::parse_resources(spec.linux.resources, "linux.resources"), "config.json");
+  resources.devices = cgroup::effective_device_rules(resources.devices, spec.linux.devices);
+  auto cg = TRY(cgroup::Cgroup::plan(TRY(host_hierarchies()), spec.linux.cgroups_path, oci::id_file_name(o.id)));
 
   auto dir = TRY(ContainerDir::create(o.root, o.id));
   ScopeGuard remove_dir([&] { (void)dir.remove(); });
+  // Resources are in place before any process of the container exists, as in runc.
+  TRY(cg.create());
+  ScopeGuard remove_cgroup([&] { (void)cg.destroy(); });
+  std::vector<std::string> skipped;
+  TRY(cg.apply(resources, &skipped));
+  for (const auto& w : skipped) log_warn(w);
 
   if (::mkfifo(dir.fifo_path().c_str(), 0600) < 0) return Error::from_errno("mkfifo " + dir.fifo_path());
   // Read-write, so the init's read blocks until `start` writes instead of seeing EOF.
@@ -70,9 +81,10 @@ Result<SpawnedInit> create_container(const CreateOptions& o) {
   req.no_pivot = o.no_pivot;
   req.new_keyring = !o.no_new_keyring;
   req.preserve_fds = o.preserve_fds;
-  req.cgroups = cgroup_binds(TRY(host_hierarchies()));
+  req.cgroups = cg.binds();
   req.spec = spec.raw;
-  auto init = TRY(spawn_init(spec, req, fifo.get(), [](int, const std::string& text) { log_debug(text); }));
+  auto join = [&](pid_t stage1) { return cg.join(stage1); };
+  auto init = TRY(spawn_init(spec, req, fifo.get(), join, [](int, const std::string& text) { log_debug(text); }));
   fifo.reset();
 
   oci::ContainerState state;
@@ -85,6 +97,7 @@ Result<SpawnedInit> create_container(const CreateOptions& o) {
   state.created = rfc3339_now();
   state.owner = owner_name();
   state.annotations = spec.annotations;
+  state.cgroup = cg.to_json();
   auto saved = dir.save(state);
   if (saved && !o.pid_file.empty()) saved = write_file_atomic(o.pid_file, std::to_string(init.pid), 0644);
   if (!saved) {
@@ -92,6 +105,7 @@ Result<SpawnedInit> create_container(const CreateOptions& o) {
     return std::move(saved).error();
   }
   remove_dir.dismiss();
+  remove_cgroup.dismiss();
   log_debug("created container " + o.id + " with init pid " + std::to_string(init.pid));
   return init;
 }

@@ -1,8 +1,8 @@
 #include <csignal>
 
 #include "runtime/container/container.hpp"
-#include "runtime/container/status.hpp"
-#include "runtime/container/store.hpp"
+#include "runtime/container/handle.hpp"
+#include "runtime/container/signal_all.hpp"
 #include "runtime/process/process_handle.hpp"
 
 namespace vigil {
@@ -12,18 +12,28 @@ constexpr int kKillWaitMs = 10000;
 }
 
 Status delete_container(const std::string& root, const std::string& id, bool force) {
-  auto dir = TRY(ContainerDir::open(root, id));
-  auto state = TRY(dir.load());
-  std::string status = container_status(dir, state);
-  if (status != "stopped") {
-    if (!force) return Error(EBUSY, "cannot delete container " + id + " that is " + status + " (use --force)");
-    if (auto proc = open_process(state.pid, state.start_time)) {
-      TRY_CTX(send_signal(proc->get(), SIGKILL), "delete container " + id);
-      if (!wait_exit(proc->get(), kKillWaitMs))
-        return Error(ETIMEDOUT, "delete container " + id + ": init did not exit within 10s of SIGKILL");
-    }
+  auto opened = Container::open(root, id);
+  if (!opened && opened.error().code() == ENOENT && force) {
+    // As runc: --force of a container that is not there succeeds, and sweeps up what a
+    // create that died half-way left.
+    return remove_stray(root, id);
   }
-  return with_context(dir.remove(), "delete container " + id);
+  auto c = TRY(std::move(opened));
+  std::string status = c.status();
+  if (status != "stopped" && !force)
+    return Error(EBUSY, "cannot delete container " + id + " that is " + status + " (use --force)");
+  if (auto init = c.init()) {
+    // A frozen process cannot die: thaw it after the SIGKILL is queued.
+    TRY_CTX(signal_all(c.cgroup, SIGKILL), "delete container " + id);
+    TRY_CTX(send_signal(init->get(), SIGKILL), "delete container " + id);
+    if (status == "paused") TRY_CTX(c.cgroup.freeze(false), "delete container " + id);
+    if (!wait_exit(init->get(), kKillWaitMs))
+      return Error(ETIMEDOUT, "delete container " + id + ": init did not exit within 10s of SIGKILL");
+  }
+  // Processes that outlived the init (no pid namespace) go too, then the cgroup.
+  TRY_CTX(signal_all(c.cgroup, SIGKILL), "delete container " + id);
+  TRY_CTX(c.cgroup.destroy(), "delete container " + id);
+  return with_context(c.dir.remove(), "delete container " + id);
 }
 
 }  // namespace vigil

@@ -1,14 +1,12 @@
-// state and list: read-only, so no lock; a container mid-create has no state.json yet.
+// state, list and ps: read-only, so no lock; a container mid-create has no state.json yet.
 #include "runtime/container/container.hpp"
-#include "runtime/container/status.hpp"
-#include "runtime/container/store.hpp"
+#include "runtime/container/handle.hpp"
 
 namespace vigil {
 
 Result<nlohmann::json> container_state(const std::string& root, const std::string& id) {
-  auto dir = TRY(ContainerDir::open(root, id, false));
-  auto state = TRY(dir.load());
-  return oci::public_state(state, container_status(dir, state));
+  auto c = TRY(Container::open(root, id, false));
+  return oci::public_state(c.state, c.status());
 }
 
 std::vector<nlohmann::json> list_containers(const std::string& root) {
@@ -16,6 +14,11 @@ std::vector<nlohmann::json> list_containers(const std::string& root) {
   for (const auto& id : list_container_ids(root))
     if (auto s = container_state(root, id)) out.push_back(std::move(*s));
   return out;
+}
+
+Result<std::vector<pid_t>> container_pids(const std::string& root, const std::string& id) {
+  auto c = TRY(Container::open(root, id, false));
+  return c.cgroup.pids();
 }
 
 }  // namespace vigil

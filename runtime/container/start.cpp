@@ -3,21 +3,19 @@
 
 #include "runtime/base/file.hpp"
 #include "runtime/container/container.hpp"
-#include "runtime/container/status.hpp"
-#include "runtime/container/store.hpp"
+#include "runtime/container/handle.hpp"
 
 namespace vigil {
 
 Status start_container(const std::string& root, const std::string& id) {
-  auto dir = TRY(ContainerDir::open(root, id));
-  auto state = TRY(dir.load());
-  std::string status = container_status(dir, state);
+  auto c = TRY(Container::open(root, id));
+  std::string status = c.status();
   if (status != "created") return Error(EINVAL, "cannot start container " + id + ": it is " + status + ", not created");
   // Non-blocking: with the init gone there is no reader, and we fail instead of hanging.
-  auto fifo = open_fd(dir.fifo_path(), O_WRONLY | O_NONBLOCK);
+  auto fifo = open_fd(c.dir.fifo_path(), O_WRONLY | O_NONBLOCK);
   if (!fifo) return std::move(fifo).error().context("start container " + id);
   TRY_CTX(write_all(fifo->get(), "0", "write exec fifo"), "start container " + id);
-  if (::unlink(dir.fifo_path().c_str()) < 0) return Error::from_errno("remove " + dir.fifo_path());
+  if (::unlink(c.dir.fifo_path().c_str()) < 0) return Error::from_errno("remove " + c.dir.fifo_path());
   return {};
 }
 

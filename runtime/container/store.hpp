@@ -39,5 +39,7 @@ class ContainerDir {
 };
 
 std::vector<std::string> list_container_ids(const std::string& root);
+// Removes <root>/<id> when it has no state.json (a create that died half-way), as runc does.
+Status remove_stray(const std::string& root, const std::string& id);
 
 }  // namespace vigil

@@ -30,7 +30,7 @@ namespace vigil {
 namespace {
 
 struct Context {
-  int sock = -1;
+  int sock = -1;  // owned: closed on exec, or with the process
   InitRequest req;
   oci::Spec spec;
   unique_fd exec_fifo;
@@ -43,6 +43,15 @@ unique_fd move_above(unique_fd fd, int floor) {
   return moved ? std::move(moved) : std::move(fd);
 }
 
+// From here on the process holds stdio, the preserved fds, the socket and the exec fifo:
+// nothing else the caller of create had open, and none of ours where a preserved one goes.
+Status isolate_fds(Context& c) {
+  int floor = 3 + c.req.preserve_fds;
+  c.exec_fifo = move_above(std::move(c.exec_fifo), floor);
+  c.sock = move_above(unique_fd(c.sock), floor).release();
+  return close_fds_from(floor, {c.sock, c.exec_fifo.get()});
+}
+
 Result<Context> receive_request(int sock) {
   auto msg = TRY(recv_message(sock));
   if (msg.type != MsgType::request || msg.fds.size() != 1) return Error(EPROTO, "expected the init request");
@@ -51,7 +60,7 @@ Result<Context> receive_request(int sock) {
   c.req = TRY(decode_request(msg.payload));
   c.spec = TRY(oci::parse_spec(c.req.spec.dump(), "config.json"));
   if (!c.spec.process) return Error(EINVAL, "config.json: process is required to create a container");
-  c.exec_fifo = move_above(std::move(msg.fds[0]), 3 + c.req.preserve_fds);
+  c.exec_fifo = std::move(msg.fds[0]);
   return c;
 }
 
@@ -197,7 +206,8 @@ void init_main(int sock) {
   ::fcntl(sock, F_SETFD, FD_CLOEXEC);
   auto ctx = receive_request(sock);
   if (!ctx) init_fail(sock, ctx.error());
-  if (auto st = enter_namespaces(*ctx); !st) init_fail(sock, st.error());
+  if (auto st = isolate_fds(*ctx); !st) init_fail(ctx->sock, st.error());
+  if (auto st = enter_namespaces(*ctx); !st) init_fail(ctx->sock, st.error());
   fork_container_init(*ctx);
 }
 

@@ -72,18 +72,32 @@ Result<Child> start_stage1(int exe, int child_sock) {
 
 }  // namespace
 
-Result<SpawnedInit> spawn_init(const oci::Spec& spec, const InitRequest& req, int exec_fifo, const LogSink& log) {
+Result<SpawnedInit> spawn_init(const oci::Spec& spec, const InitRequest& req, int exec_fifo, const Stage1Hook& hook,
+                               const LogSink& log) {
   auto exe = TRY(readonly_self_exe());
   int sv[2];
   if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) return Error::from_errno("socketpair");
   unique_fd sock(sv[0]), child_sock(sv[1]);
   Child stage1 = TRY(start_stage1(exe.get(), child_sock.get()));
   child_sock.reset();
+  TRY(hook(stage1.pid()));
 
   int fds[] = {exec_fifo};
   TRY(send_message(sock.get(), MsgType::request, 0, encode_request(req), fds));
+  // init_pid comes from stage 1 and ready from the init itself: either may arrive first.
   std::optional<Child> init;
+  bool ready = false;
   for (;;) {
+    if (init && ready) {
+      stage1.reap();
+      auto start = process_start_time(init->pid());
+      if (!start) return Error(ESRCH, "the container's init exited right after setup");
+      SpawnedInit out;
+      out.pid = init->pid();
+      out.start_time = *start;
+      out.pidfd = init->release();
+      return out;
+    }
     auto msg = recv_message(sock.get());
     if (!msg) {
       if (msg.error().code() != 0) return std::move(msg).error();
@@ -104,17 +118,9 @@ Result<SpawnedInit> spawn_init(const oci::Spec& spec, const InitRequest& req, in
         break;
       case MsgType::error:
         return Error(msg->err, msg->payload);
-      case MsgType::ready: {
-        if (!init) return Error(EPROTO, "ready before init_pid");
-        stage1.reap();
-        auto start = process_start_time(init->pid());
-        if (!start) return Error(ESRCH, "the container's init exited right after setup");
-        SpawnedInit out;
-        out.pid = init->pid();
-        out.start_time = *start;
-        out.pidfd = init->release();
-        return out;
-      }
+      case MsgType::ready:
+        ready = true;
+        break;
       default:
         return Error(EPROTO, "unexpected message from init");
     }

@@ -21,9 +21,13 @@ struct SpawnedInit {
 };
 
 using LogSink = std::function<void(int level, const std::string& text)>;
+// Runs on stage 1's pid before it is told anything: it joins the container's cgroup here,
+// so the cgroup namespace it creates later has that cgroup as its root.
+using Stage1Hook = std::function<Status(pid_t)>;
 
 // On failure every process started so far is killed and reaped.
-Result<SpawnedInit> spawn_init(const oci::Spec& spec, const InitRequest& req, int exec_fifo, const LogSink& log);
+Result<SpawnedInit> spawn_init(const oci::Spec& spec, const InitRequest& req, int exec_fifo, const Stage1Hook& hook,
+                               const LogSink& log);
 
 // This binary, as the init must exec it: never writable through /proc/PID/exe (CVE-2019-5736).
 Result<unique_fd> readonly_self_exe();

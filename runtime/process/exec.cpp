@@ -6,6 +6,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <climits>
 
 namespace vigil {
@@ -49,6 +50,19 @@ Status prepare_fds(int preserve_fds) {
     int flags = ::fcntl(fd, F_GETFD);
     if (flags >= 0) ::fcntl(fd, F_SETFD, flags & ~FD_CLOEXEC);
   }
+  return {};
+}
+
+Status close_fds_from(int first, std::vector<int> keep) {
+  std::sort(keep.begin(), keep.end());
+  unsigned from = unsigned(first);
+  for (int k : keep) {
+    if (k < first) continue;
+    if (unsigned(k) > from && ::syscall(SYS_close_range, from, unsigned(k) - 1, 0) < 0)
+      return Error::from_errno("close_range");
+    from = unsigned(k) + 1;
+  }
+  if (::syscall(SYS_close_range, from, UINT_MAX, 0) < 0) return Error::from_errno("close_range");
   return {};
 }
 

@@ -16,6 +16,10 @@ Result<std::string> find_executable(const std::string& arg0, const std::vector<s
 // may reach the container); the preserved ones are kept open across it.
 Status prepare_fds(int preserve_fds);
 
+// Closes every fd from `first` up, except those in `keep`: what the caller of create left
+// open (other than stdio and --preserve-fds) never reaches the container's init.
+Status close_fds_from(int first, std::vector<int> keep);
+
 // chdir into the container's working directory and check it is inside the root.
 Status enter_cwd(const std::string& cwd);
 

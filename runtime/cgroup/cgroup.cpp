@@ -1,0 +1,294 @@
+#include "runtime/cgroup/cgroup.hpp"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <sstream>
+#include <thread>
+
+#include "runtime/base/file.hpp"
+#include "runtime/cgroup/translate.hpp"
+
+namespace vigil::cgroup {
+namespace {
+
+constexpr auto kWaitLimit = std::chrono::seconds(10);
+constexpr auto kPollInterval = std::chrono::milliseconds(2);
+
+bool has_word(const std::string& list, const std::string& word, char sep) {
+  std::istringstream in(list);
+  std::string w;
+  while (std::getline(in, w, sep)) {
+    while (!w.empty() && (w.back() == '\n' || w.back() == ' ')) w.pop_back();
+    if (w == word) return true;
+  }
+  return false;
+}
+
+std::string trimmed(std::string s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+  return s;
+}
+
+// Polls `done` until it holds or the bound passes: cgroup files have no change notification on v1.
+template <class F>
+bool wait_until(F done) {
+  auto deadline = std::chrono::steady_clock::now() + kWaitLimit;
+  while (!done()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(kPollInterval);
+  }
+  return true;
+}
+
+Result<std::string> normalize(const std::string& p) {
+  std::string out;
+  std::istringstream in(p);
+  std::string part;
+  while (std::getline(in, part, '/')) {
+    if (part.empty() || part == ".") continue;
+    if (part == "..") return Error(EINVAL, "cgroupsPath " + p + " must not contain \"..\"");
+    out += "/" + part;
+  }
+  return out;
+}
+
+// v1 cpusets start empty, and a process cannot join an empty one: inherit the parent's.
+Status init_cpuset(const std::string& dir) {
+  for (const char* file : {"cpuset.cpus", "cpuset.mems"}) {
+    auto mine = read_file(dir + "/" + file);
+    if (mine && !trimmed(*mine).empty()) continue;
+    auto parent = TRY(read_file(dir.substr(0, dir.find_last_of('/')) + "/" + file));
+    TRY(write_file(dir + "/" + file, trimmed(parent)));
+  }
+  return {};
+}
+
+std::string basename_of(const std::string& p) { return p.substr(p.find_last_of('/') + 1); }
+
+}  // namespace
+
+Result<Cgroup> Cgroup::plan(const std::vector<Hierarchy>& hs, const std::string& cgroups_path, const std::string& id) {
+  Cgroup cg;
+  if (!cgroups_path.empty() && cgroups_path[0] != '/' && cgroups_path.find(':') != std::string::npos)
+    return Error(ENOTSUP, "cgroupsPath " + cgroups_path +
+                              " is in systemd's slice:prefix:name form, but vigil has no systemd cgroup driver");
+  bool absolute = cgroups_path.empty() || cgroups_path[0] == '/';
+  // The default parent /vigil is vigil's own: the last container to go removes it.
+  cg.owned_ = cgroups_path.empty() ? "/vigil" : "";
+  std::string rel = TRY(normalize(cgroups_path.empty() ? "/vigil/" + id : cgroups_path));
+  if (rel.empty()) return Error(EINVAL, "cgroupsPath must name a cgroup below the root");
+  for (const auto& h : hs) {
+    std::string base = absolute || h.path == "/" ? h.mount_point : h.mount_point + h.path;
+    cg.dirs_.push_back({h, base + rel, {}});
+  }
+  return cg;
+}
+
+Status Cgroup::create() {
+  for (auto& d : dirs_) {
+    const std::string& mp = d.hierarchy.mount_point;
+    size_t pos = mp.size();
+    int restarts = 0;
+    while (pos < d.path.size()) {
+      size_t next = d.path.find('/', pos + 1);
+      if (next == std::string::npos) next = d.path.size();
+      std::string level = d.path.substr(0, next);
+      bool owned = !owned_.empty() && level == mp + owned_;
+      if (::mkdir(level.c_str(), 0755) == 0 || (owned && errno == EEXIST)) {
+        if (std::find(d.created.begin(), d.created.end(), level) == d.created.end()) d.created.push_back(level);
+        if (d.hierarchy.controllers.find("cpuset") != std::string::npos && !d.hierarchy.v2)
+          TRY_CTX(init_cpuset(level), "cgroup " + level);
+      } else if (errno == ENOENT && restarts++ < 10) {
+        // Another container's delete removed a shared parent (/vigil) just now: walk again.
+        pos = mp.size();
+        continue;
+      } else if (errno != EEXIST) {
+        return Error::from_errno("mkdir " + level);
+      }
+      pos = next;
+    }
+  }
+  return {};
+}
+
+const Dir* Cgroup::find(const std::string& controller) const {
+  for (const auto& d : dirs_)
+    if (!d.hierarchy.v2 && has_word(d.hierarchy.controllers, controller, ',')) return &d;
+  for (const auto& d : dirs_) {
+    if (!d.hierarchy.v2) continue;
+    auto available = read_file(d.hierarchy.mount_point + "/cgroup.controllers");
+    if (available && has_word(*available, controller, ' ')) return &d;
+  }
+  return nullptr;
+}
+
+Status Cgroup::enable_v2(const Dir& d, const std::string& controller) const {
+  std::string level = d.hierarchy.mount_point;
+  size_t pos = level.size();
+  while (pos < d.path.size()) {
+    std::string control = level + "/cgroup.subtree_control";
+    if (!has_word(read_file(control).value_or(""), controller, ' ')) {
+      bool ours = false;
+      for (const auto& c : d.created) ours |= c == level;
+      if (!ours)
+        return Error(EPERM, "the " + controller + " controller is not delegated by " + control +
+                                ", a cgroup vigil did not create; enable it there (+" + controller + ")");
+      TRY(write_file(control, "+" + controller));
+    }
+    size_t next = d.path.find('/', pos + 1);
+    if (next == std::string::npos) break;
+    level = d.path.substr(0, next);
+    pos = next;
+  }
+  return {};
+}
+
+Status Cgroup::apply(const Resources& r, std::vector<std::string>* warnings) {
+  auto where = [&](const std::string& c) {
+    const Dir* d = find(c);
+    return d ? (d->hierarchy.v2 ? Where::v2 : Where::v1) : Where::absent;
+  };
+  auto writes = TRY(translate(r, where));
+  std::vector<Write> retry;
+  for (const auto& w : writes) {
+    const Dir* d = find(w.controller);
+    if (d->hierarchy.v2) TRY(enable_v2(*d, w.controller));
+    std::string file = d->path + "/" + w.file;
+    auto st = write_file(file, w.value);
+    if (st) continue;
+    int err = st.error().code();
+    if (w.optional && (err == ENOENT || err == EOPNOTSUPP || err == EINVAL)) {
+      if (warnings) warnings->push_back("skipping " + w.file + ": the kernel no longer supports it");
+    } else if (err == ENOENT) {
+      return Error(ENOENT, "the host's " + w.controller + " controller has no " + w.file + " (" + file + ")");
+    } else if (err == EINVAL || err == EBUSY) {
+      // Limits that must stay ordered (memory below memory+swap) may need the other one first.
+      retry.push_back(w);
+    } else {
+      return std::move(st).error().context("set " + w.file + " to " + w.value);
+    }
+  }
+  for (const auto& w : retry)
+    TRY_CTX(write_file(find(w.controller)->path + "/" + w.file, w.value), "set " + w.file + " to " + w.value);
+  return {};
+}
+
+Status Cgroup::join(pid_t pid) const {
+  for (const auto& d : dirs_) TRY_CTX(write_file(d.path + "/cgroup.procs", std::to_string(pid)), "join cgroup");
+  return {};
+}
+
+Result<std::vector<pid_t>> Cgroup::pids() const {
+  if (dirs_.empty()) return std::vector<pid_t>{};
+  auto text = TRY(read_file(dirs_.front().path + "/cgroup.procs"));
+  std::vector<pid_t> out;
+  std::istringstream in(text);
+  pid_t p;
+  while (in >> p) out.push_back(p);
+  return out;
+}
+
+bool Cgroup::contains(pid_t pid) const {
+  if (dirs_.empty()) return false;
+  const Dir& d = dirs_.front();
+  std::string rel = d.path.substr(d.hierarchy.mount_point.size());
+  auto text = read_file("/proc/" + std::to_string(pid) + "/cgroup");
+  if (!text) return false;
+  std::istringstream in(*text);
+  std::string line;
+  while (std::getline(in, line)) {
+    auto a = line.find(':'), b = line.find(':', a + 1);
+    if (b == std::string::npos) continue;
+    std::string ctrls = line.substr(a + 1, b - a - 1);
+    bool same_hierarchy = d.hierarchy.v2 ? ctrls.empty() : ctrls == d.hierarchy.controllers;
+    if (same_hierarchy) return line.substr(b + 1) == rel;
+  }
+  return false;
+}
+
+Status Cgroup::freeze(bool frozen) const {
+  if (const Dir* d = find("freezer")) {
+    std::string file = d->path + "/freezer.state";
+    TRY(write_file(file, frozen ? "FROZEN" : "THAWED"));
+    if (!wait_until([&] { return trimmed(read_file(file).value_or("")) == (frozen ? "FROZEN" : "THAWED"); }))
+      return Error(ETIMEDOUT, "the freezer did not reach " + std::string(frozen ? "FROZEN" : "THAWED"));
+    return {};
+  }
+  for (const auto& d : dirs_) {
+    if (!d.hierarchy.v2 || ::access((d.path + "/cgroup.freeze").c_str(), F_OK) != 0) continue;
+    TRY(write_file(d.path + "/cgroup.freeze", frozen ? "1" : "0"));
+    std::string want = frozen ? "frozen 1" : "frozen 0";
+    if (!wait_until([&] { return read_file(d.path + "/cgroup.events").value_or("").find(want) != std::string::npos; }))
+      return Error(ETIMEDOUT, "the cgroup did not become " + std::string(frozen ? "frozen" : "thawed"));
+    return {};
+  }
+  return Error(ENOTSUP, "no freezer: neither the v1 freezer controller nor cgroup.freeze is available");
+}
+
+bool Cgroup::frozen() const {
+  if (const Dir* d = find("freezer")) return trimmed(read_file(d->path + "/freezer.state").value_or("")) == "FROZEN";
+  for (const auto& d : dirs_)
+    if (d.hierarchy.v2 && read_file(d.path + "/cgroup.events").value_or("").find("frozen 1") != std::string::npos)
+      return true;
+  return false;
+}
+
+Status Cgroup::destroy() {
+  for (auto& d : dirs_) {
+    for (auto it = d.created.rbegin(); it != d.created.rend(); ++it) {
+      const std::string& level = *it;
+      if (level != d.path) {
+        // A parent we made (/vigil) may hold other containers' cgroups by now: theirs to remove.
+        if (::rmdir(level.c_str()) < 0 && errno != ENOENT && errno != EBUSY && errno != ENOTEMPTY)
+          return Error::from_errno("remove cgroup " + level);
+        continue;
+      }
+      // Processes leave a cgroup a moment after they die; give them that moment.
+      bool gone = wait_until([&] { return ::rmdir(level.c_str()) == 0 || errno == ENOENT; });
+      if (!gone) return Error::from_errno("remove cgroup " + level + " (processes still in it?)");
+    }
+    d.created.clear();
+  }
+  return {};
+}
+
+std::vector<CgroupBind> Cgroup::binds() const {
+  std::vector<CgroupBind> out;
+  bool pure_v2 = dirs_.size() == 1 && dirs_[0].hierarchy.v2;
+  for (const auto& d : dirs_) out.push_back({pure_v2 ? "" : basename_of(d.hierarchy.mount_point), d.path});
+  return out;
+}
+
+nlohmann::json Cgroup::to_json() const {
+  nlohmann::json a = nlohmann::json::array();
+  for (const auto& d : dirs_)
+    a.push_back({{"mountPoint", d.hierarchy.mount_point},
+                 {"v2", d.hierarchy.v2},
+                 {"controllers", d.hierarchy.controllers},
+                 {"path", d.path},
+                 {"created", d.created}});
+  return a;
+}
+
+Result<Cgroup> Cgroup::from_json(const nlohmann::json& j) {
+  Cgroup cg;
+  try {
+    for (const auto& e : j) {
+      Dir d;
+      d.hierarchy.mount_point = e.at("mountPoint");
+      d.hierarchy.v2 = e.at("v2");
+      d.hierarchy.controllers = e.at("controllers");
+      d.path = e.at("path");
+      d.created = e.at("created").get<std::vector<std::string>>();
+      cg.dirs_.push_back(std::move(d));
+    }
+  } catch (const nlohmann::json::exception& e) {
+    return Error(EINVAL, std::string("corrupt cgroup state: ") + e.what());
+  }
+  return cg;
+}
+
+}  // namespace vigil::cgroup

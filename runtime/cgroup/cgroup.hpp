@@ -1,0 +1,61 @@
+// The container's cgroup: one directory in every hierarchy of the host (v1 controllers,
+// the v2 unified tree, or both on a hybrid host), created by create, removed by delete.
+// Directories that existed before are joined and left alone.
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "runtime/base/error.hpp"
+#include "runtime/cgroup/hierarchies.hpp"
+#include "runtime/cgroup/resources.hpp"
+#include "runtime/rootfs/rootfs.hpp"
+
+namespace vigil::cgroup {
+
+struct Dir {
+  Hierarchy hierarchy;
+  std::string path;                  // absolute host path of the container's cgroup here
+  std::vector<std::string> created;  // the directories we made, outermost first
+};
+
+class Cgroup {
+ public:
+  // Where the container's cgroup is: cgroupsPath absolute (from each hierarchy's root),
+  // relative (below this process's own cgroup), or empty (/vigil/<id>).
+  static Result<Cgroup> plan(const std::vector<Hierarchy>& hs, const std::string& cgroups_path, const std::string& id);
+  static Result<Cgroup> from_json(const nlohmann::json& j);
+  nlohmann::json to_json() const;
+
+  Status create();
+  // Writes the resources; `warnings` collects what was skipped (kernel memory limits).
+  Status apply(const Resources& r, std::vector<std::string>* warnings);
+  Status join(pid_t pid) const;
+  // Every process in it, from the first hierarchy that lists them.
+  Result<std::vector<pid_t>> pids() const;
+  // Whether `pid` is in this cgroup now (per /proc/PID/cgroup).
+  bool contains(pid_t pid) const;
+  Status freeze(bool frozen) const;
+  bool frozen() const;
+  // Removes what create made, innermost first, once no process is left in it.
+  Status destroy();
+  // What the container's /sys/fs/cgroup shows.
+  std::vector<CgroupBind> binds() const;
+  bool empty() const { return dirs_.empty(); }
+
+ private:
+  // The directory of the hierarchy that carries `controller`, or nullptr.
+  const Dir* find(const std::string& controller) const;
+  // v2: a controller is usable in a cgroup only when its parent delegates it
+  // (cgroup.subtree_control). We enable it in the levels we created; a level we did not
+  // create must already delegate it, or the error names the file to change.
+  Status enable_v2(const Dir& d, const std::string& controller) const;
+  std::vector<Dir> dirs_;
+  std::string owned_;  // a parent that is vigil's even if another create made it ("/vigil")
+};
+
+}  // namespace vigil::cgroup
