@@ -26,8 +26,9 @@ const Verb kVerbs[] = {
     {"ps", "ps [--format table|json] ID", ps},
     {"pause", "pause ID", pause},
     {"resume", "resume ID", resume},
-    {"update", "update ID", nullptr},
-    {"events", "events ID", nullptr},
+    {"update", "update [--resources FILE|-] [--memory N] [--cpu-quota N] [--cpu-period N] [--cpu-shares N] "
+               "[--cpuset-cpus L] [--pids-limit N] [--blkio-weight N] … ID", update},
+    {"events", "events [--stats] [--interval 5s] ID", events},
     {"features", "features", nullptr},
 };
 

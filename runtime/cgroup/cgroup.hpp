@@ -46,10 +46,10 @@ class Cgroup {
   // What the container's /sys/fs/cgroup shows.
   std::vector<CgroupBind> binds() const;
   bool empty() const { return dirs_.empty(); }
-
- private:
   // The directory of the hierarchy that carries `controller`, or nullptr.
   const Dir* find(const std::string& controller) const;
+
+ private:
   // v2: a controller is usable in a cgroup only when its parent delegates it
   // (cgroup.subtree_control). We enable it in the levels we created; a level we did not
   // create must already delegate it, or the error names the file to change.

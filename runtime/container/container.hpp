@@ -2,12 +2,14 @@
 // cmd/ parses flags and calls exactly one of these.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "runtime/base/error.hpp"
+#include "runtime/cgroup/resources.hpp"
 #include "runtime/init/spawn.hpp"
 
 namespace vigil {
@@ -36,6 +38,14 @@ Status delete_container(const std::string& root, const std::string& id, bool for
 Status pause_container(const std::string& root, const std::string& id, bool pause);
 Result<nlohmann::json> container_state(const std::string& root, const std::string& id);
 Result<std::vector<pid_t>> container_pids(const std::string& root, const std::string& id);
+
+using EventSink = std::function<void(const nlohmann::json& event)>;
+// events: {"type":"stats"|"oom"|"exit","id":ID,"data":…}. With stats_once, one stats event;
+// else stats every interval, an oom event per OOM kill, and an exit event when the init is gone.
+Status container_events(const std::string& root, const std::string& id, bool stats_once, int interval_ms,
+                        const EventSink& emit);
+// update: writes `r` into the container's cgroup (device rules are not changed, as with runc).
+Status update_container(const std::string& root, const std::string& id, cgroup::Resources r);
 std::vector<nlohmann::json> list_containers(const std::string& root);
 
 }  // namespace vigil
