@@ -6,6 +6,8 @@ CPPFLAGS := -I. -MMD -MP
 CXXFLAGS ?= -O2
 LDLIBS   := -lseccomp -lcap -lboost_program_options
 SANITIZE := -fsanitize=address,undefined -fno-omit-frame-pointer
+# Both cores, always: a fresh build of the sanitized unit tests is most of `make check`.
+MAKEFLAGS += -j$(shell nproc)
 
 VERSION  := 0.1.0
 CPPFLAGS += -DVIGIL_VERSION='"$(VERSION)"'
@@ -22,7 +24,7 @@ DEPS       := g++ make libseccomp-dev nlohmann-json3-dev libcap-dev libboost-pro
               libgtest-dev bats busybox-static
 BENCH_DEPS := runc crun
 
-.PHONY: all deps bench-deps demo check unit integration bench install clean
+.PHONY: all deps demo check unit integration bench install clean
 all: build/vigil
 
 # Static: every container start execs vigil twice, and dynamic loading costs a millisecond each.
@@ -38,7 +40,7 @@ build/obj/%.o: %.cpp
 build/asan/%.o: %.cpp
 	@mkdir -p $(dir $@)
 	@echo "  CXX     $< (asan)"
-	@$(CXX) $(CXXSTD) $(WARN) $(CPPFLAGS) -O1 -g $(SANITIZE) -c -o $@ $<
+	@$(CXX) $(CXXSTD) $(WARN) $(CPPFLAGS) -O0 -g1 $(SANITIZE) -c -o $@ $<
 
 build/unit-tests: $(ASAN_OBJ)
 	@echo "  LINK    $@"
@@ -52,9 +54,6 @@ build/tests/jsonedit: tests/tools/jsonedit.cpp
 deps:
 	@tests/install-packages $(DEPS)
 
-bench-deps:
-	@tests/install-packages $(BENCH_DEPS)
-
 # The demo bundle: Debian's static busybox with a link per applet.
 build/demo/rootfs/bin/busybox: /bin/busybox
 	rm -rf build/demo && mkdir -p build/demo/rootfs/bin build/demo/rootfs/proc build/demo/rootfs/sys \
@@ -66,10 +65,13 @@ build/demo/rootfs/bin/busybox: /bin/busybox
 /bin/busybox:
 	@tests/install-packages busybox-static
 
-demo: deps build/vigil build/tests/jsonedit build/demo/rootfs/bin/busybox
+# deps first, then the build in parallel: the compilers need the headers deps installs.
+demo: deps
+	@$(MAKE) --no-print-directory build/vigil build/tests/jsonedit build/demo/rootfs/bin/busybox
 	@tests/demo.sh
 
-check: deps build/vigil build/unit-tests build/tests/jsonedit build/demo/rootfs/bin/busybox
+check: deps
+	@$(MAKE) --no-print-directory build/vigil build/unit-tests build/tests/jsonedit build/demo/rootfs/bin/busybox
 	@tests/run-all.sh
 
 unit: build/unit-tests
@@ -78,7 +80,9 @@ unit: build/unit-tests
 integration: build/vigil build/tests/jsonedit build/demo/rootfs/bin/busybox
 	bats tests/integration
 
-bench: deps bench-deps build/vigil build/demo/rootfs/bin/busybox
+bench: deps
+	@tests/install-packages $(BENCH_DEPS)
+	@$(MAKE) --no-print-directory build/vigil build/tests/jsonedit build/demo/rootfs/bin/busybox
 	@tests/bench/run.sh
 
 install: build/vigil

@@ -1,5 +1,6 @@
 #include "runtime/cgroup/cgroup.hpp"
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -9,6 +10,7 @@
 #include <thread>
 
 #include "runtime/base/file.hpp"
+#include "runtime/cgroup/device_filter.hpp"
 #include "runtime/cgroup/translate.hpp"
 
 namespace vigil::cgroup {
@@ -146,6 +148,16 @@ Status Cgroup::enable_v2(const Dir& d, const std::string& controller) const {
   return {};
 }
 
+Status Cgroup::apply_device_filter(const std::vector<DeviceRule>& rules) const {
+  for (const auto& d : dirs_) {
+    if (!d.hierarchy.v2) continue;
+    auto dir = TRY(open_fd(d.path, O_RDONLY | O_DIRECTORY));
+    auto prog = TRY(load_device_filter(compile_device_filter(rules)));
+    return with_context(attach_device_filter(dir.get(), prog.get()), "cgroup " + d.path);
+  }
+  return Error(ENOENT, "no devices controller and no cgroup v2 hierarchy: cannot apply linux.resources.devices");
+}
+
 Status Cgroup::apply(const Resources& r, std::vector<std::string>* warnings) {
   auto where = [&](const std::string& c) {
     const Dir* d = find(c);
@@ -173,6 +185,7 @@ Status Cgroup::apply(const Resources& r, std::vector<std::string>* warnings) {
   }
   for (const auto& w : retry)
     TRY_CTX(write_file(find(w.controller)->path + "/" + w.file, w.value), "set " + w.file + " to " + w.value);
+  if (!r.devices.empty() && !find("devices")) TRY(apply_device_filter(r.devices));
   return {};
 }
 
@@ -206,6 +219,12 @@ bool Cgroup::contains(pid_t pid) const {
     bool same_hierarchy = d.hierarchy.v2 ? ctrls.empty() : ctrls == d.hierarchy.controllers;
     if (same_hierarchy) return line.substr(b + 1) == rel;
   }
+  return false;
+}
+
+bool Cgroup::kill_all() const {
+  for (const auto& d : dirs_)
+    if (d.hierarchy.v2 && write_file(d.path + "/cgroup.kill", "1").ok()) return true;
   return false;
 }
 

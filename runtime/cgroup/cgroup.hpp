@@ -39,6 +39,8 @@ class Cgroup {
   Result<std::vector<pid_t>> pids() const;
   // Whether `pid` is in this cgroup now (per /proc/PID/cgroup).
   bool contains(pid_t pid) const;
+  // SIGKILL to every process at once through a v2 cgroup.kill; false where there is none.
+  bool kill_all() const;
   Status freeze(bool frozen) const;
   bool frozen() const;
   // Removes what create made, innermost first, once no process is left in it.
@@ -54,6 +56,7 @@ class Cgroup {
   // (cgroup.subtree_control). We enable it in the levels we created; a level we did not
   // create must already delegate it, or the error names the file to change.
   Status enable_v2(const Dir& d, const std::string& controller) const;
+  Status apply_device_filter(const std::vector<DeviceRule>& rules) const;
   std::vector<Dir> dirs_;
   std::string owned_;  // a parent that is vigil's even if another create made it ("/vigil")
 };

@@ -155,15 +155,9 @@ Result<std::vector<Write>> translate(const Resources& r, const Locate& where) {
       return Error(ENOTSUP, "unified." + key + ": the " + controller + " controller is not on a cgroup v2 hierarchy here");
     b.push({controller, key, value});
   }
-  if (!r.devices.empty()) {
-    Where w = where("devices");
-    if (w == Where::v1)
-      for (auto& d : v1_device_writes(r.devices)) b.push(std::move(d));
-    else if (w == Where::absent)
-      return Error(ENOENT, "the devices controller is not available on this host (needed for linux.resources.devices)");
-    else
-      return Error(ENOTSUP, "device rules on cgroup v2 (eBPF) are not implemented yet");
-  }
+  // On v2 the rules are an eBPF program (device_filter.hpp), not files.
+  if (!r.devices.empty() && where("devices") == Where::v1)
+    for (auto& d : v1_device_writes(r.devices)) b.push(std::move(d));
   return b.take();
 }
 

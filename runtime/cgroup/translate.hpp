@@ -23,7 +23,7 @@ struct Write {
 enum class Where { v1, v2, absent };
 using Locate = std::function<Where(const std::string& controller)>;
 
-// The writes in a working order (period before quota, limit before memsw, ...). A resource
+// The writes in a working order (device rules only for v1: v2 takes an eBPF program) (period before quota, limit before memsw, ...). A resource
 // that no hierarchy carries, or that its hierarchy has no file for, is an error naming the
 // controller and the file; absent fields produce nothing.
 Result<std::vector<Write>> translate(const Resources& r, const Locate& where);
