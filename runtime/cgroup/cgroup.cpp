@@ -173,7 +173,7 @@ Status Cgroup::apply(const Resources& r, std::vector<std::string>* warnings) {
     if (st) continue;
     int err = st.error().code();
     if (w.optional && (err == ENOENT || err == EOPNOTSUPP || err == EINVAL)) {
-      if (warnings) warnings->push_back("skipping " + w.file + ": the kernel no longer supports it");
+      if (warnings) warnings->push_back("skipping " + w.file + " = " + w.value + ": this host does not support it");
     } else if (err == ENOENT) {
       return Error(ENOENT, "the host's " + w.controller + " controller has no " + w.file + " (" + file + ")");
     } else if (err == EINVAL || err == EBUSY) {

@@ -42,14 +42,23 @@ class Builder {
   std::vector<Write> out_;
 };
 
+// As in runc, 0 means "not set" for these fields.
+template <class T>
+bool set(const std::optional<T>& v) {
+  return v && *v != 0;
+}
+
 Status memory(Builder& b, const Memory& m) {
-  if (m.limit) TRY(b.add("memory", "memory.limit_in_bytes", "memory.max", num(*m.limit), max_or(*m.limit)));
-  if (m.reservation)
-    TRY(b.add("memory", "memory.soft_limit_in_bytes", "memory.low", num(*m.reservation), max_or(*m.reservation)));
-  if (m.swap) {
+  // -1 (unlimited) is what the kernel has anyway: a host without the file is no error for it.
+  if (set(m.limit))
+    TRY(b.add("memory", "memory.limit_in_bytes", "memory.max", num(*m.limit), max_or(*m.limit), *m.limit < 0));
+  if (set(m.reservation))
+    TRY(b.add("memory", "memory.soft_limit_in_bytes", "memory.low", num(*m.reservation), max_or(*m.reservation),
+              *m.reservation < 0));
+  if (set(m.swap)) {
     // OCI's swap is memory+swap, as v1's memsw; v2's swap.max counts swap alone.
     std::string v2 = *m.swap < 0 || !m.limit || *m.limit < 0 ? max_or(*m.swap) : num(*m.swap - *m.limit);
-    TRY(b.add("memory", "memory.memsw.limit_in_bytes", "memory.swap.max", num(*m.swap), v2));
+    TRY(b.add("memory", "memory.memsw.limit_in_bytes", "memory.swap.max", num(*m.swap), v2, *m.swap < 0));
   }
   if (m.swappiness) TRY(b.add("memory", "memory.swappiness", "", num(int64_t(*m.swappiness)), ""));
   if (m.disable_oom_killer && *m.disable_oom_killer) TRY(b.add("memory", "memory.oom_control", "", "1", ""));
@@ -60,20 +69,22 @@ Status memory(Builder& b, const Memory& m) {
 }
 
 Status cpu(Builder& b, const Cpu& c) {
-  if (c.shares) TRY(b.add("cpu", "cpu.shares", "cpu.weight", num(int64_t(*c.shares)), num(int64_t(shares_to_weight(*c.shares)))));
-  if (c.quota || c.period) {
+  if (set(c.shares))
+    TRY(b.add("cpu", "cpu.shares", "cpu.weight", num(int64_t(*c.shares)), num(int64_t(shares_to_weight(*c.shares))),
+              *c.shares == 1024));
+  if (set(c.quota) || set(c.period)) {
     // v1: the period first, so a quota is never checked against the old period.
     if (b.where("cpu") == Where::v1) {
-      if (c.period) TRY(b.same("cpu", "cpu.cfs_period_us", num(int64_t(*c.period))));
-      if (c.quota) TRY(b.same("cpu", "cpu.cfs_quota_us", num(*c.quota)));
+      if (set(c.period)) TRY(b.same("cpu", "cpu.cfs_period_us", num(int64_t(*c.period))));
+      if (set(c.quota)) TRY(b.same("cpu", "cpu.cfs_quota_us", num(*c.quota)));
     } else {
-      std::string quota = c.quota && *c.quota > 0 ? num(*c.quota) : "max";
-      TRY(b.same("cpu", "cpu.max", quota + " " + num(int64_t(c.period.value_or(100000)))));
+      std::string quota = set(c.quota) && *c.quota > 0 ? num(*c.quota) : "max";
+      TRY(b.same("cpu", "cpu.max", quota + " " + num(int64_t(set(c.period) ? *c.period : 100000))));
     }
   }
   if (c.burst) TRY(b.add("cpu", "cpu.cfs_burst_us", "cpu.max.burst", num(int64_t(*c.burst)), num(int64_t(*c.burst))));
-  if (c.realtime_period) TRY(b.add("cpu", "cpu.rt_period_us", "", num(int64_t(*c.realtime_period)), ""));
-  if (c.realtime_runtime) TRY(b.add("cpu", "cpu.rt_runtime_us", "", num(*c.realtime_runtime), ""));
+  if (set(c.realtime_period)) TRY(b.add("cpu", "cpu.rt_period_us", "", num(int64_t(*c.realtime_period)), ""));
+  if (set(c.realtime_runtime)) TRY(b.add("cpu", "cpu.rt_runtime_us", "", num(*c.realtime_runtime), ""));
   if (c.idle) TRY(b.same("cpu", "cpu.idle", num(*c.idle)));
   if (!c.cpus.empty()) TRY(b.same("cpuset", "cpuset.cpus", c.cpus));
   if (!c.mems.empty()) TRY(b.same("cpuset", "cpuset.mems", c.mems));
@@ -81,14 +92,14 @@ Status cpu(Builder& b, const Cpu& c) {
 }
 
 Status block_io(Builder& b, const BlockIO& io) {
-  if (io.weight)
+  if (set(io.weight))
     TRY(b.add("blkio", "blkio.weight", "io.weight", num(*io.weight), num(int64_t(blkio_to_io_weight(*io.weight)))));
-  if (io.leaf_weight) TRY(b.add("blkio", "blkio.leaf_weight", "", num(*io.leaf_weight), ""));
+  if (set(io.leaf_weight)) TRY(b.add("blkio", "blkio.leaf_weight", "", num(*io.leaf_weight), ""));
   for (const auto& w : io.weight_device) {
-    if (w.weight)
+    if (set(w.weight))
       TRY(b.add("blkio", "blkio.weight_device", "io.weight", dev(w.major, w.minor) + " " + num(*w.weight),
                 dev(w.major, w.minor) + " " + num(int64_t(blkio_to_io_weight(*w.weight)))));
-    if (w.leaf_weight)
+    if (set(w.leaf_weight))
       TRY(b.add("blkio", "blkio.leaf_weight_device", "", dev(w.major, w.minor) + " " + num(*w.leaf_weight), ""));
   }
   const std::tuple<const std::vector<ThrottleDevice>*, const char*, const char*> throttles[] = {

@@ -15,7 +15,8 @@ struct Write {
   std::string controller;  // "memory", "cpu", ... ; the hierarchy is chosen by it
   std::string file;        // "memory.limit_in_bytes" or "memory.max"
   std::string value;
-  // Only a warning where the kernel no longer has the file (kernel memory limits).
+  // Only a warning where the host lacks the file: kernel memory limits (gone from newer
+  // kernels) and values that are the kernel's default anyway (-1 memory, 1024 shares).
   bool optional = false;
 };
 

@@ -141,3 +141,23 @@ TEST(CgroupResources, ValidationNamesThePath) {
 
 }  // namespace
 }  // namespace vigil::cgroup
+
+namespace vigil::cgroup {
+namespace {
+
+TEST(CgroupTranslate, ZeroIsUnsetAndDefaultsNeverFail) {
+  // 0 means "not set", as in runc: nothing is written, even where the host lacks the file.
+  auto zero = translate(parse(R"({"memory":{"limit":0},"cpu":{"shares":0,"quota":0},"blockIO":{"weight":0}})"),
+                        [](const std::string&) { return Where::absent; });
+  ASSERT_TRUE(zero.ok()) << zero.error().str();
+  EXPECT_TRUE(zero->empty());
+  // The kernel's own defaults are no error on a host without the controller.
+  auto defaults = translate(parse(R"({"memory":{"limit":-1},"cpu":{"shares":1024}})"),
+                            [](const std::string&) { return Where::absent; });
+  ASSERT_TRUE(defaults.ok()) << defaults.error().str();
+  auto real = translate(parse(R"({"cpu":{"shares":512}})"), [](const std::string&) { return Where::absent; });
+  EXPECT_FALSE(real.ok());
+}
+
+}  // namespace
+}  // namespace vigil::cgroup
