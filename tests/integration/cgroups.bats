@@ -41,11 +41,13 @@ sleeper() { cmd 'echo ready; while :; do sleep 1; done'; }
 }
 
 @test "cgroups: inside, /proc/self/cgroup is / everywhere and /sys/fs/cgroup shows the container's own limits" {
-  cfg set /linux/resources '{"memory":{"limit":67108864},"pids":{"limit":42}}'
-  cmd 'cut -d: -f3 /proc/self/cgroup | sort -u; cat /sys/fs/cgroup/memory/memory.limit_in_bytes /sys/fs/cgroup/pids/pids.max'
+  cfg set /linux/resources '{"memory":{"limit":67108864,"swappiness":20},"pids":{"limit":42},
+    "cpu":{"shares":300,"quota":30000,"period":100000,"cpus":"0"}}'
+  cmd 'cut -d: -f3 /proc/self/cgroup | sort -u; cd /sys/fs/cgroup; cat memory/memory.limit_in_bytes memory/memory.swappiness \
+    pids/pids.max cpu/cpu.shares cpu/cpu.cfs_quota_us cpu/cpu.cfs_period_us cpuset/cpuset.cpus'
   run_fg "$ID"
   assert_status 0
-  assert_eq "$output" $'/\n67108864\n42'
+  assert_eq "$output" $'/\n67108864\n20\n42\n300\n30000\n100000\n0'
   assert_eq "$(cgroup_leftovers "$ID")" ""
   assert_clean
 }
@@ -194,6 +196,8 @@ sleeper() { cmd 'echo ready; while :; do sleep 1; done'; }
   assert_eq "$(cat "$(cg_dir "$ID" memory)/memory.memsw.limit_in_bytes")" 134217728
   assert_eq "$(cat "$(cg_dir "$ID" cpu)/cpu.shares")" 256
   assert_eq "$(cat "$(cg_dir "$ID" cpu)/cpu.cfs_quota_us")" 20000
+  assert_eq "$(cat "$(cg_dir "$ID" cpu)/cpu.cfs_period_us")" 100000
+  assert_eq "$(cat "$(cg_dir "$ID" cpuset)/cpuset.mems")" 0
   assert_eq "$(cat "$(cg_dir "$ID" cpuset)/cpuset.cpus")" 0
   assert_eq "$(cat "$(cg_dir "$ID" pids)/pids.max")" 20
   # Lowering memory below the current memory+swap needs the other order: vigil finds it.
@@ -205,6 +209,12 @@ sleeper() { cmd 'echo ready; while :; do sleep 1; done'; }
   assert_status 0
   assert_eq "$(cat "$(cg_dir "$ID" pids)/pids.max")" 30
   assert_eq "$(cat "$(cg_dir "$ID" cpu)/cpu.shares")" 128
+  # This host has no blkio.weight: refused, naming the file, and nothing else changes.
+  if [ ! -e /sys/fs/cgroup/blkio/blkio.weight ]; then
+    run --separate-stderr vigil update --blkio-weight 500 "$ID"
+    assert_status 1
+    assert_contains "$stderr" "has no blkio.weight"
+  fi
   run --separate-stderr vigil update --memory lots "$ID"
   assert_status 1
   assert_contains "$stderr" 'invalid size "lots"'
