@@ -118,30 +118,25 @@ err_file() { echo "$T/io-$(io_name "$1").err"; }
 
 remember_id() { printf '%s\n' "$1" >>"$T/ids"; }
 
-# create ID [FLAGS...]: vigil create --bundle $BUNDLE FLAGS ID, the container's stdio
-# going to $(out_file ID) / $(err_file ID). Sets status, and output to what vigil printed.
-create() {
+# leave_running ID VERB... [FLAGS...]: vigil VERB --bundle $BUNDLE FLAGS ID for a container
+# that outlives the command, its stdio going to $(out_file ID) / $(err_file ID). Sets status,
+# and output to what vigil printed.
+leave_running() {
   local id=$1
   shift
   remember_id "$id"
   local out err
   out=$(out_file "$id") err=$(err_file "$id")
   status=0
-  timeout -k 2 "$VIGIL_TIMEOUT" "$VIGIL" --root "$STATE" create --bundle "${B:-$BUNDLE}" "$@" "$id" >"$out" 2>"$err" </dev/null 3>&- || status=$?
+  timeout -k 2 "$VIGIL_TIMEOUT" "$VIGIL" --root "$STATE" "$@" "$id" >"$out" 2>"$err" </dev/null 3>&- || status=$?
   output=$(cat "$err" "$out")
 }
 
+# create ID [FLAGS...]: vigil create --bundle $BUNDLE FLAGS ID.
+create() { leave_running "$1" create --bundle "${B:-$BUNDLE}" "${@:2}"; }
+
 # run_detached ID [FLAGS...]: vigil run --detach, like create.
-run_detached() {
-  local id=$1
-  shift
-  remember_id "$id"
-  local out err
-  out=$(out_file "$id") err=$(err_file "$id")
-  status=0
-  timeout -k 2 "$VIGIL_TIMEOUT" "$VIGIL" --root "$STATE" run --detach --bundle "${B:-$BUNDLE}" "$@" "$id" >"$out" 2>"$err" </dev/null 3>&- || status=$?
-  output=$(cat "$err" "$out")
-}
+run_detached() { leave_running "$1" run --detach --bundle "${B:-$BUNDLE}" "${@:2}"; }
 
 # run_fg ID [FLAGS...]: foreground vigil run --bundle $BUNDLE FLAGS ID. Sets status (vigil's
 # exit code), output (what the container printed on stdout) and stderr (the container's
