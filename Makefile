@@ -46,7 +46,9 @@ build/unit-tests: $(ASAN_OBJ)
 	@echo "  LINK    $@"
 	@$(CXX) $(SANITIZE) -o $@ $^ $(LDLIBS) -lgtest -lgtest_main -pthread
 
-build/tests/jsonedit: tests/tools/jsonedit.cpp
+# Small programs the tests drive vigil with (tests/tools/NAME.cpp → build/tests/NAME).
+TOOLS := $(patsubst tests/tools/%.cpp,build/tests/%,$(wildcard tests/tools/*.cpp))
+build/tests/%: tests/tools/%.cpp
 	@mkdir -p $(dir $@)
 	@echo "  CXX     $<"
 	@$(CXX) $(CXXSTD) $(WARN) -O1 -o $@ $<
@@ -71,13 +73,13 @@ demo: deps
 	@tests/demo.sh
 
 check: deps
-	@$(MAKE) --no-print-directory build/vigil build/unit-tests build/tests/jsonedit build/demo/rootfs/bin/busybox
+	@$(MAKE) --no-print-directory build/vigil build/unit-tests $(TOOLS) build/demo/rootfs/bin/busybox
 	@tests/run-all.sh
 
 unit: build/unit-tests
 	build/unit-tests
 
-integration: build/vigil build/tests/jsonedit build/demo/rootfs/bin/busybox
+integration: build/vigil $(TOOLS) build/demo/rootfs/bin/busybox
 	bats tests/integration
 
 bench: deps

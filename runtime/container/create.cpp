@@ -19,6 +19,8 @@
 #include "runtime/container/preflight.hpp"
 #include "runtime/container/store.hpp"
 #include "runtime/process/process_handle.hpp"
+#include "runtime/seccomp/hand_off.hpp"
+#include "runtime/seccomp/profile.hpp"
 
 namespace vigil {
 namespace {
@@ -54,6 +56,8 @@ Result<SpawnedInit> create_container(const CreateOptions& o) {
   for (const auto& w : warnings) log_warn(w);
   std::string rootfs = spec.root.path[0] == '/' ? spec.root.path : bundle + "/" + spec.root.path;
   TRY(preflight(spec, rootfs, o.console_socket));
+  std::optional<seccomp::Profile> profile;
+  if (seccomp::profile_requested(spec.linux.seccomp)) profile = TRY(seccomp::parse_profile(spec.linux.seccomp));
   if (o.systemd_cgroup)
     return Error(ENOTSUP, "--systemd-cgroup: vigil has no systemd cgroup driver yet; use the cgroupfs manager");
   rootfs = TRY(absolute(rootfs));
@@ -99,6 +103,10 @@ Result<SpawnedInit> create_container(const CreateOptions& o) {
   state.annotations = spec.annotations;
   state.cgroup = cg.to_json();
   auto saved = dir.save(state);
+  if (saved && init.seccomp_listener) {
+    auto ps = seccomp::process_state(init.pid, profile->listener_metadata, oci::public_state(state, "creating"));
+    saved = seccomp::hand_off_listener(profile->listener_path, init.seccomp_listener.get(), ps);
+  }
   if (saved && !o.pid_file.empty()) saved = write_file_atomic(o.pid_file, std::to_string(init.pid), 0644);
   if (!saved) {
     (void)send_signal(init.pidfd.get(), SIGKILL);

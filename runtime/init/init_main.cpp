@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include <csignal>
+#include <optional>
 
 #include "oci/parse.hpp"
 #include "runtime/base/file.hpp"
@@ -25,6 +26,9 @@
 #include "runtime/process/exec.hpp"
 #include "runtime/process/identity.hpp"
 #include "runtime/rootfs/rootfs.hpp"
+#include "runtime/seccomp/filter.hpp"
+#include "runtime/seccomp/load.hpp"
+#include "runtime/seccomp/profile.hpp"
 
 namespace vigil {
 namespace {
@@ -113,6 +117,14 @@ Status join_session_keyring(const std::string& id) {
 
 bool in_new_or_joined_userns(const oci::Spec& spec) { return spec.linux.has(oci::NamespaceType::user); }
 
+// Loads the filter; a listener goes to the parent at once, which passes it to listenerPath.
+Status load_seccomp(Context& c, const seccomp::Filter& f) {
+  auto listener = TRY(seccomp::load_filter(f, f.wait_killable_recv()));
+  if (!listener) return {};
+  int fds[] = {listener.get()};
+  return send_message(c.sock, MsgType::seccomp, 0, "", fds);
+}
+
 // Stage 2, step by step. Returns the program's path, ready to exec after `start`.
 Result<std::string> set_up_container(Context& c) {
   const oci::Spec& spec = c.spec;
@@ -141,8 +153,17 @@ Result<std::string> set_up_container(Context& c) {
   if (spec.linux.personality) TRY(apply_personality(*spec.linux.personality));
   TRY(enter_cwd(proc.cwd));
   auto path = TRY(find_executable(proc.args[0], proc.env));
+  // seccomp last, so the profile constrains as little of our own setup as possible: after the
+  // identity change when no_new_privs allows it, else while we still have CAP_SYS_ADMIN.
+  std::optional<seccomp::Filter> filter;
+  if (seccomp::profile_requested(spec.linux.seccomp)) {
+    auto profile = TRY(seccomp::parse_profile(spec.linux.seccomp));
+    filter = TRY(seccomp::build_filter(profile, nullptr));
+  }
+  if (filter && !proc.no_new_privileges) TRY(load_seccomp(c, *filter));
   TRY(apply_user_and_capabilities(proc));
   ::umask(proc.user.umask.value_or(022));
+  if (filter && proc.no_new_privileges) TRY(load_seccomp(c, *filter));
   return path;
 }
 

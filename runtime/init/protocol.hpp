@@ -8,6 +8,7 @@
 //   parent → init   maps_done    after writing /proc/PID/{uid,gid}_map
 //   init   → parent init_pid     {pid} + [pidfd] of the container's init, forked into the new pid namespace
 //   init   → parent log          {level, text}, any number, any time
+//   init   → parent seccomp      [listener fd], when the seccomp profile notifies (before ready)
 //   init   → parent ready        setup done; init now waits on the exec fifo for `start`
 //   init   → parent error        {errno, text} instead, at any point; the init then exits
 #pragma once
@@ -22,7 +23,7 @@
 
 namespace vigil {
 
-enum class MsgType : uint32_t { request = 1, maps, maps_done, init_pid, log, ready, error };
+enum class MsgType : uint32_t { request = 1, maps, maps_done, init_pid, log, ready, error, seccomp };
 
 struct Message {
   MsgType type{};

@@ -86,6 +86,7 @@ Result<SpawnedInit> spawn_init(const oci::Spec& spec, const InitRequest& req, in
   TRY(send_message(sock.get(), MsgType::request, 0, encode_request(req), fds));
   // init_pid comes from stage 1 and ready from the init itself: either may arrive first.
   std::optional<Child> init;
+  unique_fd listener;
   bool ready = false;
   for (;;) {
     if (init && ready) {
@@ -96,6 +97,7 @@ Result<SpawnedInit> spawn_init(const oci::Spec& spec, const InitRequest& req, in
       out.pid = init->pid();
       out.start_time = *start;
       out.pidfd = init->release();
+      out.seccomp_listener = std::move(listener);
       return out;
     }
     auto msg = recv_message(sock.get());
@@ -120,6 +122,10 @@ Result<SpawnedInit> spawn_init(const oci::Spec& spec, const InitRequest& req, in
         return Error(msg->err, msg->payload);
       case MsgType::ready:
         ready = true;
+        break;
+      case MsgType::seccomp:
+        if (msg->fds.size() != 1) return Error(EPROTO, "seccomp message without the listener fd");
+        listener = std::move(msg->fds[0]);
         break;
       default:
         return Error(EPROTO, "unexpected message from init");

@@ -18,6 +18,7 @@ struct SpawnedInit {
   pid_t pid = 0;
   uint64_t start_time = 0;
   unique_fd pidfd;  // the container's init is our child (CLONE_PARENT), so it can be waited for
+  unique_fd seccomp_listener;  // when the profile notifies: for listenerPath
 };
 
 using LogSink = std::function<void(int level, const std::string& text)>;
