@@ -73,7 +73,7 @@ int dispatch(int argc, char** argv) {
   if (g.log_format != "text" && g.log_format != "json") return fail("--log-format must be text or json");
   if (g.rootless != "true" && g.rootless != "false" && g.rootless != "auto")
     return fail("--rootless must be true, false or auto");
-  log_configure({g.log, g.log_format == "json", g.debug});
+  log_configure({.file = g.log, .fd = -1, .json = g.log_format == "json", .debug = g.debug});
   if (vm.count("version")) return print_version(), 0;
   if (i >= argc || vm.count("help")) return print_usage(), i >= argc && !vm.count("help") ? 1 : 0;
   std::string verb = argv[i];

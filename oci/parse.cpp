@@ -101,6 +101,15 @@ Result<Hooks> read_hooks(const JsonReader& r) {
   return hooks;
 }
 
+}  // namespace
+
+Result<Hooks> parse_hooks(const nlohmann::json& hooks) {
+  if (hooks.is_null()) return Hooks{};
+  return read_hooks(JsonReader(hooks, "hooks"));
+}
+
+namespace {
+
 Result<Namespace> read_namespace(const JsonReader& r) {
   std::string type;
   TRY(r.require("type", type));

@@ -15,6 +15,10 @@ namespace vigil::oci {
 Result<Spec> parse_spec(const std::string& text, const std::string& file = "config.json",
                         std::vector<std::string>* warnings = nullptr);
 
+// The hooks object of a config.json create already validated (kept in state.json for start
+// and delete); null gives no hooks.
+Result<Hooks> parse_hooks(const nlohmann::json& hooks);
+
 // Reads and parses <bundle>/config.json.
 Result<Spec> load_spec(const std::string& bundle_dir, std::vector<std::string>* warnings = nullptr);
 

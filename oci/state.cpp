@@ -7,7 +7,7 @@ nlohmann::json to_json(const ContainerState& s) {
   return {{"ociVersion", s.oci_version}, {"id", s.id},           {"pid", s.pid},
           {"startTime", s.start_time},   {"bundle", s.bundle},   {"rootfs", s.rootfs},
           {"created", s.created},        {"owner", s.owner},     {"annotations", s.annotations},
-          {"cgroup", s.cgroup}};
+          {"cgroup", s.cgroup},          {"hooks", s.hooks}};
 }
 
 Result<ContainerState> state_from_json(const std::string& text) {
@@ -24,6 +24,7 @@ Result<ContainerState> state_from_json(const std::string& text) {
     s.owner = j.at("owner");
     s.annotations = j.at("annotations").get<std::map<std::string, std::string>>();
     s.cgroup = j.value("cgroup", nlohmann::json::array());
+    s.hooks = j.value("hooks", nlohmann::json());
     return s;
   } catch (const nlohmann::json::exception& e) {
     return Error(EINVAL, std::string("corrupt state.json: ") + e.what());

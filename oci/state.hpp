@@ -27,6 +27,7 @@ struct ContainerState {
   std::string owner;
   std::map<std::string, std::string> annotations;
   nlohmann::json cgroup = nlohmann::json::array();  // runtime/cgroup's record of its directories
+  nlohmann::json hooks;  // config.json's hooks, for poststart (start) and poststop (delete)
 };
 
 nlohmann::json to_json(const ContainerState& s);

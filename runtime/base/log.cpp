@@ -31,17 +31,24 @@ std::string format(LogLevel level, const std::string& msg) {
 }
 
 void append_to_file(const std::string& line) {
+  if (g_config.fd >= 0) {
+    (void)write_all(g_config.fd, line, "write log");
+    return;
+  }
   auto fd = open_fd(g_config.file, O_WRONLY | O_APPEND | O_CREAT, 0640);
   if (fd) (void)write_all(fd->get(), line, "write log");
 }
 
+bool has_log() { return g_config.fd >= 0 || !g_config.file.empty(); }
+
 }  // namespace
 
 void log_configure(const LogConfig& c) { g_config = c; }
+const LogConfig& log_config() { return g_config; }
 
 void log_line(LogLevel level, const std::string& msg) {
   if (level == LogLevel::debug && !g_config.debug) return;
-  if (!g_config.file.empty()) return append_to_file(format(level, msg));
+  if (has_log()) return append_to_file(format(level, msg));
   if (level >= LogLevel::warning || g_config.debug) {
     std::string line = "vigil: " + std::string(level_name(level)) + ": " + msg + "\n";
     (void)write_all(2, line, "write stderr");
@@ -51,7 +58,7 @@ void log_line(LogLevel level, const std::string& msg) {
 void log_fatal(const std::string& msg) {
   std::string line = "vigil: " + msg + "\n";
   (void)write_all(2, line, "write stderr");
-  if (!g_config.file.empty()) append_to_file(format(LogLevel::error, msg));
+  if (has_log()) append_to_file(format(LogLevel::error, msg));
 }
 
 }  // namespace vigil

@@ -10,11 +10,13 @@ enum class LogLevel { debug, info, warning, error };
 
 struct LogConfig {
   std::string file;
+  int fd = -1;  // instead of file: the container's init, past pivot_root, keeps the log open
   bool json = false;
   bool debug = false;
 };
 
 void log_configure(const LogConfig& c);
+const LogConfig& log_config();
 void log_line(LogLevel level, const std::string& msg);
 inline void log_debug(const std::string& m) { log_line(LogLevel::debug, m); }
 inline void log_warn(const std::string& m) { log_line(LogLevel::warning, m); }

@@ -18,6 +18,7 @@
 #include "runtime/container/container.hpp"
 #include "runtime/container/preflight.hpp"
 #include "runtime/container/store.hpp"
+#include "hooks/run_hook.hpp"
 #include "runtime/process/process_handle.hpp"
 #include "runtime/seccomp/hand_off.hpp"
 #include "runtime/seccomp/profile.hpp"
@@ -87,21 +88,36 @@ Result<SpawnedInit> create_container(const CreateOptions& o) {
   req.preserve_fds = o.preserve_fds;
   req.cgroups = cg.binds();
   req.spec = spec.raw;
-  auto join = [&](pid_t stage1) { return cg.join(stage1); };
-  auto init = TRY(spawn_init(spec, req, fifo.get(), join, [](int, const std::string& text) { log_debug(text); }));
-  fifo.reset();
-
   oci::ContainerState state;
   state.oci_version = spec.oci_version;
   state.id = o.id;
-  state.pid = init.pid;
-  state.start_time = init.start_time;
   state.bundle = bundle;
   state.rootfs = rootfs;
   state.created = rfc3339_now();
   state.owner = owner_name();
   state.annotations = spec.annotations;
   state.cgroup = cg.to_json();
+  state.hooks = spec.raw.value("hooks", nlohmann::json());
+
+  SpawnHandlers on;
+  on.stage1 = [&](pid_t stage1) { return cg.join(stage1); };
+  on.hooks = [&](pid_t pid) -> Result<std::string> {
+    oci::ContainerState s = state;
+    s.pid = pid;
+    std::string json = oci::public_state(s, "created").dump();
+    for (const auto& [kind, list] : {std::pair{"prestart", &spec.hooks.prestart}, {"createRuntime", &spec.hooks.create_runtime}})
+      TRY(run_hooks(kind, *list, json, [&](std::string_view l) { log_line(LogLevel::info, std::string(kind) + " hook: " + std::string(l)); }));
+    return json;
+  };
+  on.log = [](int, const std::string& text) { log_debug(text); };
+  req.log_json = log_config().json;
+  unique_fd log_fd;
+  if (!log_config().file.empty()) log_fd = TRY(open_fd(log_config().file, O_WRONLY | O_APPEND | O_CREAT, 0640));
+  auto init = TRY(spawn_init(spec, req, fifo.get(), log_fd.get(), on));
+  fifo.reset();
+  state.pid = init.pid;
+  state.start_time = init.start_time;
+
   auto saved = dir.save(state);
   if (saved && init.seccomp_listener) {
     auto ps = seccomp::process_state(init.pid, profile->listener_metadata, oci::public_state(state, "creating"));

@@ -2,6 +2,7 @@
 
 #include "runtime/container/container.hpp"
 #include "runtime/container/handle.hpp"
+#include "runtime/container/lifecycle_hooks.hpp"
 #include "runtime/container/signal_all.hpp"
 #include "runtime/process/process_handle.hpp"
 
@@ -33,7 +34,9 @@ Status delete_container(const std::string& root, const std::string& id, bool for
   // Processes that outlived the init (no pid namespace) go too, then the cgroup.
   TRY_CTX(signal_all(c.cgroup, SIGKILL), "delete container " + id);
   TRY_CTX(c.cgroup.destroy(), "delete container " + id);
-  return with_context(c.dir.remove(), "delete container " + id);
+  TRY_CTX(c.dir.remove(), "delete container " + id);
+  run_post_hooks("poststop", c.state);
+  return {};
 }
 
 }  // namespace vigil

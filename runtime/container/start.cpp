@@ -4,6 +4,7 @@
 #include "runtime/base/file.hpp"
 #include "runtime/container/container.hpp"
 #include "runtime/container/handle.hpp"
+#include "runtime/container/lifecycle_hooks.hpp"
 
 namespace vigil {
 
@@ -16,6 +17,7 @@ Status start_container(const std::string& root, const std::string& id) {
   if (!fifo) return std::move(fifo).error().context("start container " + id);
   TRY_CTX(write_all(fifo->get(), "0", "write exec fifo"), "start container " + id);
   if (::unlink(c.dir.fifo_path().c_str()) < 0) return Error::from_errno("remove " + c.dir.fifo_path());
+  run_post_hooks("poststart", c.state);
   return {};
 }
 

@@ -19,7 +19,9 @@
 #include <optional>
 
 #include "oci/parse.hpp"
+#include "hooks/run_hook.hpp"
 #include "runtime/base/file.hpp"
+#include "runtime/base/log.hpp"
 #include "runtime/init/protocol.hpp"
 #include "runtime/init/request.hpp"
 #include "runtime/namespaces/namespaces.hpp"
@@ -38,6 +40,8 @@ struct Context {
   InitRequest req;
   oci::Spec spec;
   unique_fd exec_fifo;
+  unique_fd log;           // vigil's --log, or /dev/null: never the container's stdio
+  std::string state_json;  // for the container's own hooks, from the parent
 };
 
 // Our own fds must not sit where the container expects its preserved ones.
@@ -53,18 +57,22 @@ Status isolate_fds(Context& c) {
   int floor = 3 + c.req.preserve_fds;
   c.exec_fifo = move_above(std::move(c.exec_fifo), floor);
   c.sock = move_above(unique_fd(c.sock), floor).release();
-  return close_fds_from(floor, {c.sock, c.exec_fifo.get()});
+  c.log = move_above(std::move(c.log), floor);
+  log_configure({.file = "", .fd = c.log.get(), .json = c.req.log_json, .debug = false});
+  return close_fds_from(floor, {c.sock, c.exec_fifo.get(), c.log.get()});
 }
 
 Result<Context> receive_request(int sock) {
   auto msg = TRY(recv_message(sock));
-  if (msg.type != MsgType::request || msg.fds.size() != 1) return Error(EPROTO, "expected the init request");
+  if (msg.type != MsgType::request || msg.fds.empty() || msg.fds.size() > 2)
+    return Error(EPROTO, "expected the init request");
   Context c;
   c.sock = sock;
   c.req = TRY(decode_request(msg.payload));
   c.spec = TRY(oci::parse_spec(c.req.spec.dump(), "config.json"));
   if (!c.spec.process) return Error(EINVAL, "config.json: process is required to create a container");
   c.exec_fifo = std::move(msg.fds[0]);
+  c.log = msg.fds.size() == 2 ? std::move(msg.fds[1]) : TRY(open_fd("/dev/null", O_WRONLY));
   return c;
 }
 
@@ -125,6 +133,29 @@ Status load_seccomp(Context& c, const seccomp::Filter& f) {
   return send_message(c.sock, MsgType::seccomp, 0, "", fds);
 }
 
+bool has_container_hooks(const oci::Hooks& h) {
+  return !h.prestart.empty() || !h.create_runtime.empty() || !h.create_container.empty() ||
+         !h.start_container.empty();
+}
+
+void log_hook_output(std::string_view kind, std::string_view line) {
+  log_line(LogLevel::info, std::string(kind) + " hook: " + std::string(line));
+}
+
+// The createRuntime point: the parent runs prestart and createRuntime hooks (in the host's
+// namespaces) and sends the state; createContainer hooks then run here, in the container's
+// mount namespace, before pivot_root.
+Status hook_point(Context& c) {
+  const auto& hooks = c.spec.hooks;
+  if (!has_container_hooks(hooks)) return {};
+  TRY(send_message(c.sock, MsgType::hooks, 0, ""));
+  auto reply = TRY(recv_message(c.sock));
+  if (reply.type != MsgType::hooks_done) return Error(EPROTO, "expected hooks_done");
+  c.state_json = reply.payload;
+  return run_hooks("createContainer", hooks.create_container, c.state_json,
+                   [](std::string_view l) { log_hook_output("createContainer", l); });
+}
+
 // Stage 2, step by step. Returns the program's path, ready to exec after `start`.
 Result<std::string> set_up_container(Context& c) {
   const oci::Spec& spec = c.spec;
@@ -147,6 +178,7 @@ Result<std::string> set_up_container(Context& c) {
   rp.no_pivot = c.req.no_pivot;
   rp.in_userns = in_new_or_joined_userns(spec);
   rp.cgroups = c.req.cgroups;
+  rp.before_pivot = [&] { return hook_point(c); };
   TRY_CTX(setup_rootfs(real_sys(), rp), "rootfs");
   // The process: limits, then cwd and program lookup while still root, then the identity.
   TRY(apply_rlimits(proc.rlimits));
@@ -186,6 +218,14 @@ std::vector<std::string> with_home(const oci::Process& proc) {
   while (n < 0 && errno == EINTR);
   if (n != 1) _exit(1);
   c.exec_fifo.reset();
+  // startContainer hooks: after start, in the container, before its program. A failure stops
+  // the container; it can only be told to the log, as start has returned.
+  auto started = run_hooks("startContainer", c.spec.hooks.start_container, c.state_json,
+                           [](std::string_view l) { log_hook_output("startContainer", l); });
+  if (!started) {
+    log_line(LogLevel::error, started.error().str());
+    _exit(1);
+  }
   if (auto st = prepare_fds(c.req.preserve_fds); !st) _exit(1);
   const auto& proc = *c.spec.process;
   Error err = exec_program(*path, proc.args, with_home(proc));

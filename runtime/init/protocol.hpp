@@ -3,11 +3,13 @@
 // so EOF after `ready` means the container's program was exec'd.
 //
 // The handshake, in order:
-//   parent → init   request      {spec, rootfs, ...} + [exec fifo]
+//   parent → init   request      {spec, rootfs, ...} + [exec fifo, log file (when --log)]
 //   init   → parent maps         (only when the init created a user namespace)
 //   parent → init   maps_done    after writing /proc/PID/{uid,gid}_map
 //   init   → parent init_pid     {pid} + [pidfd] of the container's init, forked into the new pid namespace
 //   init   → parent log          {level, text}, any number, any time
+//   init   → parent hooks        at the createRuntime point (mounts done, before pivot_root)
+//   parent → init   hooks_done    {state JSON} after prestart and createRuntime hooks succeeded
 //   init   → parent seccomp      [listener fd], when the seccomp profile notifies (before ready)
 //   init   → parent ready        setup done; init now waits on the exec fifo for `start`
 //   init   → parent error        {errno, text} instead, at any point; the init then exits
@@ -23,7 +25,7 @@
 
 namespace vigil {
 
-enum class MsgType : uint32_t { request = 1, maps, maps_done, init_pid, log, ready, error, seccomp };
+enum class MsgType : uint32_t { request = 1, maps, maps_done, init_pid, log, ready, error, seccomp, hooks, hooks_done };
 
 struct Message {
   MsgType type{};

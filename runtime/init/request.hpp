@@ -16,7 +16,8 @@ struct InitRequest {
   std::string bundle;
   std::string rootfs;  // absolute
   bool no_pivot = false;
-  bool new_keyring = true;  // a session keyring of the container's own, unless --no-new-keyring
+  bool new_keyring = true;
+  bool log_json = false;  // the log fd that comes with the request takes JSON lines  // a session keyring of the container's own, unless --no-new-keyring
   int preserve_fds = 0;
   std::vector<CgroupBind> cgroups;
   nlohmann::json spec;  // config.json as read; re-validated by the init

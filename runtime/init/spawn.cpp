@@ -72,23 +72,29 @@ Result<Child> start_stage1(int exe, int child_sock) {
 
 }  // namespace
 
-Result<SpawnedInit> spawn_init(const oci::Spec& spec, const InitRequest& req, int exec_fifo, const Stage1Hook& hook,
-                               const LogSink& log) {
+Result<SpawnedInit> spawn_init(const oci::Spec& spec, const InitRequest& req, int exec_fifo, int log_fd,
+                               const SpawnHandlers& on) {
   auto exe = TRY(readonly_self_exe());
   int sv[2];
   if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) return Error::from_errno("socketpair");
   unique_fd sock(sv[0]), child_sock(sv[1]);
   Child stage1 = TRY(start_stage1(exe.get(), child_sock.get()));
   child_sock.reset();
-  TRY(hook(stage1.pid()));
+  TRY(on.stage1(stage1.pid()));
 
-  int fds[] = {exec_fifo};
-  TRY(send_message(sock.get(), MsgType::request, 0, encode_request(req), fds));
+  int fds[] = {exec_fifo, log_fd};
+  TRY(send_message(sock.get(), MsgType::request, 0, encode_request(req), std::span<const int>(fds, log_fd >= 0 ? 2 : 1)));
   // init_pid comes from stage 1 and ready from the init itself: either may arrive first.
   std::optional<Child> init;
   unique_fd listener;
-  bool ready = false;
+  bool ready = false, hooks_pending = false;
   for (;;) {
+    // The hook point may come before stage 1 has said who the init is.
+    if (hooks_pending && init) {
+      hooks_pending = false;
+      auto state = TRY(on.hooks(init->pid()));
+      TRY(send_message(sock.get(), MsgType::hooks_done, 0, state));
+    }
     if (init && ready) {
       stage1.reap();
       auto start = process_start_time(init->pid());
@@ -116,7 +122,10 @@ Result<SpawnedInit> spawn_init(const oci::Spec& spec, const InitRequest& req, in
         init.emplace(pid_t(std::stoi(msg->payload)), std::move(msg->fds[0]));
         break;
       case MsgType::log:
-        log(msg->err, msg->payload);
+        on.log(msg->err, msg->payload);
+        break;
+      case MsgType::hooks:
+        hooks_pending = true;
         break;
       case MsgType::error:
         return Error(msg->err, msg->payload);

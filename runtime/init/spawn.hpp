@@ -26,9 +26,20 @@ using LogSink = std::function<void(int level, const std::string& text)>;
 // so the cgroup namespace it creates later has that cgroup as its root.
 using Stage1Hook = std::function<Status(pid_t)>;
 
-// On failure every process started so far is killed and reaped.
-Result<SpawnedInit> spawn_init(const oci::Spec& spec, const InitRequest& req, int exec_fifo, const Stage1Hook& hook,
-                               const LogSink& log);
+// At the createRuntime point: runs the prestart and createRuntime hooks for the init `pid`
+// and returns the state JSON the init gives its own hooks.
+using HookPoint = std::function<Result<std::string>(pid_t init)>;
+
+struct SpawnHandlers {
+  Stage1Hook stage1;
+  HookPoint hooks;
+  LogSink log;
+};
+
+// On failure every process started so far is killed and reaped. `log_fd` (-1: none) goes
+// to the init for what it logs after create has returned (startContainer hooks).
+Result<SpawnedInit> spawn_init(const oci::Spec& spec, const InitRequest& req, int exec_fifo, int log_fd,
+                               const SpawnHandlers& on);
 
 // This binary, as the init must exec it: never writable through /proc/PID/exe (CVE-2019-5736).
 Result<unique_fd> readonly_self_exe();

@@ -66,6 +66,7 @@ Status setup_rootfs(Sys& sys, const RootfsParams& p) {
   // 6. Masks and read-only paths last, over whatever the mounts put there (/proc included).
   TRY(mask_paths(sys, root.get(), spec.linux.masked_paths, devnull.get()));
   TRY(make_readonly_paths(sys, root.get(), spec.linux.readonly_paths));
+  if (p.before_pivot) TRY(p.before_pivot());
   // 7. Enter the new root. From here on only the container's files are reachable.
   if (p.no_pivot) TRY(sys.move_root(root.get()));
   else TRY(sys.pivot_root(root.get()));

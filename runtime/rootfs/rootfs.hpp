@@ -1,6 +1,7 @@
 // Turns the bundle's rootfs into the container's root: the ordered checklist lives in rootfs.cpp.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,8 @@ struct RootfsParams {
   bool no_pivot = false;
   bool in_userns = false;  // devices are bind-mounted, not created
   std::vector<CgroupBind> cgroups;
+  // The createRuntime/createContainer hook point: everything mounted, pivot_root not yet done.
+  std::function<Status()> before_pivot;
 };
 
 Status setup_rootfs(Sys& sys, const RootfsParams& p);
