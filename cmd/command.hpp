@@ -51,6 +51,7 @@ int pause(const GlobalOptions&, const Args&);
 int resume(const GlobalOptions&, const Args&);
 int events(const GlobalOptions&, const Args&);
 int update(const GlobalOptions&, const Args&);
+int features(const GlobalOptions&, const Args&);
 
 // Flags shared by create and run, and what they say.
 po::options_description create_flags();

@@ -29,7 +29,7 @@ const Verb kVerbs[] = {
     {"update", "update [--resources FILE|-] [--memory N] [--cpu-quota N] [--cpu-period N] [--cpu-shares N] "
                "[--cpuset-cpus L] [--pids-limit N] [--blkio-weight N] … ID", update},
     {"events", "events [--stats] [--interval 5s] ID", events},
-    {"features", "features", nullptr},
+    {"features", "features", features},
 };
 
 // Global flags that take a value, so "--root X verb" splits at the right place.

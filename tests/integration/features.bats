@@ -1,0 +1,45 @@
+#!/usr/bin/env bats
+# vigil features: what it claims, checked against what it does for a sample of claims.
+
+load helpers
+
+setup() { vigil_setup; }
+teardown() { vigil_teardown; }
+
+feature() { json_get "$1" <"$T/features"; }
+
+@test "features: the JSON of features.md, and a sample of its claims holds" {
+  run --separate-stderr vigil features
+  assert_status 0
+  printf '%s\n' "$output" >"$T/features"
+  assert_eq "$(feature /ociVersionMin)" 1.0.0
+  assert_eq "$(feature /ociVersionMax)" 1.2.0
+  assert_eq "$(feature /hooks)" '["prestart","createRuntime","createContainer","startContainer","poststart","poststop"]'
+  assert_eq "$(feature /linux/cgroup/v1)" true
+  assert_eq "$(feature /linux/cgroup/systemd)" false
+  assert_eq "$(feature /linux/seccomp/enabled)" true
+  assert_contains "$(feature /linux/capabilities)" '"CAP_KILL"'
+  assert_contains "$(feature /linux/namespaces)" '"time"'
+  assert_contains "$(feature /mountOptions)" '"rro"'
+  assert_contains "$(feature /linux/seccomp/actions)" '"SCMP_ACT_LOG"'
+  assert_contains "$(feature /linux/seccomp/operators)" '"SCMP_CMP_MASKED_EQ"'
+  # A listed mount option works: rro makes a recursive bind read-only.
+  mkdir -p "$T/src/sub"
+  cfg append /mounts '{"destination":"/tmp","type":"tmpfs","source":"tmpfs"}'
+  cfg append /mounts "{\"destination\":\"/tmp/mnt\",\"type\":\"bind\",\"source\":\"$T/src\",\"options\":[\"rbind\",\"rro\"]}"
+  # A listed namespace and seccomp action are accepted, and AppArmor is as claimed.
+  cfg append /linux/namespaces '{"type":"time"}'
+  cfg set /linux/seccomp '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["getppid"],"action":"SCMP_ACT_LOG"}]}'
+  cmd 'touch /tmp/mnt/x 2>/dev/null || echo ro; readlink /proc/self/ns/time'
+  run_fg "$ID"
+  assert_status 0
+  assert_eq "${lines[0]}" ro
+  assert_contains "${lines[1]}" "time:["
+  cfg set /process/apparmorProfile '"docker-default"'
+  create "$ID-aa"
+  if [ "$(feature /linux/apparmor/enabled)" = false ]; then
+    assert_status 1
+    assert_contains "$output" "AppArmor is not enabled on this host"
+  fi
+  assert_clean
+}
