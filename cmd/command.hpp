@@ -52,6 +52,7 @@ int resume(const GlobalOptions&, const Args&);
 int events(const GlobalOptions&, const Args&);
 int update(const GlobalOptions&, const Args&);
 int features(const GlobalOptions&, const Args&);
+int exec(const GlobalOptions&, const Args&);
 
 // Flags shared by create and run, and what they say.
 po::options_description create_flags();

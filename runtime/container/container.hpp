@@ -3,6 +3,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,25 @@ Status start_container(const std::string& root, const std::string& id);
 Result<int> run_container(const CreateOptions& o, bool detach);
 Status kill_container(const std::string& root, const std::string& id, int sig, bool all);
 Status delete_container(const std::string& root, const std::string& id, bool force);
+struct ExecOptions {
+  std::string root, id;
+  // The process: a --process JSON file, or the container's own process with these changes.
+  std::string process_file;
+  std::vector<std::string> args;
+  std::string cwd;
+  std::vector<std::string> env;  // K=V, added to (or replacing in) the container's
+  std::optional<uint32_t> uid, gid;
+  std::vector<uint32_t> additional_gids;
+  std::vector<std::string> caps;  // added to every capability set
+  bool no_new_privs = false;
+  bool detach = false;
+  std::string pid_file;
+  int preserve_fds = 0;
+};
+// exec: a new process in every namespace and the cgroup of a running container, set up as
+// its own process is. Returns its exit code, or 0 when detached.
+Result<int> exec_container(const ExecOptions& o);
+
 // pause = true freezes the container (running → paused); false thaws it.
 Status pause_container(const std::string& root, const std::string& id, bool pause);
 Result<nlohmann::json> container_state(const std::string& root, const std::string& id);

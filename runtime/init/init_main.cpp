@@ -40,6 +40,7 @@ struct Context {
   InitRequest req;
   oci::Spec spec;
   unique_fd exec_fifo;
+  unique_fd container_init;  // exec: whose namespaces to join
   unique_fd log;           // vigil's --log, or /dev/null: never the container's stdio
   std::string state_json;  // for the container's own hooks, from the parent
 };
@@ -58,8 +59,9 @@ Status isolate_fds(Context& c) {
   c.exec_fifo = move_above(std::move(c.exec_fifo), floor);
   c.sock = move_above(unique_fd(c.sock), floor).release();
   c.log = move_above(std::move(c.log), floor);
+  c.container_init = move_above(std::move(c.container_init), floor);
   log_configure({.file = "", .fd = c.log.get(), .json = c.req.log_json, .debug = false});
-  return close_fds_from(floor, {c.sock, c.exec_fifo.get(), c.log.get()});
+  return close_fds_from(floor, {c.sock, c.exec_fifo.get(), c.log.get(), c.container_init.get()});
 }
 
 Result<Context> receive_request(int sock) {
@@ -71,7 +73,8 @@ Result<Context> receive_request(int sock) {
   c.req = TRY(decode_request(msg.payload));
   c.spec = TRY(oci::parse_spec(c.req.spec.dump(), "config.json"));
   if (!c.spec.process) return Error(EINVAL, "config.json: process is required to create a container");
-  c.exec_fifo = std::move(msg.fds[0]);
+  // The first fd is the exec fifo (create) or a pidfd of the container's init (exec).
+  (c.req.exec ? c.container_init : c.exec_fifo) = std::move(msg.fds[0]);
   c.log = msg.fds.size() == 2 ? std::move(msg.fds[1]) : TRY(open_fd("/dev/null", O_WRONLY));
   return c;
 }
@@ -156,7 +159,10 @@ Status hook_point(Context& c) {
                    [](std::string_view l) { log_hook_output("createContainer", l); });
 }
 
-// Stage 2, step by step. Returns the program's path, ready to exec after `start`.
+Result<std::string> set_up_process(Context& c);
+
+// Stage 2 of create, step by step: the container's environment, then its process.
+// Returns the program's path, ready to exec after `start`.
 Result<std::string> set_up_container(Context& c) {
   const oci::Spec& spec = c.spec;
   const oci::Process& proc = *spec.process;
@@ -180,7 +186,14 @@ Result<std::string> set_up_container(Context& c) {
   rp.cgroups = c.req.cgroups;
   rp.before_pivot = [&] { return hook_point(c); };
   TRY_CTX(setup_rootfs(real_sys(), rp), "rootfs");
-  // The process: limits, then cwd and program lookup while still root, then the identity.
+  return set_up_process(c);
+}
+
+// The process, for create and exec alike: limits, then cwd and program lookup while still
+// root, then seccomp and the identity.
+Result<std::string> set_up_process(Context& c) {
+  const oci::Spec& spec = c.spec;
+  const oci::Process& proc = *spec.process;
   TRY(apply_rlimits(proc.rlimits));
   if (spec.linux.personality) TRY(apply_personality(*spec.linux.personality));
   TRY(enter_cwd(proc.cwd));
@@ -207,6 +220,16 @@ std::vector<std::string> with_home(const oci::Process& proc) {
   return env;
 }
 
+// The last step: only stdio and the preserved fds stay, and the program replaces us.
+[[noreturn]] void run_program(Context& c, const std::string& path) {
+  if (auto st = prepare_fds(c.req.preserve_fds); !st) _exit(1);
+  const auto& proc = *c.spec.process;
+  Error err = exec_program(path, proc.args, with_home(proc));
+  std::string line = "vigil: " + err.str() + "\n";
+  (void)!::write(2, line.data(), line.size());
+  _exit(err.code() == ENOENT ? 127 : 126);
+}
+
 [[noreturn]] void container_init(Context& c) {
   auto path = set_up_container(c);
   if (!path) init_fail(c.sock, path.error());
@@ -226,12 +249,24 @@ std::vector<std::string> with_home(const oci::Process& proc) {
     log_line(LogLevel::error, started.error().str());
     _exit(1);
   }
-  if (auto st = prepare_fds(c.req.preserve_fds); !st) _exit(1);
-  const auto& proc = *c.spec.process;
-  Error err = exec_program(*path, proc.args, with_home(proc));
-  std::string line = "vigil: " + err.str() + "\n";
-  (void)!::write(2, line.data(), line.size());
-  _exit(err.code() == ENOENT ? 127 : 126);
+  run_program(c, *path);
+}
+
+// exec: the new process is set up like the container's own, then runs at once.
+[[noreturn]] void exec_process(Context& c) {
+  auto path = set_up_process(c);
+  if (!path) init_fail(c.sock, path.error());
+  if (auto st = send_message(c.sock, MsgType::ready, 0, ""); !st) _exit(1);
+  run_program(c, *path);
+}
+
+// exec: every namespace of the container at once, through a pidfd of its init (setns with
+// a pidfd joins them together, the user namespace first, and cannot hit a recycled pid).
+Status join_container(const Context& c) {
+  int flags = 0;
+  for (const auto& ns : c.spec.linux.namespaces) flags |= oci::namespace_clone_flag(ns.type);
+  if (flags && ::setns(c.container_init.get(), flags) < 0) return Error::from_errno("join the container's namespaces");
+  return {};
 }
 
 // Fork the container's init as our parent's child, then tell the parent who it is.
@@ -243,7 +278,10 @@ std::vector<std::string> with_home(const oci::Process& proc) {
   args.pidfd = uint64_t(uintptr_t(&pidfd));
   long pid = ::syscall(SYS_clone3, &args, sizeof args);
   if (pid < 0) init_fail(c.sock, Error::from_errno("clone3 container init"));
-  if (pid == 0) container_init(c);
+  if (pid == 0) {
+    if (c.req.exec) exec_process(c);
+    container_init(c);
+  }
   int fds[] = {pidfd};
   if (auto st = send_message(c.sock, MsgType::init_pid, 0, std::to_string(pid), fds); !st) _exit(1);
   _exit(0);
@@ -268,7 +306,8 @@ void init_main(int sock) {
   auto ctx = receive_request(sock);
   if (!ctx) init_fail(sock, ctx.error());
   if (auto st = isolate_fds(*ctx); !st) init_fail(ctx->sock, st.error());
-  if (auto st = enter_namespaces(*ctx); !st) init_fail(ctx->sock, st.error());
+  auto entered = ctx->req.exec ? join_container(*ctx) : enter_namespaces(*ctx);
+  if (!entered) init_fail(ctx->sock, entered.error());
   fork_container_init(*ctx);
 }
 

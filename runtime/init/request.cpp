@@ -4,7 +4,7 @@ namespace vigil {
 
 std::string encode_request(const InitRequest& r) {
   nlohmann::json j = {{"id", r.id},       {"bundle", r.bundle},   {"rootfs", r.rootfs},
-                      {"noPivot", r.no_pivot}, {"newKeyring", r.new_keyring}, {"logJson", r.log_json}, {"preserveFds", r.preserve_fds}, {"spec", r.spec}};
+                      {"exec", r.exec}, {"noPivot", r.no_pivot}, {"newKeyring", r.new_keyring}, {"logJson", r.log_json}, {"preserveFds", r.preserve_fds}, {"spec", r.spec}};
   j["cgroups"] = nlohmann::json::array();
   for (const auto& c : r.cgroups) j["cgroups"].push_back({{"name", c.name}, {"hostDir", c.host_dir}});
   return j.dump();
@@ -17,6 +17,7 @@ Result<InitRequest> decode_request(const std::string& text) {
     r.id = j.at("id");
     r.bundle = j.at("bundle");
     r.rootfs = j.at("rootfs");
+    r.exec = j.at("exec");
     r.no_pivot = j.at("noPivot");
     r.new_keyring = j.at("newKeyring");
     r.log_json = j.at("logJson");

@@ -15,6 +15,7 @@ struct InitRequest {
   std::string id;
   std::string bundle;
   std::string rootfs;  // absolute
+  bool exec = false;  // vigil exec: join the container instead of making one
   bool no_pivot = false;
   bool new_keyring = true;
   bool log_json = false;  // the log fd that comes with the request takes JSON lines  // a session keyring of the container's own, unless --no-new-keyring

@@ -72,7 +72,7 @@ Result<Child> start_stage1(int exe, int child_sock) {
 
 }  // namespace
 
-Result<SpawnedInit> spawn_init(const oci::Spec& spec, const InitRequest& req, int exec_fifo, int log_fd,
+Result<SpawnedInit> spawn_init(const oci::Spec& spec, const InitRequest& req, int first_fd, int log_fd,
                                const SpawnHandlers& on) {
   auto exe = TRY(readonly_self_exe());
   int sv[2];
@@ -82,7 +82,7 @@ Result<SpawnedInit> spawn_init(const oci::Spec& spec, const InitRequest& req, in
   child_sock.reset();
   TRY(on.stage1(stage1.pid()));
 
-  int fds[] = {exec_fifo, log_fd};
+  int fds[] = {first_fd, log_fd};
   TRY(send_message(sock.get(), MsgType::request, 0, encode_request(req), std::span<const int>(fds, log_fd >= 0 ? 2 : 1)));
   // init_pid comes from stage 1 and ready from the init itself: either may arrive first.
   std::optional<Child> init;

@@ -36,9 +36,10 @@ struct SpawnHandlers {
   LogSink log;
 };
 
-// On failure every process started so far is killed and reaped. `log_fd` (-1: none) goes
-// to the init for what it logs after create has returned (startContainer hooks).
-Result<SpawnedInit> spawn_init(const oci::Spec& spec, const InitRequest& req, int exec_fifo, int log_fd,
+// On failure every process started so far is killed and reaped. `first_fd` is the exec
+// fifo (create) or a pidfd of the container's init (exec). `log_fd` (-1: none) goes to the
+// init for what it logs after create has returned (startContainer hooks).
+Result<SpawnedInit> spawn_init(const oci::Spec& spec, const InitRequest& req, int first_fd, int log_fd,
                                const SpawnHandlers& on);
 
 // This binary, as the init must exec it: never writable through /proc/PID/exe (CVE-2019-5736).

@@ -1,0 +1,86 @@
+#include <fcntl.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "oci/parse.hpp"
+#include "runtime/base/file.hpp"
+#include "runtime/base/log.hpp"
+#include "runtime/container/container.hpp"
+#include "runtime/container/handle.hpp"
+#include "runtime/container/wait.hpp"
+
+namespace vigil {
+namespace {
+
+// The process to run: --process FILE as it is, or the container's own with the changes asked.
+Result<nlohmann::json> exec_process_json(const ExecOptions& o, const nlohmann::json& config) {
+  if (!o.process_file.empty()) {
+    auto text = TRY(read_file(o.process_file));
+    auto j = nlohmann::json::parse(text, nullptr, false);
+    if (j.is_discarded()) return Error(EINVAL, "--process " + o.process_file + ": invalid JSON");
+    return j;
+  }
+  if (o.args.empty()) return Error(EINVAL, "exec needs the command to run (or --process FILE)");
+  nlohmann::json p = config.value("process", nlohmann::json::object());
+  p["args"] = o.args;
+  p["terminal"] = false;
+  if (!o.cwd.empty()) p["cwd"] = o.cwd;
+  auto& env = p["env"];
+  if (!env.is_array()) env = nlohmann::json::array();
+  for (const auto& kv : o.env) {
+    auto key = kv.substr(0, kv.find('='));
+    for (auto it = env.begin(); it != env.end();)
+      it = it->is_string() && it->get<std::string>().rfind(key + "=", 0) == 0 ? env.erase(it) : it + 1;
+    env.push_back(kv);
+  }
+  if (o.uid) p["user"]["uid"] = *o.uid;
+  if (o.gid) p["user"]["gid"] = *o.gid;
+  if (!o.additional_gids.empty()) p["user"]["additionalGids"] = o.additional_gids;
+  for (const auto& cap : o.caps)
+    for (const char* set : {"bounding", "effective", "permitted"}) p["capabilities"][set].push_back(cap);
+  if (o.no_new_privs) p["noNewPrivileges"] = true;
+  return p;
+}
+
+}  // namespace
+
+Result<int> exec_container(const ExecOptions& o) {
+  auto c = TRY(Container::open(o.root, o.id, false));
+  std::string status = c.status();
+  if (status != "running") return Error(EINVAL, "cannot exec in container " + o.id + ": it is " + status + ", not running");
+  auto init = c.init();
+  if (!init) return Error(ESRCH, "cannot exec in container " + o.id + ": container not running");
+  // The container's config (its namespaces, seccomp profile, defaults), with this process.
+  std::string config_path = c.state.bundle + "/config.json";
+  auto raw = nlohmann::json::parse(TRY(read_file(config_path)), nullptr, false);
+  if (raw.is_discarded()) return Error(EINVAL, config_path + ": invalid JSON");
+  raw["process"] = TRY(exec_process_json(o, raw));
+  oci::Spec spec = TRY(oci::parse_spec(raw.dump(), o.process_file.empty() ? "exec" : o.process_file));
+
+  InitRequest req;
+  req.id = o.id;
+  req.exec = true;
+  req.new_keyring = false;
+  req.preserve_fds = o.preserve_fds;
+  req.spec = spec.raw;
+  req.log_json = log_config().json;
+  unique_fd log_fd;
+  if (!log_config().file.empty()) log_fd = TRY(open_fd(log_config().file, O_WRONLY | O_APPEND | O_CREAT, 0640));
+  SpawnHandlers on;
+  on.stage1 = [&](pid_t stage1) { return c.cgroup.join(stage1); };
+  on.hooks = [](pid_t) -> Result<std::string> { return Error(EPROTO, "exec has no hook point"); };
+  on.log = [](int, const std::string& text) { log_debug(text); };
+
+  sigset_t set = forwarded_signals(), old;
+  if (!o.detach) ::sigprocmask(SIG_BLOCK, &set, &old);
+  auto proc = spawn_init(spec, req, init->get(), log_fd.get(), on);
+  if (!proc) return std::move(proc).error().context("exec in container " + o.id);
+  if (!o.pid_file.empty()) TRY(write_file_atomic(o.pid_file, std::to_string(proc->pid), 0644));
+  if (o.detach) return 0;
+  auto code = wait_forwarding(proc->pidfd.get(), set);
+  ::sigprocmask(SIG_SETMASK, &old, nullptr);
+  return code;
+}
+
+}  // namespace vigil
