@@ -46,6 +46,11 @@ bool has_log() { return g_config.fd >= 0 || !g_config.file.empty(); }
 void log_configure(const LogConfig& c) { g_config = c; }
 const LogConfig& log_config() { return g_config; }
 
+Result<unique_fd> open_log_file() {
+  if (g_config.file.empty()) return unique_fd();
+  return open_fd(g_config.file, O_WRONLY | O_APPEND | O_CREAT, 0640);
+}
+
 void log_line(LogLevel level, const std::string& msg) {
   if (level == LogLevel::debug && !g_config.debug) return;
   if (has_log()) return append_to_file(format(level, msg));

@@ -4,6 +4,9 @@
 
 #include <string>
 
+#include "runtime/base/error.hpp"
+#include "runtime/base/unique_fd.hpp"
+
 namespace vigil {
 
 enum class LogLevel { debug, info, warning, error };
@@ -16,6 +19,9 @@ struct LogConfig {
 };
 
 void log_configure(const LogConfig& c);
+// The --log file opened for appending, for a process that will not see its path (the
+// container's init past pivot_root); an empty fd when there is none.
+Result<unique_fd> open_log_file();
 const LogConfig& log_config();
 void log_line(LogLevel level, const std::string& msg);
 inline void log_debug(const std::string& m) { log_line(LogLevel::debug, m); }

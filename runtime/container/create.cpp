@@ -111,8 +111,7 @@ Result<SpawnedInit> create_container(const CreateOptions& o) {
   };
   on.log = [](int, const std::string& text) { log_debug(text); };
   req.log_json = log_config().json;
-  unique_fd log_fd;
-  if (!log_config().file.empty()) log_fd = TRY(open_fd(log_config().file, O_WRONLY | O_APPEND | O_CREAT, 0640));
+  auto log_fd = TRY(open_log_file());
   auto init = TRY(spawn_init(spec, req, fifo.get(), log_fd.get(), on));
   fifo.reset();
   state.pid = init.pid;

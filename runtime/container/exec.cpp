@@ -65,8 +65,7 @@ Result<int> exec_container(const ExecOptions& o) {
   req.preserve_fds = o.preserve_fds;
   req.spec = spec.raw;
   req.log_json = log_config().json;
-  unique_fd log_fd;
-  if (!log_config().file.empty()) log_fd = TRY(open_fd(log_config().file, O_WRONLY | O_APPEND | O_CREAT, 0640));
+  auto log_fd = TRY(open_log_file());
   SpawnHandlers on;
   on.stage1 = [&](pid_t stage1) { return c.cgroup.join(stage1); };
   on.hooks = [](pid_t) -> Result<std::string> { return Error(EPROTO, "exec has no hook point"); };
