@@ -11,8 +11,10 @@ echo "== unit tests (ASan+UBSan)"
 build/unit-tests --gtest_brief=1 2>&1 | tee "$out"
 p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$out" | tail -1)
 f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$out" | tail -1)
+s=$(sed -n 's/^\[  SKIPPED \] \([0-9]*\) test.*/\1/p' "$out" | tail -1)
 if [ -z "$p$f" ]; then echo "unit tests did not run"; f=1; fi
-passed=$((passed + ${p:-0})) failed=$((failed + ${f:-0}))
+# Skipped tests are not among the passed ones; each prints its reason above.
+passed=$((passed + ${p:-0})) failed=$((failed + ${f:-0})) skipped=$((skipped + ${s:-0}))
 
 echo "== integration tests (bats)"
 bats --tap tests/integration 2>&1 | tee "$out"

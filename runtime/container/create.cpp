@@ -78,6 +78,8 @@ Result<SpawnedInit> create_container(const CreateOptions& o) {
   if (::mkfifo(dir.fifo_path().c_str(), 0600) < 0) return Error::from_errno("mkfifo " + dir.fifo_path());
   // Read-write, so the init's read blocks until `start` writes instead of seeing EOF.
   auto fifo = TRY(open_fd(dir.fifo_path(), O_RDWR));
+  if (::mkfifo(dir.exec_done_path().c_str(), 0600) < 0) return Error::from_errno("mkfifo " + dir.exec_done_path());
+  auto exec_done = TRY(open_fd(dir.exec_done_path(), O_RDWR));
 
   InitRequest req;
   req.id = o.id;
@@ -112,8 +114,9 @@ Result<SpawnedInit> create_container(const CreateOptions& o) {
   on.log = [](int, const std::string& text) { log_debug(text); };
   req.log_json = log_config().json;
   auto log_fd = TRY(open_log_file());
-  auto init = TRY(spawn_init(spec, req, fifo.get(), log_fd.get(), on));
+  auto init = TRY(spawn_init(spec, req, {fifo.get(), exec_done.get(), log_fd.get()}, on));
   fifo.reset();
+  exec_done.reset();
   state.pid = init.pid;
   state.start_time = init.start_time;
 

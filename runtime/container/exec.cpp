@@ -73,7 +73,7 @@ Result<int> exec_container(const ExecOptions& o) {
 
   sigset_t set = forwarded_signals(), old;
   if (!o.detach) ::sigprocmask(SIG_BLOCK, &set, &old);
-  auto proc = spawn_init(spec, req, init->get(), log_fd.get(), on);
+  auto proc = spawn_init(spec, req, {init->get(), -1, log_fd.get()}, on);
   if (!proc) return std::move(proc).error().context("exec in container " + o.id);
   if (!o.pid_file.empty()) TRY(write_file_atomic(o.pid_file, std::to_string(proc->pid), 0644));
   if (o.detach) return 0;

@@ -41,6 +41,7 @@ struct Context {
   oci::Spec spec;
   unique_fd exec_fifo;
   unique_fd container_init;  // exec: whose namespaces to join
+  unique_fd exec_done;       // create: closed by our exec (close-on-exec), which `start` waits for
   unique_fd log;           // vigil's --log, or /dev/null: never the container's stdio
   std::string state_json;  // for the container's own hooks, from the parent
 };
@@ -60,22 +61,25 @@ Status isolate_fds(Context& c) {
   c.sock = move_above(unique_fd(c.sock), floor).release();
   c.log = move_above(std::move(c.log), floor);
   c.container_init = move_above(std::move(c.container_init), floor);
+  c.exec_done = move_above(std::move(c.exec_done), floor);
   log_configure({.file = "", .fd = c.log.get(), .json = c.req.log_json, .debug = false});
-  return close_fds_from(floor, {c.sock, c.exec_fifo.get(), c.log.get(), c.container_init.get()});
+  return close_fds_from(floor, {c.sock, c.exec_fifo.get(), c.log.get(), c.container_init.get(), c.exec_done.get()});
 }
 
 Result<Context> receive_request(int sock) {
   auto msg = TRY(recv_message(sock));
-  if (msg.type != MsgType::request || msg.fds.empty() || msg.fds.size() > 2)
-    return Error(EPROTO, "expected the init request");
+  if (msg.type != MsgType::request) return Error(EPROTO, "expected the init request");
   Context c;
   c.sock = sock;
   c.req = TRY(decode_request(msg.payload));
   c.spec = TRY(oci::parse_spec(c.req.spec.dump(), "config.json"));
   if (!c.spec.process) return Error(EINVAL, "config.json: process is required to create a container");
+  if (msg.fds.size() != size_t(1 + c.req.has_exec_done + c.req.has_log)) return Error(EPROTO, "init request: wrong fds");
   // The first fd is the exec fifo (create) or a pidfd of the container's init (exec).
-  (c.req.exec ? c.container_init : c.exec_fifo) = std::move(msg.fds[0]);
-  c.log = msg.fds.size() == 2 ? std::move(msg.fds[1]) : TRY(open_fd("/dev/null", O_WRONLY));
+  size_t i = 0;
+  (c.req.exec ? c.container_init : c.exec_fifo) = std::move(msg.fds[i++]);
+  if (c.req.has_exec_done) c.exec_done = std::move(msg.fds[i++]);
+  c.log = c.req.has_log ? std::move(msg.fds[i++]) : TRY(open_fd("/dev/null", O_WRONLY));
   return c;
 }
 
@@ -220,14 +224,21 @@ std::vector<std::string> with_home(const oci::Process& proc) {
   return env;
 }
 
+// After `start`: the program will not run. A byte on exec_done tells `start` so (its EOF
+// alone means the exec happened).
+[[noreturn]] void program_failed(Context& c, int status) {
+  if (c.exec_done) (void)!::write(c.exec_done.get(), "!", 1);
+  _exit(status);
+}
+
 // The last step: only stdio and the preserved fds stay, and the program replaces us.
 [[noreturn]] void run_program(Context& c, const std::string& path) {
-  if (auto st = prepare_fds(c.req.preserve_fds); !st) _exit(1);
+  if (auto st = prepare_fds(c.req.preserve_fds); !st) program_failed(c, 1);
   const auto& proc = *c.spec.process;
   Error err = exec_program(path, proc.args, with_home(proc));
   std::string line = "vigil: " + err.str() + "\n";
   (void)!::write(2, line.data(), line.size());
-  _exit(err.code() == ENOENT ? 127 : 126);
+  program_failed(c, err.code() == ENOENT ? 127 : 126);
 }
 
 [[noreturn]] void container_init(Context& c) {
@@ -247,7 +258,7 @@ std::vector<std::string> with_home(const oci::Process& proc) {
                            [](std::string_view l) { log_hook_output("startContainer", l); });
   if (!started) {
     log_line(LogLevel::error, started.error().str());
-    _exit(1);
+    program_failed(c, 1);
   }
   run_program(c, *path);
 }

@@ -72,8 +72,7 @@ Result<Child> start_stage1(int exe, int child_sock) {
 
 }  // namespace
 
-Result<SpawnedInit> spawn_init(const oci::Spec& spec, const InitRequest& req, int first_fd, int log_fd,
-                               const SpawnHandlers& on) {
+Result<SpawnedInit> spawn_init(const oci::Spec& spec, InitRequest req, const InitFds& fds, const SpawnHandlers& on) {
   auto exe = TRY(readonly_self_exe());
   int sv[2];
   if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) return Error::from_errno("socketpair");
@@ -82,8 +81,12 @@ Result<SpawnedInit> spawn_init(const oci::Spec& spec, const InitRequest& req, in
   child_sock.reset();
   TRY(on.stage1(stage1.pid()));
 
-  int fds[] = {first_fd, log_fd};
-  TRY(send_message(sock.get(), MsgType::request, 0, encode_request(req), std::span<const int>(fds, log_fd >= 0 ? 2 : 1)));
+  std::vector<int> sent = {fds.first};
+  req.has_exec_done = fds.exec_done >= 0;
+  req.has_log = fds.log >= 0;
+  if (req.has_exec_done) sent.push_back(fds.exec_done);
+  if (req.has_log) sent.push_back(fds.log);
+  TRY(send_message(sock.get(), MsgType::request, 0, encode_request(req), sent));
   // init_pid comes from stage 1 and ready from the init itself: either may arrive first.
   std::optional<Child> init;
   unique_fd listener;

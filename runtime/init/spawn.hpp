@@ -36,11 +36,15 @@ struct SpawnHandlers {
   LogSink log;
 };
 
-// On failure every process started so far is killed and reaped. `first_fd` is the exec
-// fifo (create) or a pidfd of the container's init (exec). `log_fd` (-1: none) goes to the
-// init for what it logs after create has returned (startContainer hooks).
-Result<SpawnedInit> spawn_init(const oci::Spec& spec, const InitRequest& req, int first_fd, int log_fd,
-                               const SpawnHandlers& on);
+// The fds the init gets with its request.
+struct InitFds {
+  int first = -1;      // the exec fifo (create) or a pidfd of the container's init (exec)
+  int exec_done = -1;  // create: held close-on-exec, so `start` sees EOF once the program runs
+  int log = -1;        // --log, for what the init logs after create has returned
+};
+
+// On failure every process started so far is killed and reaped.
+Result<SpawnedInit> spawn_init(const oci::Spec& spec, InitRequest req, const InitFds& fds, const SpawnHandlers& on);
 
 // This binary, as the init must exec it: never writable through /proc/PID/exe (CVE-2019-5736).
 Result<unique_fd> readonly_self_exe();
