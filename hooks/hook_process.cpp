@@ -1,4 +1,5 @@
 #include "hooks/hook_process.hpp"
+#include "runtime/process/signals.hpp"
 
 #include <fcntl.h>
 #include <linux/sched.h>
@@ -57,13 +58,7 @@ struct ChildPlan {
   // Handlers were reset by CLONE_CLEAR_SIGHAND; ignored signals would stay ignored across exec
   // (vigil may ignore some), and `vigil run` blocks nearly all of them to forward them. A hook
   // starts as if from a clean shell: nothing ignored, nothing blocked.
-  struct sigaction dfl {};
-  dfl.sa_handler = SIG_DFL;
-  for (int s = 1; s < NSIG; s++)
-    if (s != SIGKILL && s != SIGSTOP) ::sigaction(s, &dfl, nullptr);  // EINVAL for glibc's own: fine
-  sigset_t none;
-  sigemptyset(&none);
-  ::sigprocmask(SIG_SETMASK, &none, nullptr);
+  reset_signals_for_exec();
 
   // Its own process group, so a timeout kills what the hook started too (`sleep 30 &`).
   if (::setpgid(0, 0) < 0) fail(p.report_fd, Step::setpgid);

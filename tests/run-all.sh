@@ -9,10 +9,14 @@ trap 'rm -f "$out"' EXIT
 
 echo "== unit tests (ASan+UBSan)"
 build/unit-tests --gtest_brief=1 2>&1 | tee "$out"
+rc=${PIPESTATUS[0]}
 p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$out" | tail -1)
-f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$out" | tail -1)
+# Brief mode prints one "[  FAILED  ] Suite.Test (N ms)" line per failed test, no total.
+f=$(grep -E '^\[  FAILED  \] [A-Za-z_]+\.' "$out" | sort -u | wc -l)
 s=$(sed -n 's/^\[  SKIPPED \] \([0-9]*\) test.*/\1/p' "$out" | tail -1)
-if [ -z "$p$f" ]; then echo "unit tests did not run"; f=1; fi
+if [ -z "$p" ] && [ "$f" -eq 0 ]; then echo "unit tests did not run"; f=1; fi
+# A crash or a sanitizer report fails the run even when no test says so.
+if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then echo "unit tests exited with status $rc"; f=1; fi
 # Skipped tests are not among the passed ones; each prints its reason above.
 passed=$((passed + ${p:-0})) failed=$((failed + ${f:-0})) skipped=$((skipped + ${s:-0}))
 

@@ -27,6 +27,7 @@
 #include "runtime/namespaces/namespaces.hpp"
 #include "runtime/process/exec.hpp"
 #include "runtime/process/identity.hpp"
+#include "runtime/process/signals.hpp"
 #include "runtime/rootfs/rootfs.hpp"
 #include "runtime/seccomp/filter.hpp"
 #include "runtime/seccomp/load.hpp"
@@ -298,21 +299,15 @@ Status join_container(const Context& c) {
   _exit(0);
 }
 
-// `vigil run` blocks signals to forward them; the container must start with none blocked
-// and every disposition at its default.
-void reset_signals() {
-  sigset_t none;
-  sigemptyset(&none);
-  ::sigprocmask(SIG_SETMASK, &none, nullptr);
-  for (int s = 1; s < NSIG; s++) ::signal(s, SIG_DFL);
-}
 
 }  // namespace
 
 void init_main(int sock) {
   // Nothing of the container may ptrace us or open /proc/PID/exe while we are vigil.
   ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-  reset_signals();
+  // `vigil run` blocks signals to forward them, and a caller may have left some ignored:
+  // the container starts with every disposition at its default and none blocked.
+  reset_signals_for_exec();
   ::fcntl(sock, F_SETFD, FD_CLOEXEC);
   auto ctx = receive_request(sock);
   if (!ctx) init_fail(sock, ctx.error());

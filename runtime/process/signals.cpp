@@ -1,6 +1,10 @@
 #include "runtime/process/signals.hpp"
 
+#include <sys/syscall.h>
+#include <unistd.h>
+
 #include <csignal>
+#include <cstdint>
 #include <cstring>
 
 namespace vigil {
@@ -60,6 +64,20 @@ Result<int> parse_signal(const std::string& input) {
     }
   }
   return Error(EINVAL, "invalid signal \"" + input + "\"");
+}
+
+void reset_signals_for_exec() {
+  // The kernel's struct sigaction on x86-64 and the other 64-bit ports.
+  struct {
+    void (*handler)(int);
+    unsigned long flags;
+    void (*restorer)();
+    uint64_t mask;
+  } dfl{SIG_DFL, 0, nullptr, 0};
+  for (int s = 1; s <= SIGRTMAX; s++)
+    if (s != SIGKILL && s != SIGSTOP) ::syscall(SYS_rt_sigaction, s, &dfl, nullptr, sizeof dfl.mask);
+  uint64_t none = 0;
+  ::syscall(SYS_rt_sigprocmask, SIG_SETMASK, &none, nullptr, sizeof none);
 }
 
 }  // namespace vigil
