@@ -22,13 +22,6 @@ std::string v1_controllers(const std::string& super_options) {
   return out;
 }
 
-std::string basename_of(const std::string& p) { return p.substr(p.find_last_of('/') + 1); }
-
-std::string join_path(const std::string& a, const std::string& b) {
-  if (b == "/" || b.empty()) return a;
-  return a + b;
-}
-
 }  // namespace
 
 std::vector<Hierarchy> parse_hierarchies(const std::string& mountinfo, const std::string& proc_cgroup) {
@@ -59,14 +52,6 @@ std::vector<Hierarchy> parse_hierarchies(const std::string& mountinfo, const std
 
 Result<std::vector<Hierarchy>> host_hierarchies() {
   return parse_hierarchies(TRY(read_file("/proc/self/mountinfo")), TRY(read_file("/proc/self/cgroup")));
-}
-
-std::vector<CgroupBind> cgroup_binds(const std::vector<Hierarchy>& hs) {
-  std::vector<CgroupBind> out;
-  bool pure_v2 = hs.size() == 1 && hs[0].v2;
-  for (const auto& h : hs)
-    out.push_back({pure_v2 ? "" : basename_of(h.mount_point), join_path(h.mount_point, h.path)});
-  return out;
 }
 
 }  // namespace vigil

@@ -5,7 +5,6 @@
 #include <vector>
 
 #include "runtime/base/error.hpp"
-#include "runtime/rootfs/rootfs.hpp"
 
 namespace vigil {
 
@@ -18,7 +17,5 @@ struct Hierarchy {
 
 std::vector<Hierarchy> parse_hierarchies(const std::string& mountinfo, const std::string& proc_cgroup);
 Result<std::vector<Hierarchy>> host_hierarchies();
-// What the container's /sys/fs/cgroup shows: one bind per hierarchy of the process's cgroup.
-std::vector<CgroupBind> cgroup_binds(const std::vector<Hierarchy>& hs);
 
 }  // namespace vigil

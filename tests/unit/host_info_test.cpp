@@ -1,6 +1,7 @@
 // mountinfo and cgroup hierarchy parsing, on text like this host's.
 #include <gtest/gtest.h>
 
+#include "runtime/cgroup/cgroup.hpp"
 #include "runtime/cgroup/hierarchies.hpp"
 #include "runtime/rootfs/mountinfo.hpp"
 
@@ -44,20 +45,21 @@ TEST(Hierarchies, HybridHost) {
   EXPECT_EQ(hs[1].path, "/process_api/abc");
   EXPECT_EQ(hs[2].controllers, "name=systemd");
   EXPECT_TRUE(hs[3].v2);
-  auto binds = cgroup_binds(hs);
+  // A relative cgroupsPath lands below this process's own cgroup in each hierarchy.
+  auto binds = cgroup::Cgroup::plan(hs, "c1", "c1").value().binds();
   ASSERT_EQ(binds.size(), 4u);
   EXPECT_EQ(binds[1].name, "memory");
-  EXPECT_EQ(binds[1].host_dir, "/sys/fs/cgroup/memory/process_api/abc");
+  EXPECT_EQ(binds[1].host_dir, "/sys/fs/cgroup/memory/process_api/abc/c1");
   EXPECT_EQ(binds[3].name, "unified");
-  EXPECT_EQ(binds[3].host_dir, "/sys/fs/cgroup/unified");
+  EXPECT_EQ(binds[3].host_dir, "/sys/fs/cgroup/unified/c1");
 }
 
 TEST(Hierarchies, PureV2Host) {
   auto hs = parse_hierarchies("30 1 0:26 / /sys/fs/cgroup rw - cgroup2 cgroup2 rw\n", "0::/user.slice/x\n");
-  auto binds = cgroup_binds(hs);
+  auto binds = cgroup::Cgroup::plan(hs, "c1", "c1").value().binds();
   ASSERT_EQ(binds.size(), 1u);
   EXPECT_EQ(binds[0].name, "");
-  EXPECT_EQ(binds[0].host_dir, "/sys/fs/cgroup/user.slice/x");
+  EXPECT_EQ(binds[0].host_dir, "/sys/fs/cgroup/user.slice/x/c1");
 }
 
 }  // namespace
