@@ -85,7 +85,7 @@ teardown() { vigil_teardown; }
     \"syscalls\":[{\"names\":[\"mkdir\"],\"action\":\"SCMP_ACT_NOTIFY\"}]}"
   create "$ID"
   assert_status 1
-  assert_contains "$output" "connect to seccomp listenerPath $T/nobody.sock: ENOENT"
+  assert_contains "$output" "seccomp listenerPath: connect to $T/nobody.sock: ENOENT"
   assert_clean
 }
 
