@@ -48,10 +48,10 @@ build/unit-tests: $(ASAN_OBJ)
 
 # Small programs the tests drive vigil with (tests/tools/NAME.cpp → build/tests/NAME).
 TOOLS := $(patsubst tests/tools/%.cpp,build/tests/%,$(wildcard tests/tools/*.cpp))
-build/tests/%: tests/tools/%.cpp
+build/tests/%: tests/tools/%.cpp $(wildcard tests/tools/*.hpp)
 	@mkdir -p $(dir $@)
 	@echo "  CXX     $<"
-	@$(CXX) $(CXXSTD) $(WARN) -O1 -o $@ $<
+	@$(CXX) $(CXXSTD) $(WARN) -I. -O1 -o $@ $<
 
 deps:
 	@tests/install-packages $(DEPS)

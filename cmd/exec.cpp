@@ -34,7 +34,7 @@ int exec(const GlobalOptions& g, const Args& args) {
       "additional-gids,g", po::value<Args>()->composing())("cap,c", po::value<Args>()->composing())(
       "no-new-privs", po::bool_switch())("apparmor", po::value<std::string>()->default_value(""))(
       "process-label", po::value<std::string>()->default_value(""))(
-      "preserve-fds", po::value<int>()->default_value(0))("cgroup", po::value<std::string>()->default_value(""));
+      "preserve-fds", po::value<int>()->default_value(0))("cgroup", po::value<Args>()->composing());
   // vigil's flags come before the id; everything after it is the command, flags and all.
   size_t i = 0;
   while (i < args.size() && args[i].size() > 1 && args[i][0] == '-' && args[i] != "--") {
@@ -48,11 +48,6 @@ int exec(const GlobalOptions& g, const Args& args) {
   auto vm = parse(own, flags, {"id"});
   Args command(args.begin() + long(i), args.end());
 
-  if (vm["tty"].as<bool>() || !vm["console-socket"].as<std::string>().empty())
-    return fail("exec: terminals (--tty, --console-socket) are not supported by this version of vigil");
-  if (!vm["apparmor"].as<std::string>().empty() || !vm["process-label"].as<std::string>().empty())
-    return fail("exec: --apparmor and --process-label need an LSM that is not enabled on this host");
-  if (!vm["cgroup"].as<std::string>().empty()) return fail("exec: --cgroup (a sub-cgroup) is not supported");
   ExecOptions o;
   o.root = g.root;
   o.id = required(vm, "id");
@@ -71,6 +66,11 @@ int exec(const GlobalOptions& g, const Args& args) {
   if (vm.count("cap")) o.caps = vm["cap"].as<Args>();
   o.no_new_privs = vm["no-new-privs"].as<bool>();
   o.detach = vm["detach"].as<bool>();
+  o.tty = vm["tty"].as<bool>();
+  o.apparmor = vm["apparmor"].as<std::string>();
+  o.process_label = vm["process-label"].as<std::string>();
+  if (vm.count("cgroup")) o.cgroups = vm["cgroup"].as<Args>();
+  o.console_socket = vm["console-socket"].as<std::string>();
   o.pid_file = vm["pid-file"].as<std::string>();
   o.preserve_fds = vm["preserve-fds"].as<int>();
   auto code = exec_container(o);

@@ -22,8 +22,9 @@ const Verb kVerbs[] = {
     {"delete", "delete [--force] ID", delete_},
     {"list", "list [--format table|json] [-q]", list},
     {"spec", "spec [--bundle DIR] [--rootless]", spec},
-    {"exec", "exec [--process FILE] [--detach] [--pid-file F] [--cwd D] [--env K=V]... [--user UID[:GID]] "
-             "[--additional-gids G]... [--cap CAP]... [--no-new-privs] [--preserve-fds N] ID [ARGS...]", exec},
+    {"exec", "exec [--process FILE] [--detach] [--tty] [--console-socket S] [--pid-file F] [--cwd D] [--env K=V]... "
+             "[--user UID[:GID]] [--additional-gids G]... [--cap CAP]... [--no-new-privs] [--preserve-fds N] "
+             "[--cgroup [CONTROLLER,...:]SUB]... [--apparmor P] [--process-label L] ID [ARGS...]", exec},
     {"ps", "ps [--format table|json] ID", ps},
     {"pause", "pause ID", pause},
     {"resume", "resume ID", resume},

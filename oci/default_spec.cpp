@@ -23,7 +23,7 @@ Json base_spec() {
       {"ociVersion", "1.2.0"},
       {"process",
        {
-           {"terminal", false},  // vigil has no terminal support yet
+           {"terminal", true},  // as runc: `vigil spec && vigil run ID` gives an interactive shell
            {"user", {{"uid", 0}, {"gid", 0}}},
            {"args", {"sh"}},
            {"env", {"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "TERM=xterm"}},

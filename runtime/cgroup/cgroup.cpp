@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
 #include <sstream>
 #include <thread>
 
@@ -194,13 +195,95 @@ Status Cgroup::join(pid_t pid) const {
   return {};
 }
 
+namespace {
+
+std::vector<std::string> subdirectories(const std::string& dir) {
+  std::vector<std::string> out;
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator(dir, ec))
+    if (e.is_directory(ec) && !e.is_symlink(ec)) out.push_back(e.path().filename());
+  return out;
+}
+
+// Innermost first; what still has processes stays (and its parent with it).
+void remove_subcgroups(const std::string& dir) {
+  for (const auto& child : subdirectories(dir)) {
+    remove_subcgroups(dir + "/" + child);
+    ::rmdir((dir + "/" + child).c_str());
+  }
+}
+
+bool carries(const Hierarchy& h, const std::string& controller) {
+  if (h.v2) return controller == "unified";
+  std::string list = "," + h.controllers + ",";
+  return list.find("," + controller + ",") != std::string::npos;
+}
+
+// A path below the container's cgroup: relative, without "..".
+Result<std::string> clean_sub(const std::string& sub, const std::string& spec) {
+  std::string out;
+  size_t i = 0;
+  while (i <= sub.size()) {
+    size_t j = sub.find('/', i);
+    if (j == std::string::npos) j = sub.size();
+    std::string part = sub.substr(i, j - i);
+    if (part == "..") return Error(EINVAL, "--cgroup " + spec + ": must stay below the container's cgroup");
+    if (!part.empty() && part != ".") out += "/" + part;
+    i = j + 1;
+  }
+  if (out.empty()) return Error(EINVAL, "--cgroup " + spec + ": names no sub-cgroup");
+  return out;
+}
+
+}  // namespace
+
+Result<Cgroup> Cgroup::sub_cgroup(const std::vector<std::string>& specs) const {
+  Cgroup out;
+  out.dirs_ = dirs_;
+  for (auto& d : out.dirs_) d.created.clear();
+  std::vector<bool> named(dirs_.size(), false);
+  // Specs with controllers first, so they win over a bare SUB whatever the order.
+  for (bool with_controllers : {true, false})
+    for (const auto& spec : specs) {
+      auto colon = spec.find(':');
+      if ((colon != std::string::npos) != with_controllers) continue;
+      std::string sub = TRY(clean_sub(with_controllers ? spec.substr(colon + 1) : spec, spec));
+      std::vector<std::string> controllers;
+      if (with_controllers) {
+        std::istringstream in(spec.substr(0, colon));
+        for (std::string c; std::getline(in, c, ',');) controllers.push_back(c);
+      }
+      for (const auto& c : controllers) {
+        bool found = false;
+        for (const auto& d : dirs_) found |= carries(d.hierarchy, c);
+        if (!found) return Error(EINVAL, "--cgroup " + spec + ": no cgroup hierarchy carries " + c);
+      }
+      for (size_t i = 0; i < dirs_.size(); i++) {
+        bool match = !with_controllers ? !named[i] : false;
+        for (const auto& c : controllers) match |= carries(dirs_[i].hierarchy, c);
+        if (!match) continue;
+        named[i] = true;
+        out.dirs_[i].path = dirs_[i].path + sub;
+        struct stat st;
+        if (::stat(out.dirs_[i].path.c_str(), &st) < 0 || !S_ISDIR(st.st_mode))
+          return Error(ENOENT, "--cgroup " + spec + ": " + out.dirs_[i].path + " does not exist");
+      }
+    }
+  return out;
+}
+
 Result<std::vector<pid_t>> Cgroup::pids() const {
-  if (dirs_.empty()) return std::vector<pid_t>{};
-  auto text = TRY(read_file(dirs_.front().path + "/cgroup.procs"));
   std::vector<pid_t> out;
-  std::istringstream in(text);
-  pid_t p;
-  while (in >> p) out.push_back(p);
+  if (dirs_.empty()) return out;
+  // cgroup.procs lists a cgroup's own members only: sub-cgroups (exec --cgroup, or made by the
+  // container itself) are walked too.
+  auto collect = [&](auto& self, const std::string& dir) -> Status {
+    std::istringstream in(TRY(read_file(dir + "/cgroup.procs")));
+    for (pid_t p; in >> p;) out.push_back(p);
+    for (const auto& child : subdirectories(dir)) TRY(self(self, dir + "/" + child));
+    return {};
+  };
+  TRY(collect(collect, dirs_.front().path));
   return out;
 }
 
@@ -265,8 +348,12 @@ Status Cgroup::destroy() {
           return Error::from_errno("remove cgroup " + level);
         continue;
       }
-      // Processes leave a cgroup a moment after they die; give them that moment.
-      bool gone = wait_until([&] { return ::rmdir(level.c_str()) == 0 || errno == ENOENT; });
+      // Processes leave a cgroup a moment after they die; give them that moment. Sub-cgroups
+      // are the container's own and go with it.
+      bool gone = wait_until([&] {
+        remove_subcgroups(level);
+        return ::rmdir(level.c_str()) == 0 || errno == ENOENT;
+      });
       if (!gone) return Error::from_errno("remove cgroup " + level + " (processes still in it?)");
     }
     d.created.clear();

@@ -35,6 +35,10 @@ class Cgroup {
   // Writes the resources; `warnings` collects what was skipped (kernel memory limits).
   Status apply(const Resources& r, std::vector<std::string>* warnings);
   Status join(pid_t pid) const;
+  // exec --cgroup: the existing sub-cgroups named by `specs`, each `SUB` (every hierarchy) or
+  // `CONTROLLER[,CONTROLLER…]:SUB` (the hierarchies carrying those; "unified" names v2).
+  // Hierarchies no spec names stay at the container's own cgroup.
+  Result<Cgroup> sub_cgroup(const std::vector<std::string>& specs) const;
   // Every process in it, from the first hierarchy that lists them.
   Result<std::vector<pid_t>> pids() const;
   // Whether `pid` is in this cgroup now (per /proc/PID/cgroup).

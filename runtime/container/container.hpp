@@ -21,14 +21,19 @@ struct CreateOptions {
   std::string bundle;  // "" → current directory
   std::string pid_file;
   std::string console_socket;
+  bool foreground = false;  // run without -d: a terminal is vigil's to proxy, not a console socket's
   bool no_pivot = false;
   bool no_new_keyring = false;
   bool systemd_cgroup = false;  // --systemd-cgroup
   int preserve_fds = 0;
 };
 
+struct CreatedInit {
+  SpawnedInit init;
+  unique_fd terminal;  // foreground with process.terminal: the pty master, to proxy
+};
 // Leaves the init blocked before exec until start_container(); returns it (our child).
-Result<SpawnedInit> create_container(const CreateOptions& o);
+Result<CreatedInit> create_container(const CreateOptions& o);
 Status start_container(const std::string& root, const std::string& id);
 // run: create + start, then (unless detached) wait, forwarding signals, and delete.
 // Returns the container's exit code (128+N when killed by signal N).
@@ -47,6 +52,10 @@ struct ExecOptions {
   std::vector<std::string> caps;  // added to every capability set
   bool no_new_privs = false;
   bool detach = false;
+  bool tty = false;  // a terminal for the process (also when its --process file asks for one)
+  std::string console_socket;
+  std::string apparmor, process_label;  // --apparmor, --process-label
+  std::vector<std::string> cgroups;  // --cgroup: sub-cgroups to run in (Cgroup::sub_cgroup)
   std::string pid_file;
   int preserve_fds = 0;
 };

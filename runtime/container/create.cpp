@@ -22,6 +22,7 @@
 #include "runtime/process/process_handle.hpp"
 #include "runtime/seccomp/hand_off.hpp"
 #include "runtime/seccomp/profile.hpp"
+#include "runtime/terminal/console_socket.hpp"
 
 namespace vigil {
 namespace {
@@ -48,7 +49,7 @@ std::string owner_name() {
 
 }  // namespace
 
-Result<SpawnedInit> create_container(const CreateOptions& o) {
+Result<CreatedInit> create_container(const CreateOptions& o) {
   // Everything is checked before anything on the host changes.
   TRY(oci::validate_container_id(o.id));
   std::string bundle = TRY(absolute(o.bundle));
@@ -56,7 +57,7 @@ Result<SpawnedInit> create_container(const CreateOptions& o) {
   oci::Spec spec = TRY(oci::load_spec(bundle, &warnings));
   for (const auto& w : warnings) log_warn(w);
   std::string rootfs = spec.root.path[0] == '/' ? spec.root.path : bundle + "/" + spec.root.path;
-  TRY(preflight(spec, rootfs, o.console_socket));
+  TRY(preflight(spec, rootfs, o.console_socket, !o.foreground));
   std::optional<seccomp::Profile> profile;
   if (seccomp::profile_requested(spec.linux.seccomp)) profile = TRY(seccomp::parse_profile(spec.linux.seccomp));
   if (o.systemd_cgroup)
@@ -114,9 +115,21 @@ Result<SpawnedInit> create_container(const CreateOptions& o) {
   on.log = [](int, const std::string& text) { log_debug(text); };
   req.log_json = log_config().json;
   auto log_fd = TRY(open_log_file());
-  auto init = TRY(spawn_init(spec, req, {fifo.get(), exec_done.get(), log_fd.get()}, on));
+  ConsoleChannel console;
+  if (spec.process->terminal) console = TRY(open_console_channel(o.console_socket));
+  auto init = TRY(spawn_init(spec, req, {fifo.get(), exec_done.get(), log_fd.get(), console.theirs.get()}, on));
   fifo.reset();
   exec_done.reset();
+  console.theirs.reset();
+  unique_fd terminal;
+  if (console.ours) {
+    auto master = receive_console(console.ours.get());
+    if (!master) {
+      (void)send_signal(init.pidfd.get(), SIGKILL);
+      return std::move(master).error();
+    }
+    terminal = std::move(*master);
+  }
   state.pid = init.pid;
   state.start_time = init.start_time;
 
@@ -133,7 +146,7 @@ Result<SpawnedInit> create_container(const CreateOptions& o) {
   remove_dir.dismiss();
   remove_cgroup.dismiss();
   log_debug("created container " + o.id + " with init pid " + std::to_string(init.pid));
-  return init;
+  return CreatedInit{std::move(init), std::move(terminal)};
 }
 
 }  // namespace vigil

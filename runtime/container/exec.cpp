@@ -8,7 +8,10 @@
 #include "runtime/base/log.hpp"
 #include "runtime/container/container.hpp"
 #include "runtime/container/handle.hpp"
+#include "runtime/container/preflight.hpp"
 #include "runtime/container/wait.hpp"
+#include "runtime/process/process_handle.hpp"
+#include "runtime/terminal/console_socket.hpp"
 
 namespace vigil {
 namespace {
@@ -19,12 +22,13 @@ Result<nlohmann::json> exec_process_json(const ExecOptions& o, const nlohmann::j
     auto text = TRY(read_file(o.process_file));
     auto j = nlohmann::json::parse(text, nullptr, false);
     if (j.is_discarded()) return Error(EINVAL, "--process " + o.process_file + ": invalid JSON");
+    if (o.tty && j.is_object()) j["terminal"] = true;
     return j;
   }
   if (o.args.empty()) return Error(EINVAL, "exec needs the command to run (or --process FILE)");
   nlohmann::json p = config.value("process", nlohmann::json::object());
   p["args"] = o.args;
-  p["terminal"] = false;
+  p["terminal"] = o.tty;
   if (!o.cwd.empty()) p["cwd"] = o.cwd;
   auto& env = p["env"];
   if (!env.is_array()) env = nlohmann::json::array();
@@ -40,6 +44,8 @@ Result<nlohmann::json> exec_process_json(const ExecOptions& o, const nlohmann::j
   for (const auto& cap : o.caps)
     for (const char* set : {"bounding", "effective", "permitted"}) p["capabilities"][set].push_back(cap);
   if (o.no_new_privs) p["noNewPrivileges"] = true;
+  if (!o.apparmor.empty()) p["apparmorProfile"] = o.apparmor;
+  if (!o.process_label.empty()) p["selinuxLabel"] = o.process_label;
   return p;
 }
 
@@ -57,6 +63,9 @@ Result<int> exec_container(const ExecOptions& o) {
   if (raw.is_discarded()) return Error(EINVAL, config_path + ": invalid JSON");
   raw["process"] = TRY(exec_process_json(o, raw));
   oci::Spec spec = TRY(oci::parse_spec(raw.dump(), o.process_file.empty() ? "exec" : o.process_file));
+  TRY(check_lsm_labels(spec));
+  bool terminal = spec.process->terminal;
+  TRY(check_terminal_options(terminal, o.detach, o.console_socket));
 
   InitRequest req;
   req.id = o.id;
@@ -67,17 +76,31 @@ Result<int> exec_container(const ExecOptions& o) {
   req.log_json = log_config().json;
   auto log_fd = TRY(open_log_file());
   SpawnHandlers on;
-  on.stage1 = [&](pid_t stage1) { return c.cgroup.join(stage1); };
+  auto cgroup = o.cgroups.empty() ? c.cgroup : TRY(c.cgroup.sub_cgroup(o.cgroups));
+  on.stage1 = [&](pid_t stage1) { return cgroup.join(stage1); };
   on.hooks = [](pid_t) -> Result<std::string> { return Error(EPROTO, "exec has no hook point"); };
   on.log = [](int, const std::string& text) { log_debug(text); };
 
   sigset_t set = forwarded_signals(), old;
   if (!o.detach) ::sigprocmask(SIG_BLOCK, &set, &old);
-  auto proc = spawn_init(spec, req, {init->get(), -1, log_fd.get()}, on);
+  ConsoleChannel console;
+  if (terminal) console = TRY(open_console_channel(o.console_socket));
+  auto proc = spawn_init(spec, req, {init->get(), -1, log_fd.get(), console.theirs.get()}, on);
   if (!proc) return std::move(proc).error().context("exec in container " + o.id);
+  console.theirs.reset();
+  std::optional<TerminalProxy> tty;
+  if (console.ours) {
+    auto master = receive_console(console.ours.get());
+    if (!master) {
+      (void)send_signal(proc->pidfd.get(), SIGKILL);
+      return std::move(master).error();
+    }
+    tty.emplace(std::move(*master));
+  }
   if (!o.pid_file.empty()) TRY(write_file_atomic(o.pid_file, std::to_string(proc->pid), 0644));
   if (o.detach) return 0;
-  auto code = wait_forwarding(proc->pidfd.get(), set);
+  auto code = wait_forwarding(proc->pidfd.get(), set, tty ? &*tty : nullptr);
+  tty.reset();
   ::sigprocmask(SIG_SETMASK, &old, nullptr);
   return code;
 }

@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include "runtime/base/file.hpp"
+#include "runtime/terminal/console_socket.hpp"
 
 namespace vigil {
 namespace {
@@ -17,15 +18,22 @@ bool lsm_enabled(const std::string& name) {
 
 }  // namespace
 
-Status preflight(const oci::Spec& spec, const std::string& rootfs, const std::string& console_socket) {
+Status preflight(const oci::Spec& spec, const std::string& rootfs, const std::string& console_socket, bool detached) {
   if (!spec.process) return Error(EINVAL, "config.json: process is required to create a container");
   const auto& proc = *spec.process;
-  if (proc.terminal)
-    return Error(ENOTSUP, "config.json: process.terminal is not supported by this version of vigil");
-  if (!console_socket.empty()) return Error(ENOTSUP, "--console-socket needs process.terminal, not supported yet");
+  TRY(check_terminal_options(proc.terminal, detached, console_socket));
   // Without a mount namespace of its own the rootfs setup would change the host's mounts.
   if (!spec.linux.has(oci::NamespaceType::mount))
     return Error(EINVAL, "config.json: linux.namespaces must include a mount namespace");
+  TRY(check_lsm_labels(spec));
+  struct stat st;
+  if (::stat(rootfs.c_str(), &st) < 0) return Error::from_errno("rootfs " + rootfs);
+  if (!S_ISDIR(st.st_mode)) return Error(ENOTDIR, "rootfs " + rootfs + " is not a directory");
+  return {};
+}
+
+Status check_lsm_labels(const oci::Spec& spec) {
+  const auto& proc = *spec.process;
   if (!proc.apparmor_profile.empty() && !lsm_enabled("apparmor"))
     return Error(ENOTSUP, "config.json: process.apparmorProfile is set but AppArmor is not enabled on this host");
   if (!proc.selinux_label.empty() && !lsm_enabled("selinux"))
@@ -34,9 +42,6 @@ Status preflight(const oci::Spec& spec, const std::string& rootfs, const std::st
     return Error(ENOTSUP, "config.json: linux.mountLabel is set but SELinux is not enabled on this host");
   if (!proc.apparmor_profile.empty() || !proc.selinux_label.empty())
     return Error(ENOTSUP, "config.json: applying LSM labels is not supported by this version of vigil");
-  struct stat st;
-  if (::stat(rootfs.c_str(), &st) < 0) return Error::from_errno("rootfs " + rootfs);
-  if (!S_ISDIR(st.st_mode)) return Error(ENOTDIR, "rootfs " + rootfs + " is not a directory");
   return {};
 }
 

@@ -9,6 +9,8 @@
 
 namespace vigil {
 
-Status preflight(const oci::Spec& spec, const std::string& rootfs, const std::string& console_socket);
+Status preflight(const oci::Spec& spec, const std::string& rootfs, const std::string& console_socket, bool detached);
+// process.apparmorProfile, process.selinuxLabel, linux.mountLabel (exec checks these too).
+Status check_lsm_labels(const oci::Spec& spec);
 
 }  // namespace vigil

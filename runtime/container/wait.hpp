@@ -3,6 +3,7 @@
 #include <csignal>
 
 #include "runtime/base/error.hpp"
+#include "runtime/terminal/proxy.hpp"
 
 namespace vigil {
 
@@ -10,7 +11,8 @@ namespace vigil {
 sigset_t forwarded_signals();
 
 // Forwards the (blocked) signals in `set` to the process behind `pidfd`, our child, until it
-// exits; returns its exit code (128+N when killed by signal N).
-Result<int> wait_forwarding(int pidfd, const sigset_t& set);
+// exits; returns its exit code (128+N when killed by signal N). With a terminal to proxy,
+// copies between it and our stdio meanwhile, and SIGWINCH resizes it instead.
+Result<int> wait_forwarding(int pidfd, const sigset_t& set, TerminalProxy* tty = nullptr);
 
 }  // namespace vigil

@@ -28,10 +28,13 @@
 #include "runtime/process/exec.hpp"
 #include "runtime/process/identity.hpp"
 #include "runtime/process/signals.hpp"
+#include "runtime/rootfs/resolve.hpp"
 #include "runtime/rootfs/rootfs.hpp"
 #include "runtime/seccomp/filter.hpp"
 #include "runtime/seccomp/load.hpp"
 #include "runtime/seccomp/profile.hpp"
+#include "runtime/terminal/console_socket.hpp"
+#include "runtime/terminal/pty.hpp"
 
 namespace vigil {
 namespace {
@@ -44,6 +47,8 @@ struct Context {
   unique_fd container_init;  // exec: whose namespaces to join
   unique_fd exec_done;       // create: closed by our exec (close-on-exec), which `start` waits for
   unique_fd log;           // vigil's --log, or /dev/null: never the container's stdio
+  unique_fd console_sock;  // process.terminal: where the pty master goes
+  unique_fd terminal;      // process.terminal: the pty's slave, the program's stdio
   std::string state_json;  // for the container's own hooks, from the parent
 };
 
@@ -63,8 +68,10 @@ Status isolate_fds(Context& c) {
   c.log = move_above(std::move(c.log), floor);
   c.container_init = move_above(std::move(c.container_init), floor);
   c.exec_done = move_above(std::move(c.exec_done), floor);
+  c.console_sock = move_above(std::move(c.console_sock), floor);
   log_configure({.file = "", .fd = c.log.get(), .json = c.req.log_json, .debug = false});
-  return close_fds_from(floor, {c.sock, c.exec_fifo.get(), c.log.get(), c.container_init.get(), c.exec_done.get()});
+  return close_fds_from(floor, {c.sock, c.exec_fifo.get(), c.log.get(), c.container_init.get(), c.exec_done.get(),
+                                c.console_sock.get()});
 }
 
 Result<Context> receive_request(int sock) {
@@ -75,12 +82,15 @@ Result<Context> receive_request(int sock) {
   c.req = TRY(decode_request(msg.payload));
   c.spec = TRY(oci::parse_spec(c.req.spec.dump(), "config.json"));
   if (!c.spec.process) return Error(EINVAL, "config.json: process is required to create a container");
-  if (msg.fds.size() != size_t(1 + c.req.has_exec_done + c.req.has_log)) return Error(EPROTO, "init request: wrong fds");
+  if (msg.fds.size() != size_t(1 + c.req.has_exec_done + c.req.has_log + c.req.has_console))
+    return Error(EPROTO, "init request: wrong fds");
   // The first fd is the exec fifo (create) or a pidfd of the container's init (exec).
   size_t i = 0;
   (c.req.exec ? c.container_init : c.exec_fifo) = std::move(msg.fds[i++]);
   if (c.req.has_exec_done) c.exec_done = std::move(msg.fds[i++]);
   c.log = c.req.has_log ? std::move(msg.fds[i++]) : TRY(open_fd("/dev/null", O_WRONLY));
+  if (c.req.has_console) c.console_sock = std::move(msg.fds[i++]);
+  if (c.spec.process->terminal != c.req.has_console) return Error(EPROTO, "init request: terminal without console");
   return c;
 }
 
@@ -164,6 +174,22 @@ Status hook_point(Context& c) {
                    [](std::string_view l) { log_hook_output("createContainer", l); });
 }
 
+// process.terminal: a pty of the container's devpts; the master goes out at once (to the
+// console socket, or to vigil itself in the foreground), the slave becomes our stdio later.
+Status make_terminal(Context& c, int root) {
+  auto pty = TRY(open_pty(root, c.spec.process->console_size));
+  TRY(send_console(c.console_sock.get(), pty.master.get()));
+  c.console_sock.reset();
+  c.terminal = std::move(pty.slave);
+  return {};
+}
+
+// The container's /dev/console is its terminal, as in runc and crun.
+Status bind_console(Context& c, int root) {
+  auto target = TRY(make_in_root(root, "/dev/console", Create::file));
+  return real_sys().bind(c.terminal.get(), false, {}, {}, target.get(), "/dev/console");
+}
+
 Result<std::string> set_up_process(Context& c);
 
 // Stage 2 of create, step by step: the container's environment, then its process.
@@ -190,6 +216,11 @@ Result<std::string> set_up_container(Context& c) {
   rp.in_userns = in_new_or_joined_userns(spec);
   rp.cgroups = c.req.cgroups;
   rp.before_pivot = [&] { return hook_point(c); };
+  if (proc.terminal)
+    rp.console = [&](int root) -> Status {
+      TRY(make_terminal(c, root));
+      return bind_console(c, root);
+    };
   TRY_CTX(setup_rootfs(real_sys(), rp), "rootfs");
   return set_up_process(c);
 }
@@ -203,6 +234,14 @@ Result<std::string> set_up_process(Context& c) {
   if (spec.linux.personality) TRY(apply_personality(*spec.linux.personality));
   TRY(enter_cwd(proc.cwd));
   auto path = TRY(find_executable(proc.args[0], proc.env));
+  if (proc.terminal && !c.terminal) {
+    auto root = TRY(open_fd("/", O_PATH | O_DIRECTORY));
+    TRY(make_terminal(c, root.get()));
+  }
+  if (c.terminal) {
+    TRY(attach_terminal(c.terminal.get(), proc.user.uid));
+    c.terminal.reset();
+  }
   // seccomp last, so the profile constrains as little of our own setup as possible: after the
   // identity change when no_new_privs allows it, else while we still have CAP_SYS_ADMIN.
   std::optional<seccomp::Filter> filter;
@@ -266,6 +305,8 @@ std::vector<std::string> with_home(const oci::Process& proc) {
 
 // exec: the new process is set up like the container's own, then runs at once.
 [[noreturn]] void exec_process(Context& c) {
+  // A session of its own, as the container's init has, to own a terminal.
+  ::setsid();
   auto path = set_up_process(c);
   if (!path) init_fail(c.sock, path.error());
   if (auto st = send_message(c.sock, MsgType::ready, 0, ""); !st) _exit(1);

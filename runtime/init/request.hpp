@@ -17,11 +17,12 @@ struct InitRequest {
   std::string rootfs;  // absolute
   bool exec = false;  // vigil exec: join the container instead of making one
   bool no_pivot = false;
-  bool new_keyring = true;
+  bool new_keyring = true;  // a session keyring of the container's own, unless --no-new-keyring
   bool log_json = false;  // the log fd that comes with the request takes JSON lines
-  // Which fds come with the request, in this order: the first (always), exec_done, log.
+  // Which fds come with the request, in this order: the first (always), exec_done, log, console.
   bool has_exec_done = false;
-  bool has_log = false;  // a session keyring of the container's own, unless --no-new-keyring
+  bool has_log = false;
+  bool has_console = false;  // a socket for the terminal's master (process.terminal)
   int preserve_fds = 0;
   std::vector<CgroupBind> cgroups;
   nlohmann::json spec;  // config.json as read; re-validated by the init

@@ -85,7 +85,9 @@ Result<SpawnedInit> spawn_init(const oci::Spec& spec, InitRequest req, const Ini
   req.has_exec_done = fds.exec_done >= 0;
   req.has_log = fds.log >= 0;
   if (req.has_exec_done) sent.push_back(fds.exec_done);
+  req.has_console = fds.console >= 0;
   if (req.has_log) sent.push_back(fds.log);
+  if (req.has_console) sent.push_back(fds.console);
   TRY(send_message(sock.get(), MsgType::request, 0, encode_request(req), sent));
   // init_pid comes from stage 1 and ready from the init itself: either may arrive first.
   std::optional<Child> init;

@@ -41,6 +41,7 @@ struct InitFds {
   int first = -1;      // the exec fifo (create) or a pidfd of the container's init (exec)
   int exec_done = -1;  // create: held close-on-exec, so `start` sees EOF once the program runs
   int log = -1;        // --log, for what the init logs after create has returned
+  int console = -1;    // process.terminal: where the init sends the pty master
 };
 
 // On failure every process started so far is killed and reaped.

@@ -63,6 +63,7 @@ Status setup_rootfs(Sys& sys, const RootfsParams& p) {
   for (const auto& m : spec.mounts) TRY_CTX(mount_entry(sys, root.get(), m, p), "mount " + m.destination);
   // 5. Devices after the mounts, so they land in the /dev tmpfs; skipped when /dev is the host's.
   if (!binds_dev(spec)) TRY(create_devices(sys, root.get(), p));
+  if (p.console) TRY(p.console(root.get()));
   // 6. Masks and read-only paths last, over whatever the mounts put there (/proc included).
   TRY(mask_paths(sys, root.get(), spec.linux.masked_paths, devnull.get()));
   TRY(make_readonly_paths(sys, root.get(), spec.linux.readonly_paths));

@@ -26,6 +26,8 @@ struct RootfsParams {
   std::vector<CgroupBind> cgroups;
   // The createRuntime/createContainer hook point: everything mounted, pivot_root not yet done.
   std::function<Status()> before_pivot;
+  // process.terminal: makes the pty once /dev is complete, while `root` is still writable.
+  std::function<Status(int root)> console;
 };
 
 Status setup_rootfs(Sys& sys, const RootfsParams& p);

@@ -11,6 +11,7 @@ mkdir -p "$bundle"
 build/vigil spec --bundle "$bundle"
 build/tests/jsonedit "$bundle/config.json" set /root/path "\"$top/build/demo/rootfs\""
 build/tests/jsonedit "$bundle/config.json" set /process/args '["/bin/true"]'
+build/tests/jsonedit "$bundle/config.json" set /process/terminal false
 # crun 1.8 knows runtime-spec versions up to 1.1 only.
 build/tests/jsonedit "$bundle/config.json" set /ociVersion '"1.0.2"'
 

@@ -71,6 +71,11 @@ exec_fg() {
   exec_fg --user nobody "$ID" true
   assert_status 1
   assert_contains "$stderr" 'invalid user "nobody": numeric ids only'
+  if [ "$(cat /sys/module/apparmor/parameters/enabled 2>/dev/null)" != Y ]; then
+    exec_fg --apparmor vigil-test "$ID" true
+    assert_status 1
+    assert_contains "$stderr" "process.apparmorProfile is set but AppArmor is not enabled on this host"
+  fi
   exec_fg "$ID" /no/such/program
   assert_status 1
   assert_contains "$stderr" 'exec: "/no/such/program": ENOENT'
@@ -85,5 +90,35 @@ exec_fg() {
   assert_status 1
   assert_contains "$stderr" "it is stopped, not running"
   vigil delete "$ID"
+  assert_clean
+}
+
+@test "exec: --cgroup runs the process in an existing sub-cgroup, and nowhere outside the container's" {
+  local mem=/sys/fs/cgroup/memory
+  grep -q " $mem cgroup " /proc/mounts || skip "no cgroup v1 memory hierarchy at $mem"
+  run_detached_ok "$ID"
+  wait_ready "$ID"
+  local dir=$mem$(grep ':memory:' /proc/"$(init_pid "$ID")"/cgroup | cut -d: -f3)
+  mkdir "$dir/sub"
+  exec_fg --cgroup memory:sub "$ID" sh -c 'grep -E ":(memory|pids):" /proc/self/cgroup | cut -d: -f2,3 | sort'
+  assert_status 0
+  assert_eq "$output" $'memory:/sub\npids:/'
+  # A bare SUB means every hierarchy: only memory has one.
+  exec_fg --cgroup sub "$ID" true
+  assert_status 1
+  assert_contains "$stderr" "--cgroup sub: "
+  assert_contains "$stderr" "/sub does not exist"
+  exec_fg --cgroup memory:../.. "$ID" true
+  assert_status 1
+  assert_contains "$stderr" "--cgroup memory:../..: must stay below the container's cgroup"
+  exec_fg --cgroup nosuchcontroller:sub "$ID" true
+  assert_status 1
+  assert_contains "$stderr" "no cgroup hierarchy carries nosuchcontroller"
+  # delete finds and kills a process in a sub-cgroup, and removes the sub-cgroup with the container's.
+  timeout 20 "$VIGIL" --root "$STATE" exec -d --cgroup memory:sub --pid-file "$T/exec.pid" "$ID" sleep 100 \
+    >/dev/null 2>&1 </dev/null 3>&-
+  grep -qx "$(cat "$T/exec.pid")" "$dir/sub/cgroup.procs" || fail "the exec'd process is not in $dir/sub"
+  vigil delete --force "$ID"
+  [ ! -e "$dir" ] || fail "$dir is left"
   assert_clean
 }

@@ -57,6 +57,7 @@ new_bundle() {
     "$VIGIL" spec --bundle "$BATS_FILE_TMPDIR/base" || fail "vigil spec failed"
     "$JSONEDIT" "$BATS_FILE_TMPDIR/base/config.json" set /root/path "$(json_str "$ROOTFS")"
     "$JSONEDIT" "$BATS_FILE_TMPDIR/base/config.json" set /process/args '["true"]'
+    "$JSONEDIT" "$BATS_FILE_TMPDIR/base/config.json" set /process/terminal false
     mv "$BATS_FILE_TMPDIR/base/config.json" "$base"
   fi
   cp "$base" "$1/config.json"

@@ -15,7 +15,7 @@ teardown() { vigil_teardown; }
   [ -f "$dir/config.json" ] || fail "no $dir/config.json"
   local CFG=$dir/config.json
   assert_eq "$(cfg get /ociVersion)" 1.2.0
-  assert_eq "$(cfg get /process/terminal)" false
+  assert_eq "$(cfg get /process/terminal)" true
   assert_eq "$(cfg get /process/args)" '["sh"]'
   assert_eq "$(cfg get /process/cwd)" /
   assert_eq "$(cfg get /root/path)" rootfs
@@ -70,13 +70,13 @@ teardown() { vigil_teardown; }
   vigil spec --bundle "$dir"
   # root.path "rootfs", relative to the bundle: a link to the shared demo rootfs.
   ln -s "$ROOTFS" "$dir/rootfs"
-  # args ["sh"] reads its script from stdin.
+  # An interactive shell on a terminal, as with runc.
   remember_id "$ID"
   local rc=0
-  echo 'echo hello from $(hostname); exit 4' |
-    timeout 20 "$VIGIL" --root "$STATE" run --bundle "$dir" "$ID" >"$T/run.out" 2>"$T/run.err" 3>&- || rc=$?
+  "$REPO/build/tests/pty_driver" --timeout 15 'expect=# ' 'send=echo hello from $(hostname); exit 4\r' \
+    -- "$VIGIL" --root "$STATE" run --bundle "$dir" "$ID" >"$T/run.out" 2>"$T/run.err" 3>&- || rc=$?
   assert_eq "$rc" 4
-  assert_eq "$(cat "$T/run.out")" "hello from vigil"
+  assert_eq "$(tail -n 1 "$T/run.out")" "hello from vigil"
   assert_eq "$(cat "$T/run.err")" ""
   run --separate-stderr vigil state "$ID"
   assert_status 1
@@ -88,9 +88,13 @@ teardown() { vigil_teardown; }
   mkdir "$dir"
   vigil spec --rootless --bundle "$dir"
   ln -s "$ROOTFS" "$dir/rootfs"
-  CFG=$dir/config.json cfg set /process/args '["sh","-c","cat /proc/self/uid_map; id -u"]'
-  B=$dir run_fg "$ID"
-  assert_status 0
+  CFG=$dir/config.json cfg set /process/args '["sh","-c","cat /proc/self/uid_map; id -u; tty"]'
+  remember_id "$ID"
+  local rc=0
+  "$REPO/build/tests/pty_driver" --timeout 15 -- "$VIGIL" --root "$STATE" run --bundle "$dir" "$ID" >"$T/run.out" 3>&- || rc=$?
+  assert_eq "$rc" 0
+  mapfile -t lines <"$T/run.out"
   assert_eq "$(echo ${lines[0]})" "0 $(id -u) 1"
   assert_eq "${lines[1]}" 0
+  assert_eq "${lines[2]}" /dev/pts/0
 }

@@ -92,5 +92,31 @@ TEST(CgroupTree, MissingFileIsAnErrorNamingIt) {
   ASSERT_TRUE(cg.destroy().ok());
 }
 
+TEST(CgroupTree, SubCgroupForExec) {
+  FakeHost h;
+  auto cg = Cgroup::plan(h.hs, "/c1", "c1").value();
+  ::mkdir((h.v1 + "/c1").c_str(), 0755);
+  ::mkdir((h.v2 + "/c1").c_str(), 0755);
+  ::mkdir((h.v1 + "/c1/a").c_str(), 0755);
+  ::mkdir((h.v1 + "/c1/a/b").c_str(), 0755);
+  ::mkdir((h.v2 + "/c1/x").c_str(), 0755);
+  auto dirs = [](const Cgroup& c) {
+    std::vector<std::string> out;
+    for (const auto& b : c.binds()) out.push_back(b.host_dir);
+    return out;
+  };
+  // A controller's spec wins over a bare one for its hierarchy, whatever the order.
+  auto both = cg.sub_cgroup({"x", "memory:./a//b/"});
+  ASSERT_TRUE(both.ok()) << both.error().str();
+  EXPECT_EQ(dirs(*both), (std::vector<std::string>{h.v1 + "/c1/a/b", h.v2 + "/c1/x"}));
+  auto one = cg.sub_cgroup({"unified:x"});
+  ASSERT_TRUE(one.ok()) << one.error().str();
+  EXPECT_EQ(dirs(*one), (std::vector<std::string>{h.v1 + "/c1", h.v2 + "/c1/x"}));
+  EXPECT_EQ(cg.sub_cgroup({"x"}).error().what(), "--cgroup x: " + h.v1 + "/c1/x does not exist");
+  EXPECT_EQ(cg.sub_cgroup({"a/../../y"}).error().what(), "--cgroup a/../../y: must stay below the container's cgroup");
+  EXPECT_EQ(cg.sub_cgroup({"cpu:a"}).error().what(), "--cgroup cpu:a: no cgroup hierarchy carries cpu");
+  EXPECT_EQ(cg.sub_cgroup({"memory:."}).error().what(), "--cgroup memory:.: names no sub-cgroup");
+}
+
 }  // namespace
 }  // namespace vigil::cgroup

@@ -627,7 +627,7 @@ TEST(ParseSpec, DefaultSpecParses) {
     EXPECT_TRUE(warnings.empty());
     const Spec& s = *r;
     EXPECT_EQ(s.oci_version, "1.2.0");
-    EXPECT_FALSE(s.process->terminal);
+    EXPECT_TRUE(s.process->terminal);
     EXPECT_EQ(s.process->args, (std::vector<std::string>{"sh"}));
     EXPECT_EQ(s.root.path, "rootfs");
     EXPECT_TRUE(s.root.readonly);
