@@ -84,6 +84,8 @@ Result<MountOptions> parse_mount_options(const std::vector<std::string>& options
       out.rec_propagation = true;
     } else if (o == "idmap" || o == "ridmap") {
       return Error(ENOTSUP, "mount option " + o + " is not supported");
+    } else if (o == "tmpcopyup" || o == "notmpcopyup") {
+      out.tmpcopyup = o == "tmpcopyup";
     } else if (o == "defaults" || o == "remount" || o.rfind("x-", 0) == 0) {
       // Nothing to do: "defaults" sets nothing, "remount" is implied, x-* are for userspace tools.
     } else if (is_sb_flag(o)) {

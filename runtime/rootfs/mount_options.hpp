@@ -20,6 +20,7 @@ struct MountOptions {
   uint64_t propagation = 0;     // MS_SHARED, MS_SLAVE, MS_PRIVATE, MS_UNBINDABLE
   bool rec_propagation = false; // rshared, rslave...
   FsOptions fs;                 // superblock flags and data, for fsconfig
+  bool tmpcopyup = false;       // runc's: a tmpfs starts with a copy of what it covers
 };
 
 Result<MountOptions> parse_mount_options(const std::vector<std::string>& options);

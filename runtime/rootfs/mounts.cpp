@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 
 #include "runtime/base/file.hpp"
+#include "runtime/rootfs/copy_tree.hpp"
 #include "runtime/rootfs/mount_options.hpp"
 #include "runtime/rootfs/resolve.hpp"
 #include "runtime/rootfs/rootfs.hpp"
@@ -75,7 +76,16 @@ Status mount_entry(Sys& sys, int root, const oci::Mount& m, const RootfsParams& 
   bool strict = m.type == "proc" || m.type == "sysfs";
   auto target = TRY(make_in_root(root, m.destination, Create::dir, strict));
   if (!is_dir(target.get())) return Error(ENOTDIR, "destination is not a directory");
-  auto st = sys.mount_fs(m.type, m.source, o.fs, o.attr.set, target.get(), m.destination);
+  std::function<Status(int)> fill;
+  if (o.tmpcopyup) {
+    if (m.type != "tmpfs") return Error(EINVAL, "mount option tmpcopyup is for tmpfs only");
+    fill = [&](int mnt) -> Status {
+      auto covered = TRY(open_in_root(root, m.destination, O_RDONLY | O_DIRECTORY));
+      TRY_CTX(copy_tree(covered.get(), mnt), "tmpcopyup");
+      return {};
+    };
+  }
+  auto st = sys.mount_fs(m.type, m.source, o.fs, o.attr.set, target.get(), m.destination, fill);
   if (!st && st.error().code() == EPERM && m.type == "sysfs") {
     // A user namespace without a network namespace of its own may not mount sysfs; runc binds the host's.
     auto host = TRY(open_fd("/sys", O_PATH | O_DIRECTORY));

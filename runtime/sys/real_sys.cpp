@@ -45,7 +45,8 @@ Status setattr(int fd, const MountAttr& a, const std::string& where) {
 class RealSys final : public Sys {
  public:
   Status mount_fs(const std::string& type, const std::string& source, const FsOptions& options,
-                  uint64_t attr_flags, int target, const std::string& where) override {
+                  uint64_t attr_flags, int target, const std::string& where,
+                  const std::function<Status(int mnt)>& fill) override {
     unique_fd fs(::fsopen(type.c_str(), FSOPEN_CLOEXEC));
     if (!fs) return Error::from_errno("fsopen " + type + " for " + where);
     auto fail = [&](const std::string& what) {
@@ -61,8 +62,13 @@ class RealSys final : public Sys {
       if (rc < 0) return fail("fsconfig " + where + " " + key + (value.empty() ? "" : "=" + value));
     }
     if (::fsconfig(fs.get(), FSCONFIG_CMD_CREATE, nullptr, nullptr, 0) < 0) return fail("create " + type + " for " + where);
-    unique_fd mnt(::fsmount(fs.get(), FSMOUNT_CLOEXEC, unsigned(attr_flags)));
+    uint64_t readonly = fill ? attr_flags & MOUNT_ATTR_RDONLY : 0;
+    unique_fd mnt(::fsmount(fs.get(), FSMOUNT_CLOEXEC, unsigned(attr_flags & ~readonly)));
     if (!mnt) return fail("fsmount " + type + " for " + where);
+    if (fill) {
+      TRY(fill(mnt.get()));
+      TRY(setattr(mnt.get(), {.set = readonly}, where));
+    }
     return attach(mnt.get(), target, where);
   }
 

@@ -7,6 +7,7 @@
 #include <sys/types.h>
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -30,9 +31,11 @@ using FsOptions = std::vector<std::pair<std::string, std::string>>;  // key, val
 class Sys {
  public:
   virtual ~Sys() = default;
-  // A new filesystem (fsopen/fsconfig/fsmount) placed on the O_PATH fd `target`.
+  // A new filesystem (fsopen/fsconfig/fsmount) placed on the O_PATH fd `target`. `fill`, if
+  // given, runs on the new mount's root before it is attached (and made read-only).
   virtual Status mount_fs(const std::string& type, const std::string& source, const FsOptions& options,
-                          uint64_t attr_flags, int target, const std::string& where) = 0;
+                          uint64_t attr_flags, int target, const std::string& where,
+                          const std::function<Status(int mnt)>& fill = nullptr) = 0;
   // A copy of the tree at `source` (open_tree), recursive or not, with attributes applied
   // before it is attached on `target` (`rec` to every mount, then `top` to the top one):
   // the new mount is never visible with weaker attributes.

@@ -224,6 +224,19 @@ file-ro-refused"
   assert_eq "${lines[2]}" writable
 }
 
+@test "linux: tmpcopyup: a tmpfs starts with a copy of what it covers, read-only if asked" {
+  # /etc of the shared rootfs: its files, the links as links; writes stay in the tmpfs.
+  cfg append /mounts '{"destination":"/etc","type":"tmpfs","source":"tmpfs","options":["tmpcopyup","nosuid"]}'
+  cfg append /mounts '{"destination":"/bin","type":"tmpfs","source":"tmpfs","options":["tmpcopyup","ro"]}'
+  in_container 'head -1 /etc/passwd; echo new >/etc/passwd && cat /etc/passwd; readlink /bin/sh; grep " /bin " /proc/self/mountinfo | cut -d" " -f6; touch /bin/x 2>&1 || true'
+  assert_eq "${lines[0]}" "root:x:0:0:root:/root:/bin/sh"
+  assert_eq "${lines[1]}" new
+  assert_eq "${lines[2]}" busybox
+  assert_contains "${lines[3]}" ro
+  assert_contains "${lines[4]}" "Read-only file system"
+  assert_eq "$(head -1 "$ROOTFS/etc/passwd")" "root:x:0:0:root:/root:/bin/sh"
+}
+
 @test "linux: rbind carries the submounts of the source, bind does not" {
   mkdir -p "$T/rb/sub"
   host_mount -t tmpfs -o size=1m tmpfs "$T/rb/sub"

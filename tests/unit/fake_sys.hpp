@@ -18,10 +18,11 @@ class FakeSys final : public Sys {
   std::vector<std::string> calls;
 
   Status mount_fs(const std::string& type, const std::string& source, const FsOptions& options, uint64_t attr_flags,
-                  int, const std::string& where) override {
+                  int, const std::string& where, const std::function<Status(int)>& fill) override {
     std::string opts;
     for (const auto& [k, v] : options) opts += (opts.empty() ? "" : ",") + k + (v.empty() ? "" : "=" + v);
-    return record("mount " + type + " " + source + " on " + where + " [" + opts + "] attr=" + std::to_string(attr_flags));
+    return record("mount " + type + " " + source + " on " + where + " [" + opts + "] attr=" + std::to_string(attr_flags) +
+                  (fill ? " filled" : ""));
   }
   Status bind(int, bool recursive, const MountAttr& rec, const MountAttr& top, int, const std::string& where) override {
     return record(std::string(recursive ? "rbind" : "bind") + " on " + where + " rec=" + std::to_string(rec.set) +

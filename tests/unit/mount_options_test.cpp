@@ -22,6 +22,13 @@ TEST(MountOptions, AttributesAndData) {
   EXPECT_EQ(o.fs[2], (std::pair<std::string, std::string>{"newinstance", ""}));
 }
 
+TEST(MountOptions, TmpcopyupIsOursNotTheFilesystems) {
+  auto o = parse({"tmpcopyup", "mode=1777"});
+  EXPECT_TRUE(o.tmpcopyup);
+  ASSERT_EQ(o.fs.size(), 1u);
+  EXPECT_FALSE(parse({"tmpcopyup", "notmpcopyup"}).tmpcopyup);
+}
+
 TEST(MountOptions, LaterOptionWins) {
   auto o = parse({"ro", "rw", "nosuid", "suid"});
   EXPECT_EQ(o.attr.set, 0u);
