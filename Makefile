@@ -21,10 +21,10 @@ ASAN_OBJ := $(patsubst %.cpp,build/asan/%.o,$(LIB_SRC) $(UNIT_SRC))
 
 # Debian packages the build and the tests need (make deps installs the missing ones).
 DEPS       := g++ make libseccomp-dev nlohmann-json3-dev libcap-dev libboost-program-options-dev \
-              libgtest-dev bats busybox-static
+              libgtest-dev bats busybox-static podman containerd
 BENCH_DEPS := runc crun
 
-.PHONY: all deps demo check unit integration bench install clean
+.PHONY: all deps demo check unit integration clients bench install clean
 all: build/vigil
 
 # Static: every container start execs vigil twice, and dynamic loading costs a millisecond each.
@@ -81,6 +81,9 @@ unit: build/unit-tests
 
 integration: build/vigil $(TOOLS) build/demo/rootfs/bin/busybox
 	bats tests/integration
+
+clients: build/vigil $(TOOLS) build/demo/rootfs/bin/busybox
+	bats tests/clients
 
 bench: deps
 	@tests/install-packages $(BENCH_DEPS)

@@ -20,13 +20,18 @@ if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then echo "unit tests exited with status $
 # Skipped tests are not among the passed ones; each prints its reason above.
 passed=$((passed + ${p:-0})) failed=$((failed + ${f:-0})) skipped=$((skipped + ${s:-0}))
 
-echo "== integration tests (bats)"
-bats --tap tests/integration 2>&1 | tee "$out"
-p=$(grep -c '^ok ' "$out")
-s=$(grep -c '^ok .* # skip' "$out")
-f=$(grep -c '^not ok ' "$out")
-if ! grep -q '^1\.\.[0-9]' "$out"; then echo "bats did not run"; f=$((f + 1)); fi
-passed=$((passed + p - s)) failed=$((failed + f)) skipped=$((skipped + s))
+# run_bats TITLE DIR: one bats suite directory, counted from its TAP output.
+run_bats() {
+  echo "== $1"
+  bats --tap "$2" 2>&1 | tee "$out"
+  p=$(grep -c '^ok ' "$out")
+  s=$(grep -c '^ok .* # skip' "$out")
+  f=$(grep -c '^not ok ' "$out")
+  if ! grep -q '^1\.\.[0-9]' "$out"; then echo "bats did not run $2"; f=$((f + 1)); fi
+  passed=$((passed + p - s)) failed=$((failed + f)) skipped=$((skipped + s))
+}
+run_bats "integration tests (bats)" tests/integration
+run_bats "clients: podman and containerd driving vigil (bats)" tests/clients
 
 line="$passed passed, $failed failed"
 [ "$skipped" -gt 0 ] && line="$line, $skipped skipped"

@@ -21,9 +21,12 @@ Status start_container(const std::string& root, const std::string& id) {
   if (!fifo) return std::move(fifo).error().context("start container " + id);
   TRY_CTX(write_all(fifo->get(), "0", "write exec fifo"), "start container " + id);
   if (::unlink(c.dir.fifo_path().c_str()) < 0) return Error::from_errno("remove " + c.dir.fifo_path());
-  // poststart hooks run once the program does (runtime-spec), not before startContainer's.
-  auto failed = TRY_CTX(read_fd(done.get()), "start container " + id);
   ::unlink(c.dir.exec_done_path().c_str());
+  // poststart hooks run once the program does (runtime-spec), not before startContainer's.
+  // Without them start returns at once, as runc's does: clients act on the new process
+  // right after start (ctr sizes its terminal then, before the program reads the size).
+  if (!c.state.hooks.contains("poststart")) return {};
+  auto failed = TRY_CTX(read_fd(done.get()), "start container " + id);
   if (!failed.empty()) return Error(ECHILD, "start container " + id + ": its program did not start (see the log)");
   run_post_hooks("poststart", c.state);
   return {};

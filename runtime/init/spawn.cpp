@@ -102,11 +102,15 @@ Result<SpawnedInit> spawn_init(const oci::Spec& spec, InitRequest req, const Ini
     }
     if (init && ready) {
       stage1.reap();
-      auto start = process_start_time(init->pid());
-      if (!start) return Error(ESRCH, "the container's init exited right after setup");
       SpawnedInit out;
       out.pid = init->pid();
-      out.start_time = *start;
+      // The container's init waits for start, so it is alive now unless it died; an exec'd
+      // process runs at once and may be gone already, and no state records it.
+      if (!req.exec) {
+        auto start = process_start_time(init->pid());
+        if (!start) return Error(ESRCH, "the container's init exited right after setup");
+        out.start_time = *start;
+      }
       out.pidfd = init->release();
       out.seccomp_listener = std::move(listener);
       return out;

@@ -1,0 +1,96 @@
+# Shared helpers of the client suites (podman, containerd): each drives vigil the way its
+# users do, with state, storage and daemons of its own under the suite's temp dir, so a run
+# leaves nothing on the host. The assertions come from the integration helpers.
+
+load ../integration/helpers
+
+PTY=$REPO/build/tests/pty_driver
+
+# A local busybox image from the demo rootfs (no registry is reachable): podman imports a
+# tarball of it; containerd takes an OCI archive podman saves. CMD is a shell.
+# make_podman_env DIR: sets PODMAN (the command with private root, runroot, containers.conf).
+make_podman_env() {
+  local dir=$1
+  mkdir -p "$dir"
+  # This host's hard limits are below podman's default ulimits (no CAP_SYS_RESOURCE).
+  cat >"$dir/containers.conf" <<'EOF'
+[containers]
+default_ulimits = ["nofile=20000:20000", "nproc=32768:32768"]
+EOF
+  export CONTAINERS_CONF=$dir/containers.conf
+  # vfs: works on any backing filesystem (overlay on overlay does not); the image is 2 MB.
+  PODMAN=(podman --root "$dir/storage" --runroot "$dir/run" --storage-driver vfs --cgroup-manager cgroupfs
+    --runtime "$VIGIL")
+}
+
+import_busybox() {
+  tar -C "$ROOTFS" -c . | "${PODMAN[@]}" import --change 'CMD ["/bin/sh"]' - localhost/busybox >/dev/null ||
+    fail "podman import of the demo rootfs failed"
+}
+
+# podman_clean DIR: everything podman made for the suite: its containers, its storage (vfs
+# layers are plain directories, but podman's own mounts go first), its cgroup parent.
+podman_clean() {
+  local dir=$1
+  "${PODMAN[@]}" rm -a -f -t 0 >/dev/null 2>&1 || true
+  "${PODMAN[@]}" system reset -f >/dev/null 2>&1 || true
+  grep -F " $dir/" /proc/self/mountinfo | awk '{print $5}' | sort -r | while read -r m; do umount -l "$m"; done
+  rm -rf "$dir"
+}
+
+# cgroup_leftovers PARENT: directories named PARENT under any cgroup hierarchy.
+cgroup_dirs_named() {
+  find /sys/fs/cgroup -mindepth 2 -maxdepth 2 -type d -name "$1" 2>/dev/null
+}
+
+# remove_cgroup_tree DIR...: innermost first (a cgroup directory is removed with rmdir).
+remove_cgroup_trees() {
+  local d
+  for d in "$@"; do find "$d" -depth -type d -exec rmdir {} + 2>/dev/null || true; done
+}
+
+# ---- containerd --------------------------------------------------------------------
+
+# start_containerd DIR [EXTRA-TOML]: a private containerd (root, state, sockets under DIR),
+# ready when this returns. Sets CTR (the ctr command for it) and CONTAINERD_PID.
+start_containerd() {
+  local dir=$1
+  mkdir -p "$dir"
+  cat >"$dir/config.toml" <<EOF2
+version = 2
+root = "$dir/root"
+state = "$dir/state"
+[grpc]
+  address = "$dir/containerd.sock"
+[ttrpc]
+  address = "$dir/containerd.sock.ttrpc"
+${2:-}
+EOF2
+  containerd --config "$dir/config.toml" >"$dir/containerd.log" 2>&1 </dev/null 3>&- &
+  CONTAINERD_PID=$!
+  echo "$CONTAINERD_PID" >"$dir/containerd.pid"
+  CTR=(ctr -a "$dir/containerd.sock" -n "$CTR_NS")
+  wait_for "${CTR[@]}" version >/dev/null 2>&1 || fail "containerd did not start: $(tail -5 "$dir/containerd.log")"
+}
+
+# stop_containerd DIR: the daemon, the shims it started (they outlive it by design), and
+# whatever they left mounted.
+stop_containerd() {
+  local dir=$1 pid
+  pid=$(cat "$dir/containerd.pid" 2>/dev/null) || return 0
+  kill "$pid" 2>/dev/null && wait_for sh -c "! kill -0 $pid 2>/dev/null"
+  for pid in $(pgrep -f "containerd-shim-runc-v2 .*-address $dir/containerd.sock"); do kill -9 "$pid" 2>/dev/null; done
+  grep -F " $dir/" /proc/self/mountinfo | awk '{print $5}' | sort -r | while read -r m; do umount -l "$m"; done
+  rm -rf "$dir" "/run/containerd/runc/$CTR_NS"
+}
+
+# import_into_containerd: the demo busybox, as podman saves it, in containerd's namespace.
+import_into_containerd() {
+  local dir=$1
+  make_podman_env "$dir/podman"
+  import_busybox
+  "${PODMAN[@]}" save --format oci-archive -o "$dir/busybox.tar" localhost/busybox >/dev/null 2>&1 ||
+    fail "podman save failed"
+  podman_clean "$dir/podman"
+  "${CTR[@]}" images import --base-name localhost/busybox "$dir/busybox.tar" >/dev/null || fail "ctr images import failed"
+}
