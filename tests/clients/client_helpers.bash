@@ -12,15 +12,16 @@ PTY=$REPO/build/tests/pty_driver
 make_podman_env() {
   local dir=$1
   mkdir -p "$dir"
-  # This host's hard limits are below podman's default ulimits (no CAP_SYS_RESOURCE).
-  cat >"$dir/containers.conf" <<'EOF'
-[containers]
-default_ulimits = ["nofile=20000:20000", "nproc=32768:32768"]
-EOF
+  # This host's hard limits are below podman's default ulimits (no CAP_SYS_RESOURCE); the
+  # runtime is registered as contrib/ says, with the tree's build for the installed path.
+  {
+    printf '[containers]\ndefault_ulimits = ["nofile=20000:20000", "nproc=32768:32768"]\n\n'
+    sed "s|/usr/local/bin/vigil|$VIGIL|" "$REPO/contrib/podman/containers.conf"
+  } >"$dir/containers.conf"
   export CONTAINERS_CONF=$dir/containers.conf
   # vfs: works on any backing filesystem (overlay on overlay does not); the image is 2 MB.
   PODMAN=(podman --root "$dir/storage" --runroot "$dir/run" --storage-driver vfs --cgroup-manager cgroupfs
-    --runtime "$VIGIL")
+    --runtime vigil)
 }
 
 import_busybox() {
