@@ -24,7 +24,7 @@ DEPS       := g++ make libseccomp-dev nlohmann-json3-dev libcap-dev libboost-pro
               libgtest-dev bats busybox-static podman containerd
 BENCH_DEPS := runc crun
 
-.PHONY: all deps demo check unit integration clients bench install clean
+.PHONY: all deps demo check unit integration clients bench install uninstall clean
 all: build/vigil
 
 # Static: every container start execs vigil twice, and dynamic loading costs a millisecond each.
@@ -92,7 +92,12 @@ bench: deps
 
 install: build/vigil
 	install -D -m 0755 build/vigil $(DESTDIR)/usr/local/bin/vigil
+	install -D -m 0644 docs/vigil.8 $(DESTDIR)/usr/local/share/man/man8/vigil.8
 	install -d -m 0755 $(DESTDIR)/etc/vigil
+
+uninstall:
+	rm -f $(DESTDIR)/usr/local/bin/vigil $(DESTDIR)/usr/local/share/man/man8/vigil.8
+	-rmdir $(DESTDIR)/etc/vigil
 
 clean:
 	rm -rf build

@@ -124,3 +124,17 @@ teardown() { vigil_teardown; }
   assert_status 1
   assert_contains "$stderr" "--log-format must be text or json"
 }
+
+@test "cli: make install puts the binary, the man page and /etc/vigil under DESTDIR; uninstall removes them" {
+  local dest=$T/dest
+  run make -s -C "$REPO" install DESTDIR="$dest"
+  assert_status 0
+  [ -x "$dest/usr/local/bin/vigil" ] || fail "no $dest/usr/local/bin/vigil"
+  [ -d "$dest/etc/vigil" ] || fail "no $dest/etc/vigil"
+  run "$dest/usr/local/bin/vigil" --version
+  assert_contains "$output" "vigil version"
+  grep -q '^\.TH VIGIL 8' "$dest/usr/local/share/man/man8/vigil.8" || fail "no vigil(8) man page"
+  run make -s -C "$REPO" uninstall DESTDIR="$dest"
+  assert_status 0
+  assert_eq "$(find "$dest" -type f)" ""
+}
