@@ -21,7 +21,9 @@ Status delete_container(const std::string& root, const std::string& id, bool for
   }
   auto c = TRY(std::move(opened));
   std::string status = c.status();
-  if (status != "stopped" && !force)
+  // A created container is deleted as runc does, its init killed: containerd's shim deletes
+  // a task that never started without --force. A running or paused one needs --force.
+  if (status != "stopped" && status != "created" && !force)
     return Error(EBUSY, "cannot delete container " + id + " that is " + status + " (use --force)");
   if (auto init = c.init()) {
     // A frozen process cannot die: thaw it after the SIGKILL is queued.
