@@ -21,7 +21,7 @@ ASAN_OBJ := $(patsubst %.cpp,build/asan/%.o,$(LIB_SRC) $(UNIT_SRC))
 
 # Debian packages the build and the tests need (make deps installs the missing ones).
 DEPS       := g++ make libseccomp-dev nlohmann-json3-dev libcap-dev libboost-program-options-dev \
-              libgtest-dev bats busybox-static podman containerd
+              libgtest-dev bats busybox-static podman containerd python3-grpcio python3-protobuf python3-grpc-tools
 BENCH_DEPS := runc crun
 
 .PHONY: all deps demo check unit integration clients bench install uninstall clean
@@ -53,6 +53,12 @@ build/tests/%: tests/tools/%.cpp $(wildcard tests/tools/*.hpp)
 	@echo "  CXX     $<"
 	@$(CXX) $(CXXSTD) $(WARN) -I. -O1 -o $@ $<
 
+# The CRI's Python stubs, for the Kubernetes client suite (from Debian's containerd sources).
+CRI_STUBS := build/tests/cri/api_pb2.py
+$(CRI_STUBS): tests/clients/cri/gen-stubs.sh
+	@echo "  GEN     $@"
+	@tests/clients/cri/gen-stubs.sh $(dir $@)
+
 deps:
 	@tests/install-packages $(DEPS)
 
@@ -73,7 +79,7 @@ demo: deps
 	@tests/demo.sh
 
 check: deps
-	@$(MAKE) --no-print-directory build/vigil build/unit-tests $(TOOLS) build/demo/rootfs/bin/busybox
+	@$(MAKE) --no-print-directory build/vigil build/unit-tests $(TOOLS) $(CRI_STUBS) build/demo/rootfs/bin/busybox
 	@tests/run-all.sh
 
 unit: build/unit-tests
@@ -82,7 +88,7 @@ unit: build/unit-tests
 integration: build/vigil $(TOOLS) build/demo/rootfs/bin/busybox
 	bats tests/integration
 
-clients: build/vigil $(TOOLS) build/demo/rootfs/bin/busybox
+clients: build/vigil $(TOOLS) $(CRI_STUBS) build/demo/rootfs/bin/busybox
 	bats tests/clients
 
 bench: deps

@@ -24,8 +24,9 @@ make_podman_env() {
     --runtime vigil)
 }
 
+# import_busybox [NAME [CMD-JSON]]: the demo rootfs as image NAME (localhost/busybox, CMD a shell).
 import_busybox() {
-  tar -C "$ROOTFS" -c . | "${PODMAN[@]}" import --change 'CMD ["/bin/sh"]' - localhost/busybox >/dev/null ||
+  tar -C "$ROOTFS" -c . | "${PODMAN[@]}" import --change "CMD ${2:-[\"/bin/sh\"]}" - "${1:-localhost/busybox}" >/dev/null ||
     fail "podman import of the demo rootfs failed"
 }
 
@@ -82,16 +83,16 @@ stop_containerd() {
   kill "$pid" 2>/dev/null && wait_for sh -c "! kill -0 $pid 2>/dev/null"
   for pid in $(pgrep -f "containerd-shim-runc-v2 .*-address $dir/containerd.sock"); do kill -9 "$pid" 2>/dev/null; done
   grep -F " $dir/" /proc/self/mountinfo | awk '{print $5}' | sort -r | while read -r m; do umount -l "$m"; done
-  rm -rf "$dir" "/run/containerd/runc/$CTR_NS"
+  rm -rf "$dir"
 }
 
-# import_into_containerd: the demo busybox, as podman saves it, in containerd's namespace.
+# import_into_containerd DIR NAME [CMD-JSON]: the demo busybox as image NAME, as podman
+# saves it, in containerd's namespace.
 import_into_containerd() {
-  local dir=$1
+  local dir=$1 name=$2
   make_podman_env "$dir/podman"
-  import_busybox
-  "${PODMAN[@]}" save --format oci-archive -o "$dir/busybox.tar" localhost/busybox >/dev/null 2>&1 ||
-    fail "podman save failed"
+  import_busybox "$name" "${3:-}"
+  "${PODMAN[@]}" save --format oci-archive -o "$dir/image.tar" "$name" >/dev/null 2>&1 || fail "podman save failed"
   podman_clean "$dir/podman"
-  "${CTR[@]}" images import --base-name localhost/busybox "$dir/busybox.tar" >/dev/null || fail "ctr images import failed"
+  "${CTR[@]}" images import --base-name "$name" "$dir/image.tar" >/dev/null || fail "ctr images import failed"
 }

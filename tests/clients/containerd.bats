@@ -10,7 +10,7 @@ setup_file() {
   # native: snapshots are plain copies, so any backing filesystem will do.
   export CONTAINERD_SNAPSHOTTER=native
   start_containerd "$BATS_FILE_TMPDIR/containerd" 'disabled_plugins = ["io.containerd.grpc.v1.cri"]'
-  import_into_containerd "$BATS_FILE_TMPDIR"
+  import_into_containerd "$BATS_FILE_TMPDIR" localhost/busybox
 }
 
 teardown_file() {
@@ -22,6 +22,8 @@ setup() {
   CTR=(ctr -a "$BATS_FILE_TMPDIR/containerd/containerd.sock" -n "$CTR_NS")
   NAME=c${BATS_SUITE_TEST_NUMBER}-$$
   TOKEN=vigil-ctr-${BATS_SUITE_TEST_NUMBER}-$RANDOM
+  # vigil's --root, as the shim gives it: the suite's own, not /run/containerd/runc.
+  RUNC_ROOT=$BATS_FILE_TMPDIR/containerd/runc/$CTR_NS
 }
 
 # Whatever the test left is removed; then no task, container, vigil state or process remains.
@@ -33,7 +35,7 @@ teardown() {
     "${CTR[@]}" containers delete "$c" >/dev/null 2>&1
   done
   local left
-  left=$(ls -A "/run/containerd/runc/$CTR_NS" 2>/dev/null)
+  left=$(ls -A "$RUNC_ROOT" 2>/dev/null)
   [ -z "$left" ] || fail "vigil state left: $left"
   left=$(grep -lsaF "$TOKEN" /proc/[0-9]*/environ | cut -d/ -f3)
   [ -z "$left" ] || fail "processes left: $left"
@@ -43,11 +45,12 @@ teardown() {
 c() {
   local verb=$1
   shift
-  [ "$verb" = run ] && set -- --runtime io.containerd.runc.v2 --runc-binary "$VIGIL" --env "VIGIL_TEST_TOKEN=$TOKEN" "$@"
+  [ "$verb" = run ] && set -- --runtime io.containerd.runc.v2 --runc-binary "$VIGIL" \
+    --runc-root "$BATS_FILE_TMPDIR/containerd/runc" --env "VIGIL_TEST_TOKEN=$TOKEN" "$@"
   timeout -k 2 60 "${CTR[@]}" "$verb" "$@" </dev/null 3>&-
 }
 
-vigil_state() { "$VIGIL" --root "/run/containerd/runc/$CTR_NS" state "$1" | "$JSONEDIT" /dev/stdin get "/$2"; }
+vigil_state() { "$VIGIL" --root "$RUNC_ROOT" state "$1" | "$JSONEDIT" /dev/stdin get "/$2"; }
 
 @test "containerd: ctr run --rm in the foreground: output, exit code, nothing left" {
   run c run --rm localhost/busybox:latest "$NAME" sh -c 'echo hello; exit 3'
@@ -80,12 +83,13 @@ vigil_state() { "$VIGIL" --root "/run/containerd/runc/$CTR_NS" state "$1" | "$JS
   wait_for sh -c "\"\${@}\" task ls | grep -q \"^$NAME .*STOPPED\"" _ "${CTR[@]}"
   c task delete "$NAME"
   c containers delete "$NAME"
-  [ ! -e "/run/containerd/runc/$CTR_NS/$NAME" ] || fail "vigil state left for $NAME"
+  [ ! -e "$RUNC_ROOT/$NAME" ] || fail "vigil state left for $NAME"
 }
 
 @test "containerd: ctr run -t gives the container a terminal" {
   # ctr sizes the terminal only after start returns, racing the program: wait for the size.
   run "$PTY" --timeout 30 --size 15x50 -- "${CTR[@]}" run --rm -t --runtime io.containerd.runc.v2 --runc-binary "$VIGIL" \
+    --runc-root "$BATS_FILE_TMPDIR/containerd/runc" \
     --env "VIGIL_TEST_TOKEN=$TOKEN" localhost/busybox:latest "$NAME" \
     sh -c 'tty; until [ -n "$(stty size 2>/dev/null)" ]; do sleep 0.01; done; stty size; exit 5'
   assert_status 5

@@ -1,0 +1,117 @@
+#!/usr/bin/python3
+"""A pod through containerd's CRI, as kubelet runs one for a RuntimeClass: the sandbox and
+its containers get `--handler` as their runtime handler. Prints what it saw as one JSON
+object for the test to assert on; exits 1 only when a CRI call fails.
+
+  pod.py --sock SOCK --stubs DIR --handler vigil --image IMG --cgroup-parent /P SCENARIO
+  SCENARIO: lifecycle   a container runs, is exec'd into, exits; another is stopped
+            created      a container is created and removed without ever starting
+"""
+import argparse, json, os, sys, time, uuid
+
+ap = argparse.ArgumentParser()
+ap.add_argument("--sock", required=True)
+ap.add_argument("--stubs", required=True)
+ap.add_argument("--handler", required=True)
+ap.add_argument("--image", required=True)
+ap.add_argument("--cgroup-parent", required=True)
+ap.add_argument("--logs", required=True)
+ap.add_argument("scenario", choices=["lifecycle", "created"])
+args = ap.parse_args()
+sys.path.insert(0, args.stubs)
+import grpc  # noqa: E402
+import api_pb2 as pb  # noqa: E402
+import api_pb2_grpc as pbg  # noqa: E402
+
+rt = pbg.RuntimeServiceStub(grpc.insecure_channel("unix://" + args.sock))
+seen = {}
+uid = uuid.uuid4().hex[:12]
+# The host's network (no CNI here), a pid namespace per container, the pod's ipc.
+ns = pb.NamespaceOption(network=pb.NODE, pid=pb.CONTAINER, ipc=pb.POD)
+runtime_default = pb.SecurityProfile(profile_type=pb.SecurityProfile.RuntimeDefault)
+pod = pb.PodSandboxConfig(
+    metadata=pb.PodSandboxMetadata(name="vigil-pod", uid=uid, namespace="default"),
+    log_directory=os.path.join(args.logs, uid),
+    linux=pb.LinuxPodSandboxConfig(
+        cgroup_parent=args.cgroup_parent,
+        security_context=pb.LinuxSandboxSecurityContext(namespace_options=ns, seccomp=runtime_default)))
+os.makedirs(pod.log_directory, exist_ok=True)
+
+
+def container(name, command):
+    return pb.ContainerConfig(
+        metadata=pb.ContainerMetadata(name=name), image=pb.ImageSpec(image=args.image), command=command,
+        envs=[pb.KeyValue(key="FOO", value="bar")], log_path=name + ".log",
+        annotations={"run.vigil.test": "yes"},
+        linux=pb.LinuxContainerConfig(
+            resources=pb.LinuxContainerResources(memory_limit_in_bytes=64 << 20, cpu_shares=512, oom_score_adj=100),
+            security_context=pb.LinuxContainerSecurityContext(
+                namespace_options=ns, seccomp=runtime_default,
+                masked_paths=["/proc/timer_list"], readonly_paths=["/proc/sys"])))
+
+
+def wait_exited(cid):
+    for _ in range(200):
+        st = rt.ContainerStatus(pb.ContainerStatusRequest(container_id=cid)).status
+        if st.state == pb.CONTAINER_EXITED:
+            return st
+        time.sleep(0.05)
+    return st
+
+
+def read(path):
+    try:
+        with open(path) as f:
+            return f.read().strip()
+    except OSError as e:
+        return "error: " + e.strerror
+
+
+pod_id = rt.RunPodSandbox(pb.RunPodSandboxRequest(config=pod, runtime_handler=args.handler), timeout=60).pod_sandbox_id
+try:
+    if args.scenario == "lifecycle":
+        cid = rt.CreateContainer(pb.CreateContainerRequest(
+            pod_sandbox_id=pod_id, sandbox_config=pod,
+            config=container("main", ["sh", "-c", "trap 'exit 7' TERM; echo hello FOO=$FOO; while :; do sleep 0.1; done"])),
+            timeout=60).container_id
+        rt.StartContainer(pb.StartContainerRequest(container_id=cid), timeout=60)
+        info = json.loads(rt.ContainerStatus(pb.ContainerStatusRequest(container_id=cid, verbose=True)).info["info"])
+        pid = info["pid"]
+        seen["binary"] = info["runtimeOptions"].get("binary_name")
+        seen["oom_score_adj"] = read(f"/proc/{pid}/oom_score_adj")
+        seen["memory_limit"] = read(f"/sys/fs/cgroup/memory{args.cgroup_parent}/{cid}/memory.limit_in_bytes")
+        seen["cpu_shares"] = read(f"/sys/fs/cgroup/cpu{args.cgroup_parent}/{cid}/cpu.shares")
+        seen["seccomp"] = [l.split()[1] for l in open(f"/proc/{pid}/status") if l.startswith("Seccomp:")][0]
+        seen["host_network"] = os.readlink(f"/proc/{pid}/ns/net") == os.readlink("/proc/self/ns/net")
+        seen["own_pid_ns"] = os.readlink(f"/proc/{pid}/ns/pid") != os.readlink("/proc/self/ns/pid")
+        r = rt.ExecSync(pb.ExecSyncRequest(container_id=cid, timeout=10, cmd=[
+            "sh", "-c", "echo out; echo err >&2; wc -c </proc/timer_list; touch /proc/sys/x 2>/dev/null || echo ro; exit 3"]),
+            timeout=30)
+        seen["exec"] = {"exit": r.exit_code, "stdout": r.stdout.decode(), "stderr": r.stderr.decode()}
+        # Stopped the kubelet way: SIGTERM, which main traps, and SIGKILL after the grace period
+        # for a container that ignores it (sleep as pid 1).
+        rt.StopContainer(pb.StopContainerRequest(container_id=cid, timeout=5), timeout=60)
+        st = wait_exited(cid)
+        seen["main"] = {"state": pb.ContainerState.Name(st.state), "exit": st.exit_code}
+        seen["main_log"] = read(os.path.join(pod.log_directory, "main.log"))
+        rt.RemoveContainer(pb.RemoveContainerRequest(container_id=cid), timeout=60)
+        sid = rt.CreateContainer(pb.CreateContainerRequest(
+            pod_sandbox_id=pod_id, sandbox_config=pod, config=container("sleeper", ["sleep", "1000"])),
+            timeout=60).container_id
+        rt.StartContainer(pb.StartContainerRequest(container_id=sid), timeout=60)
+        rt.StopContainer(pb.StopContainerRequest(container_id=sid, timeout=1), timeout=60)
+        st = wait_exited(sid)
+        seen["sleeper"] = {"state": pb.ContainerState.Name(st.state), "exit": st.exit_code}
+        rt.RemoveContainer(pb.RemoveContainerRequest(container_id=sid), timeout=60)
+    else:
+        cid = rt.CreateContainer(pb.CreateContainerRequest(
+            pod_sandbox_id=pod_id, sandbox_config=pod, config=container("never", ["sleep", "1000"])),
+            timeout=60).container_id
+        seen["created"] = pb.ContainerState.Name(rt.ContainerStatus(pb.ContainerStatusRequest(container_id=cid)).status.state)
+        rt.RemoveContainer(pb.RemoveContainerRequest(container_id=cid), timeout=60)
+        seen["containers_left"] = len(rt.ListContainers(pb.ListContainersRequest()).containers)
+finally:
+    rt.StopPodSandbox(pb.StopPodSandboxRequest(pod_sandbox_id=pod_id), timeout=60)
+    rt.RemovePodSandbox(pb.RemovePodSandboxRequest(pod_sandbox_id=pod_id), timeout=60)
+seen["pods_left"] = len(rt.ListPodSandbox(pb.ListPodSandboxRequest()).items)
+print(json.dumps(seen))

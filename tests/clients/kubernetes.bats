@@ -1,0 +1,108 @@
+#!/usr/bin/env bats
+# The Kubernetes path: kubelet asks containerd's CRI plugin for pods with a RuntimeClass whose
+# handler is "vigil"; containerd's config maps that handler to the runc v2 shim with
+# BinaryName = vigil (contrib/containerd/config.toml, used here as shipped but for the path).
+# tests/clients/cri/pod.py plays kubelet over the CRI socket of a private containerd.
+
+load client_helpers
+
+setup_file() {
+  command -v containerd >/dev/null || skip "containerd is not installed (make deps installs it)"
+  [ -f "$REPO/build/tests/cri/api_pb2.py" ] || skip "no CRI stubs: make build/tests/cri/api_pb2.py"
+  export CTR_NS=k8s.io CONTAINERD_SNAPSHOTTER=native
+  local dir=$BATS_FILE_TMPDIR/containerd
+  mkdir -p "$dir/cni/bin" "$dir/cni/net.d"
+  # The CRI plugin, private in every path; pods use the host network (no CNI); sandboxes ask
+  # for an oom_score_adj this host cannot lower to (no CAP_SYS_RESOURCE), so it is clamped.
+  start_containerd "$dir" "
+[plugins.\"io.containerd.grpc.v1.cri\"]
+  sandbox_image = \"localhost/pause:latest\"
+  disable_apparmor = true
+  restrict_oom_score_adj = true
+  disable_tcp_service = true
+  stream_server_address = \"127.0.0.1\"
+  stream_server_port = \"0\"
+  [plugins.\"io.containerd.grpc.v1.cri\".containerd]
+    snapshotter = \"native\"
+    default_runtime_name = \"vigil\"
+  [plugins.\"io.containerd.grpc.v1.cri\".cni]
+    bin_dir = \"$dir/cni/bin\"
+    conf_dir = \"$dir/cni/net.d\"
+[plugins.\"io.containerd.internal.v1.opt\"]
+  path = \"$dir/opt\"
+$(sed -e '/^version/d' -e "s|/usr/local/bin/vigil\"|$VIGIL\"\n    Root = \"$dir/runc\"|" "$REPO/contrib/containerd/config.toml")"
+  import_into_containerd "$BATS_FILE_TMPDIR" localhost/pause '["sleep","1000000"]'
+}
+
+teardown_file() {
+  stop_containerd "$BATS_FILE_TMPDIR/containerd"
+  # shellcheck disable=SC2046
+  remove_cgroup_trees $(cgroup_dirs_named vigil-k8s-tests)
+}
+
+setup() {
+  DIR=$BATS_FILE_TMPDIR/containerd
+}
+
+# pod SCENARIO: tests/clients/cri/pod.py against the suite's containerd; output is its JSON.
+pod() {
+  run --separate-stderr timeout 120 /usr/bin/python3 "$REPO/tests/clients/cri/pod.py" --sock "$DIR/containerd.sock" \
+    --stubs "$REPO/build/tests/cri" --handler vigil --image localhost/pause:latest --cgroup-parent /vigil-k8s-tests \
+    --logs "$BATS_TEST_TMPDIR/pods" "$1"
+  [ "$status" -eq 0 ] || fail "pod.py $1 failed ($status): $stderr; containerd says: $(grep -i error "$DIR/containerd.log" | tail -3)"
+}
+
+no_shims() { ! pgrep -f "containerd-shim-runc-v2 .*-address $DIR/containerd.sock" >/dev/null; }
+
+seen() { "$JSONEDIT" /dev/stdin get "$1" <<<"$output"; }
+
+# Nothing of the pod is left: no vigil state under the handler's Root, no shim, no cgroup.
+assert_pod_gone() {
+  local left
+  left=$(ls -A "$DIR/runc/k8s.io" 2>/dev/null)
+  [ -z "$left" ] || fail "vigil state left: $left"
+  # A shim exits on its own a moment after its last task is deleted.
+  wait_for no_shims
+  left=$(find /sys/fs/cgroup/*/vigil-k8s-tests -mindepth 1 -type d 2>/dev/null || true)
+  [ -z "$left" ] || fail "cgroups left: $left"
+}
+
+@test "kubernetes: a pod of RuntimeClass vigil runs, is exec'd into and stopped through the CRI" {
+  pod lifecycle
+  assert_eq "$(seen /binary)" "$VIGIL"
+  # What the pod spec asked for, as vigil applied it.
+  assert_eq "$(seen /memory_limit)" 67108864
+  assert_eq "$(seen /cpu_shares)" 512
+  assert_eq "$(seen /oom_score_adj)" 100
+  assert_eq "$(seen /seccomp)" 2
+  assert_eq "$(seen /host_network)" true
+  assert_eq "$(seen /own_pid_ns)" true
+  # ExecSync (vigil exec): exit code, both streams, the masked and read-only paths.
+  assert_eq "$(seen /exec/exit)" 3
+  assert_eq "$(seen /exec/stdout)" $'out\n0\nro'
+  assert_eq "$(seen /exec/stderr)" err
+  # StopContainer: SIGTERM, trapped; SIGKILL after the grace period when ignored.
+  assert_eq "$(seen /main/exit)" 7
+  assert_eq "$(seen /sleeper/exit)" 137
+  assert_contains "$(seen /main_log)" "stdout F hello FOO=bar"
+  assert_eq "$(seen /pods_left)" 0
+  assert_pod_gone
+}
+
+@test "kubernetes: a container created and removed without starting leaves nothing" {
+  pod created
+  assert_eq "$(seen /created)" CONTAINER_CREATED
+  assert_eq "$(seen /containers_left)" 0
+  assert_eq "$(seen /pods_left)" 0
+  assert_pod_gone
+}
+
+@test "kubernetes: the contrib RuntimeClass names the contrib handler, and the example pod uses it" {
+  local handler
+  handler=$(sed -n 's/^\[plugins\."io\.containerd\.grpc\.v1\.cri"\.containerd\.runtimes\.\([a-z0-9-]*\)\]$/\1/p' \
+    "$REPO/contrib/containerd/config.toml")
+  assert_eq "$handler" vigil
+  grep -qx "handler: $handler" "$REPO/contrib/kubernetes/runtimeclass.yaml" || fail "runtimeclass.yaml: no handler: $handler"
+  grep -qx "  name: $handler" "$REPO/contrib/kubernetes/runtimeclass.yaml" || fail "runtimeclass.yaml: not named $handler"
+  grep -qx "  runtimeClassName: $handler" "$REPO/contrib/kubernetes/pod.yaml" || fail "pod.yaml does not use it"
+}
