@@ -12,6 +12,8 @@
 #include "runtime/base/error.hpp"
 #include "runtime/cgroup/resources.hpp"
 #include "runtime/init/spawn.hpp"
+#include "runtime/seccomp/profile.hpp"
+#include "runtime/seccomp/program.hpp"
 
 namespace vigil {
 
@@ -76,5 +78,8 @@ Status container_events(const std::string& root, const std::string& id, bool sta
 // update: writes `r` into the container's cgroup (device rules are not changed, as with runc).
 Status update_container(const std::string& root, const std::string& id, cgroup::Resources r);
 std::vector<nlohmann::json> list_containers(const std::string& root);
+
+// linux.seccomp of `spec` as the init loads it, through the cache in the state root.
+Result<seccomp::Program> compile_seccomp(const seccomp::Profile& profile, const oci::Spec& spec, const std::string& root);
 
 }  // namespace vigil

@@ -21,7 +21,6 @@
 #include "hooks/run_hook.hpp"
 #include "runtime/process/process_handle.hpp"
 #include "runtime/seccomp/hand_off.hpp"
-#include "runtime/seccomp/profile.hpp"
 #include "runtime/terminal/console_socket.hpp"
 
 namespace vigil {
@@ -90,6 +89,7 @@ Result<CreatedInit> create_container(const CreateOptions& o) {
   req.new_keyring = !o.no_new_keyring;
   req.preserve_fds = o.preserve_fds;
   req.cgroups = cg.binds();
+  if (profile) req.seccomp = TRY(compile_seccomp(*profile, spec, o.root));
   req.spec = spec.raw;
   oci::ContainerState state;
   state.oci_version = spec.oci_version;

@@ -74,6 +74,8 @@ Result<int> exec_container(const ExecOptions& o) {
   req.preserve_fds = o.preserve_fds;
   req.spec = spec.raw;
   req.log_json = log_config().json;
+  if (seccomp::profile_requested(spec.linux.seccomp))
+    req.seccomp = TRY(compile_seccomp(TRY(seccomp::parse_profile(spec.linux.seccomp)), spec, o.root));
   auto log_fd = TRY(open_log_file());
   SpawnHandlers on;
   auto cgroup = o.cgroups.empty() ? c.cgroup : TRY(c.cgroup.sub_cgroup(o.cgroups));

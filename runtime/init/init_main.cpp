@@ -30,9 +30,7 @@
 #include "runtime/process/signals.hpp"
 #include "runtime/rootfs/resolve.hpp"
 #include "runtime/rootfs/rootfs.hpp"
-#include "runtime/seccomp/filter.hpp"
 #include "runtime/seccomp/load.hpp"
-#include "runtime/seccomp/profile.hpp"
 #include "runtime/terminal/console_socket.hpp"
 #include "runtime/terminal/pty.hpp"
 
@@ -144,8 +142,8 @@ Status join_session_keyring(const std::string& id) {
 bool in_new_or_joined_userns(const oci::Spec& spec) { return spec.linux.has(oci::NamespaceType::user); }
 
 // Loads the filter; a listener goes to the parent at once, which passes it to listenerPath.
-Status load_seccomp(Context& c, const seccomp::Filter& f) {
-  auto listener = TRY(seccomp::load_filter(f, f.wait_killable_recv()));
+Status load_seccomp(Context& c, const seccomp::Program& p) {
+  auto listener = TRY(seccomp::load_filter(p));
   if (!listener) return {};
   int fds[] = {listener.get()};
   return send_message(c.sock, MsgType::seccomp, 0, "", fds);
@@ -244,11 +242,7 @@ Result<std::string> set_up_process(Context& c) {
   }
   // seccomp last, so the profile constrains as little of our own setup as possible: after the
   // identity change when no_new_privs allows it, else while we still have CAP_SYS_ADMIN.
-  std::optional<seccomp::Filter> filter;
-  if (seccomp::profile_requested(spec.linux.seccomp)) {
-    auto profile = TRY(seccomp::parse_profile(spec.linux.seccomp));
-    filter = TRY(seccomp::build_filter(profile, nullptr));
-  }
+  const auto& filter = c.req.seccomp;
   if (filter && !proc.no_new_privileges) TRY(load_seccomp(c, *filter));
   TRY(apply_user_and_capabilities(proc));
   ::umask(proc.user.umask.value_or(022));

@@ -1,6 +1,11 @@
 #include "runtime/init/request.hpp"
 
 namespace vigil {
+namespace {
+
+std::vector<uint8_t> to_bytes(const std::string& s) { return std::vector<uint8_t>(s.begin(), s.end()); }
+
+}  // namespace
 
 std::string encode_request(const InitRequest& r) {
   nlohmann::json j = {{"id", r.id},
@@ -17,12 +22,15 @@ std::string encode_request(const InitRequest& r) {
                       {"spec", r.spec}};
   j["cgroups"] = nlohmann::json::array();
   for (const auto& c : r.cgroups) j["cgroups"].push_back({{"name", c.name}, {"hostDir", c.host_dir}});
-  return j.dump();
+  if (r.seccomp) j["seccomp"] = nlohmann::json::binary_t(to_bytes(r.seccomp->encode()));
+  // CBOR: it carries the compiled filter as bytes.
+  auto bytes = nlohmann::json::to_cbor(j);
+  return std::string(bytes.begin(), bytes.end());
 }
 
 Result<InitRequest> decode_request(const std::string& text) {
   try {
-    auto j = nlohmann::json::parse(text);
+    auto j = nlohmann::json::from_cbor(text);
     InitRequest r;
     r.id = j.at("id");
     r.bundle = j.at("bundle");
@@ -37,6 +45,10 @@ Result<InitRequest> decode_request(const std::string& text) {
     r.preserve_fds = j.at("preserveFds");
     r.spec = j.at("spec");
     for (const auto& c : j.at("cgroups")) r.cgroups.push_back({c.at("name"), c.at("hostDir")});
+    if (j.contains("seccomp")) {
+      const auto& bytes = j.at("seccomp").get_binary();
+      r.seccomp = TRY(seccomp::Program::decode(std::string(bytes.begin(), bytes.end())));
+    }
     return r;
   } catch (const nlohmann::json::exception& e) {
     return Error(EPROTO, std::string("bad init request: ") + e.what());

@@ -1,6 +1,7 @@
 // What the parent tells the init: the validated spec and the runtime's own choices.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -8,6 +9,7 @@
 
 #include "runtime/base/error.hpp"
 #include "runtime/rootfs/rootfs.hpp"
+#include "runtime/seccomp/program.hpp"
 
 namespace vigil {
 
@@ -25,6 +27,7 @@ struct InitRequest {
   bool has_console = false;  // a socket for the terminal's master (process.terminal)
   int preserve_fds = 0;
   std::vector<CgroupBind> cgroups;
+  std::optional<seccomp::Program> seccomp;  // linux.seccomp, compiled by the runtime
   nlohmann::json spec;  // config.json as read; re-validated by the init
 };
 

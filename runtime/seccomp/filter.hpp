@@ -1,4 +1,4 @@
-// A validated Profile compiled by libseccomp into a BPF program, ready for load_filter().
+// A validated Profile compiled by libseccomp into a BPF program (compiled() → load_filter()).
 // Building allocates and calls into libseccomp; loading (load.hpp) then makes just the
 // seccomp(2) call, so nothing runs under the new filter that the profile did not plan for.
 #pragma once
@@ -14,6 +14,7 @@
 
 #include "runtime/base/error.hpp"
 #include "runtime/seccomp/profile.hpp"
+#include "runtime/seccomp/program.hpp"
 
 namespace vigil::seccomp {
 
@@ -38,6 +39,8 @@ class Filter {
   // attribute for it (SCMP_FLTATR_CTL_WAITKILL came in 2.6), so load_filter() adds the
   // flag itself: pass this as its `wait_killable`.
   bool wait_killable_recv() const { return wait_killable_; }
+  // The program with its flags, to load or to carry elsewhere.
+  Program compiled() const { return Program{program_, flags_, wait_killable_}; }
 
  private:
   friend Result<Filter> build_filter(const Profile& p, std::vector<std::string>* debug);

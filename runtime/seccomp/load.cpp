@@ -22,18 +22,18 @@ std::string hex(unsigned int v) {
 
 }  // namespace
 
-Result<unique_fd> load_filter(const Filter& f, bool wait_killable) {
-  const auto& prog = f.program();
+Result<unique_fd> load_filter(const Program& p) {
+  const auto& prog = p.insns;
   if (prog.empty()) return Error(EINVAL, "seccomp: the filter has no program (it was not made by build_filter)");
-  unsigned int flags = f.seccomp_flags();
-  bool listener = f.has_listener();
+  unsigned int flags = p.flags;
+  bool listener = p.listener();
   // On failure TSYNC returns the id of the thread it could not synchronise, which could not
   // be told apart from a listener fd; the kernel takes both only with TSYNC_ESRCH (Linux
   // 5.7), which makes that failure an ESRCH instead.
   if (listener && (flags & SECCOMP_FILTER_FLAG_TSYNC)) flags |= SECCOMP_FILTER_FLAG_TSYNC_ESRCH;
   // Probed rather than tried: a failed load with it would leave no way to tell its EINVAL
   // from one about the program.
-  if (listener && wait_killable && kernel_accepts_flags(flags | SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV))
+  if (listener && p.wait_killable && kernel_accepts_flags(flags | SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV))
     flags |= SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV;
 
   // The kernel copies the program; it only reads through the non-const pointer.

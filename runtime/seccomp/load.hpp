@@ -1,4 +1,4 @@
-// Installing a built Filter on the calling thread (all threads with TSYNC) with seccomp(2).
+// Installing a compiled Program on the calling thread (all threads with TSYNC) with seccomp(2).
 //
 // For the caller, in order:
 //  1. The kernel installs a filter only for a task with no_new_privs set or CAP_SYS_ADMIN
@@ -13,17 +13,17 @@
 
 #include "runtime/base/error.hpp"
 #include "runtime/base/unique_fd.hpp"
-#include "runtime/seccomp/filter.hpp"
+#include "runtime/seccomp/program.hpp"
 
 namespace vigil::seccomp {
 
-// Loads `f`. Returns the listener fd (close-on-exec) when `f` has SCMP_ACT_NOTIFY rules,
-// an empty unique_fd otherwise. `wait_killable` (pass f.wait_killable_recv()) adds
-// SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV when there is a listener and the kernel knows the
-// flag (Linux 6.0); on older kernels the filter loads without it.
+// Loads `p`. Returns the listener fd (close-on-exec) when `p` has SCMP_ACT_NOTIFY rules,
+// an empty unique_fd otherwise. `p.wait_killable` adds SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
+// when there is a listener and the kernel knows the flag (Linux 6.0); on older kernels the
+// filter loads without it.
 //
 // After the seccomp(2) call succeeds nothing else is called: no allocation, no free, no
 // other syscall, so the profile cannot trip on load_filter() itself.
-Result<unique_fd> load_filter(const Filter& f, bool wait_killable);
+Result<unique_fd> load_filter(const Program& p);
 
 }  // namespace vigil::seccomp

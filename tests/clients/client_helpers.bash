@@ -40,6 +40,9 @@ podman_clean() {
   rm -rf "$dir"
 }
 
+# state_left ROOT: the containers vigil still has under state root ROOT (its seccomp cache stays).
+state_left() { ls -A "$1" 2>/dev/null | grep -vx ':seccomp-cache' || true; }
+
 # cgroup_leftovers PARENT: directories named PARENT under any cgroup hierarchy.
 cgroup_dirs_named() {
   find /sys/fs/cgroup -mindepth 2 -maxdepth 2 -type d -name "$1" 2>/dev/null

@@ -35,7 +35,7 @@ teardown() {
     "${CTR[@]}" containers delete "$c" >/dev/null 2>&1
   done
   local left
-  left=$(ls -A "$RUNC_ROOT" 2>/dev/null)
+  left=$(state_left "$RUNC_ROOT")
   [ -z "$left" ] || fail "vigil state left: $left"
   left=$(grep -lsaF "$TOKEN" /proc/[0-9]*/environ | cut -d/ -f3)
   [ -z "$left" ] || fail "processes left: $left"

@@ -59,7 +59,7 @@ seen() { "$JSONEDIT" /dev/stdin get "$1" <<<"$output"; }
 # Nothing of the pod is left: no vigil state under the handler's Root, no shim, no cgroup.
 assert_pod_gone() {
   local left
-  left=$(ls -A "$DIR/runc/k8s.io" 2>/dev/null)
+  left=$(state_left "$DIR/runc/k8s.io")
   [ -z "$left" ] || fail "vigil state left: $left"
   # A shim exits on its own a moment after its last task is deleted.
   wait_for no_shims

@@ -17,6 +17,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
 #include <csignal>
 #include <cstring>
 #include <string>
@@ -24,9 +26,11 @@
 
 #include "runtime/init/protocol.hpp"
 #include "runtime/seccomp/features.hpp"
+#include "runtime/seccomp/cache.hpp"
 #include "runtime/seccomp/filter.hpp"
 #include "runtime/seccomp/load.hpp"
 #include "runtime/seccomp/profile.hpp"
+#include "tests/unit/temp_dir.hpp"
 
 namespace vigil::seccomp {
 namespace {
@@ -110,7 +114,7 @@ int load_in_child(const Filter& f, bool nnp = true) {
   struct rlimit none = {0, 0};
   if (::setrlimit(RLIMIT_CORE, &none) < 0) return 90;
   if (nnp && ::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) return 91;
-  auto fd = load_filter(f, f.wait_killable_recv());
+  auto fd = load_filter(f.compiled());
   if (!fd) {
     std::string line = fd.error().str() + "\n";
     (void)!::write(2, line.data(), line.size());
@@ -559,7 +563,7 @@ TEST(SeccompLoad, NoListenerWithoutNotify) {
   Filter f = built(R"({"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["mkdir"], "action": "SCMP_ACT_ERRNO"}]})");
   int status = spawn([&] {
                  if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) return 90;
-                 auto fd = load_filter(f, false);
+                 auto fd = load_filter(f.compiled());
                  if (!fd) return 1;
                  return fd->get() == -1 ? 0 : 2;
                }).wait();
@@ -577,7 +581,7 @@ TEST(SeccompLoad, NeedsNoNewPrivsOrCapSysAdmin) {
                   __user_cap_header_struct hdr{_LINUX_CAPABILITY_VERSION_3, 0};
                   __user_cap_data_struct none[2] = {};
                   if (::syscall(SYS_capset, &hdr, none) < 0) return 90;
-                  auto fd = load_filter(f, false);
+                  auto fd = load_filter(f.compiled());
                   if (fd) return 1;
                   if (fd.error().code() != EACCES) return 2;
                   if (fd.error().what().find("no_new_privs or CAP_SYS_ADMIN") == std::string::npos) return 3;
@@ -600,7 +604,7 @@ void answer_one_notification(const std::string& profile) {
     struct rlimit none = {0, 0};
     ::setrlimit(RLIMIT_CORE, &none);
     if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) return 90;
-    auto listener = load_filter(f, f.wait_killable_recv());
+    auto listener = load_filter(f.compiled());
     if (!listener) return 91;
     if (!*listener) return 92;
     int fds[] = {listener->get()};
@@ -672,6 +676,60 @@ TEST(SeccompFeatures, KnownAndSupported) {
   // This host's kernel (6.18, see HOST.md) has every flag and every action.
   EXPECT_EQ(supported_flags(), known_flags());
   EXPECT_EQ(supported_actions(), known_actions());
+}
+
+}  // namespace
+}  // namespace vigil::seccomp
+
+namespace vigil::seccomp {
+namespace {
+
+TEST(SeccompProgram, EncodesAndDecodes) {
+  Program p;
+  p.insns = {BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW), BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 4)};
+  p.flags = SECCOMP_FILTER_FLAG_NEW_LISTENER | SECCOMP_FILTER_FLAG_LOG;
+  p.wait_killable = true;
+  auto back = Program::decode(p.encode());
+  ASSERT_TRUE(back.ok()) << back.error().str();
+  EXPECT_EQ(back->flags, p.flags);
+  EXPECT_TRUE(back->wait_killable);
+  EXPECT_TRUE(back->listener());
+  ASSERT_EQ(back->insns.size(), 2u);
+  EXPECT_EQ(back->insns[1].k, 4u);
+  EXPECT_FALSE(Program::decode("short").ok());
+  EXPECT_FALSE(Program::decode(p.encode() + "x").ok());
+}
+
+TEST(SeccompCache, CompilesOnceThenHitsOnlyForTheSameProfile) {
+  internal::TempDir tmp;
+  std::string dir = tmp.path() + "/cache";
+  auto raw = nlohmann::json::parse(R"({"defaultAction":"SCMP_ACT_ALLOW","syscalls":[
+      {"names":["mkdir"],"action":"SCMP_ACT_ERRNO"}]})");
+  auto profile = parse_profile(raw).value();
+  std::vector<std::string> notes;
+  auto first = compile_cached(profile, raw, dir, &notes);
+  ASSERT_TRUE(first.ok()) << first.error().str();
+  auto entries = [&] {
+    size_t n = 0;
+    for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(dir)) n++;
+    return n;
+  };
+  EXPECT_EQ(entries(), 1u);
+  // A hit gives the same program; a corrupt entry is recompiled, not loaded.
+  auto second = compile_cached(profile, raw, dir, &notes);
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(second->encode(), first->encode());
+  for (const auto& e : std::filesystem::directory_iterator(dir)) std::ofstream(e.path()) << "garbage";
+  auto third = compile_cached(profile, raw, dir, &notes);
+  ASSERT_TRUE(third.ok());
+  EXPECT_EQ(third->encode(), first->encode());
+  // Another profile is another entry, never the first one's program.
+  auto raw2 = nlohmann::json::parse(R"({"defaultAction":"SCMP_ACT_ERRNO","syscalls":[
+      {"names":["read","write","exit_group"],"action":"SCMP_ACT_ALLOW"}]})");
+  auto other = compile_cached(parse_profile(raw2).value(), raw2, dir, &notes);
+  ASSERT_TRUE(other.ok());
+  EXPECT_NE(other->encode(), first->encode());
+  EXPECT_EQ(entries(), 2u);
 }
 
 }  // namespace
