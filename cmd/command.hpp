@@ -8,6 +8,7 @@
 #include <boost/program_options.hpp>
 
 #include "runtime/container/container.hpp"
+#include "runtime/policy/sources.hpp"
 
 namespace vigil::cmd {
 
@@ -20,6 +21,7 @@ struct GlobalOptions {
   bool debug = false;
   bool systemd_cgroup = false;
   std::string rootless = "auto";
+  policy::Sources policy;  // --policy FILE, --policy-dir DIR
 };
 
 using Args = std::vector<std::string>;
@@ -53,6 +55,7 @@ int events(const GlobalOptions&, const Args&);
 int update(const GlobalOptions&, const Args&);
 int features(const GlobalOptions&, const Args&);
 int exec(const GlobalOptions&, const Args&);
+int policy(const GlobalOptions&, const Args&);
 
 // Flags shared by create and run, and what they say.
 po::options_description create_flags();

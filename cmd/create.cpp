@@ -15,6 +15,7 @@ CreateOptions create_options(const GlobalOptions& g, const po::variables_map& vm
   CreateOptions o;
   o.root = g.root;
   o.systemd_cgroup = g.systemd_cgroup;
+  o.policy = g.policy;
   o.id = required(vm, "id");
   o.bundle = vm["bundle"].as<std::string>();
   o.pid_file = vm["pid-file"].as<std::string>();

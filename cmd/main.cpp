@@ -8,6 +8,7 @@
 #include "oci/state.hpp"
 #include "runtime/base/log.hpp"
 #include "runtime/init/init_main.hpp"
+#include "runtime/supervisor/supervisor_main.hpp"
 
 namespace vigil::cmd {
 namespace {
@@ -32,11 +33,13 @@ const Verb kVerbs[] = {
                "[--cpuset-cpus L] [--pids-limit N] [--blkio-weight N] … ID", update},
     {"events", "events [--stats] [--interval 5s] ID", events},
     {"features", "features", features},
+    {"policy", "policy check FILE | policy show ID", policy},
 };
 
 // Global flags that take a value, so "--root X verb" splits at the right place.
 bool takes_value(const std::string& flag) {
-  return flag == "--root" || flag == "--log" || flag == "--log-format" || flag == "--rootless" || flag == "--criu";
+  return flag == "--root" || flag == "--log" || flag == "--log-format" || flag == "--rootless" || flag == "--criu" ||
+         flag == "--policy" || flag == "--policy-dir";
 }
 
 void print_version() {
@@ -47,7 +50,8 @@ void print_version() {
 
 void print_usage() {
   std::cout << "usage: vigil [--root DIR] [--log FILE] [--log-format text|json] [--debug] [--systemd-cgroup]\n"
-               "             [--rootless true|false|auto] COMMAND [ARGS]\n\ncommands:\n";
+               "             [--rootless true|false|auto] [--policy FILE] [--policy-dir DIR] COMMAND [ARGS]\n\n"
+               "commands:\n";
   for (const auto& v : kVerbs) std::cout << "  " << v.usage << "\n";
 }
 
@@ -64,13 +68,18 @@ int dispatch(int argc, char** argv) {
   po::options_description opts;
   opts.add_options()("root", po::value(&g.root))("log", po::value(&g.log))("log-format", po::value(&g.log_format))(
       "debug", po::bool_switch(&g.debug))("systemd-cgroup", po::bool_switch(&g.systemd_cgroup))(
-      "rootless", po::value(&g.rootless))("criu", po::value<std::string>())("version,v", "")("help,h", "");
+      "rootless", po::value(&g.rootless))("criu", po::value<std::string>())("policy", po::value<std::string>())(
+      "policy-dir", po::value(&g.policy.profile_dir))("version,v", "")("help,h", "");
   po::variables_map vm;
   try {
     po::store(po::command_line_parser(global).options(opts).run(), vm);
     po::notify(vm);
   } catch (const po::error& e) {
     return fail(e.what());
+  }
+  if (vm.count("policy")) {
+    g.policy.baseline = vm["policy"].as<std::string>();
+    g.policy.baseline_given = true;
   }
   if (g.log_format != "text" && g.log_format != "json") return fail("--log-format must be text or json");
   if (g.rootless != "true" && g.rootless != "false" && g.rootless != "auto")
@@ -99,5 +108,7 @@ int dispatch(int argc, char** argv) {
 int main(int argc, char** argv) {
   // The container's init: argv is exactly {"vigil", "init", SOCK}, from spawn.cpp.
   if (argc == 3 && std::strcmp(argv[1], "init") == 0) vigil::init_main(std::atoi(argv[2]));
+  // A supervised container's supervisor: {"vigil", "supervise", SOCK}, from runtime/supervisor/launch.cpp.
+  if (argc == 3 && std::strcmp(argv[1], "supervise") == 0) vigil::supervisor_main(std::atoi(argv[2]));
   return vigil::cmd::dispatch(argc, argv);
 }

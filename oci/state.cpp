@@ -1,13 +1,13 @@
 #include "oci/state.hpp"
 
-
 namespace vigil::oci {
 
 nlohmann::json to_json(const ContainerState& s) {
   return {{"ociVersion", s.oci_version}, {"id", s.id},           {"pid", s.pid},
           {"startTime", s.start_time},   {"bundle", s.bundle},   {"rootfs", s.rootfs},
           {"created", s.created},        {"owner", s.owner},     {"annotations", s.annotations},
-          {"cgroup", s.cgroup},          {"hooks", s.hooks}};
+          {"cgroup", s.cgroup},          {"hooks", s.hooks},     {"supervisorPid", s.supervisor_pid},
+          {"supervisorStart", s.supervisor_start}};
 }
 
 Result<ContainerState> state_from_json(const std::string& text) {
@@ -25,6 +25,8 @@ Result<ContainerState> state_from_json(const std::string& text) {
     s.annotations = j.at("annotations").get<std::map<std::string, std::string>>();
     s.cgroup = j.value("cgroup", nlohmann::json::array());
     s.hooks = j.value("hooks", nlohmann::json());
+    s.supervisor_pid = j.value("supervisorPid", 0);
+    s.supervisor_start = j.value("supervisorStart", uint64_t(0));
     return s;
   } catch (const nlohmann::json::exception& e) {
     return Error(EINVAL, std::string("corrupt state.json: ") + e.what());

@@ -28,6 +28,8 @@ struct ContainerState {
   std::map<std::string, std::string> annotations;
   nlohmann::json cgroup = nlohmann::json::array();  // runtime/cgroup's record of its directories
   nlohmann::json hooks;  // config.json's hooks, for poststart (start) and poststop (delete)
+  pid_t supervisor_pid = 0;  // a supervised container's supervisor, 0 for none
+  uint64_t supervisor_start = 0;
 };
 
 nlohmann::json to_json(const ContainerState& s);

@@ -4,10 +4,14 @@
 
 namespace vigil {
 
+std::string seccomp_cache_dir(const std::string& root) {
+  // ':' is not allowed in container ids, so no container can own this name.
+  return root + "/:seccomp-cache";
+}
+
 Result<seccomp::Program> compile_seccomp(const seccomp::Profile& profile, const oci::Spec& spec, const std::string& root) {
   std::vector<std::string> notes;
-  // ':' is not allowed in container ids, so no container can own this name.
-  auto program = seccomp::compile_cached(profile, spec.raw.at("linux").at("seccomp"), root + "/:seccomp-cache", &notes);
+  auto program = seccomp::compile_cached(profile, spec.raw.at("linux").at("seccomp"), seccomp_cache_dir(root), &notes);
   for (const auto& n : notes) log_debug(n);
   return program;
 }

@@ -12,6 +12,7 @@
 #include "runtime/base/error.hpp"
 #include "runtime/cgroup/resources.hpp"
 #include "runtime/init/spawn.hpp"
+#include "runtime/policy/sources.hpp"
 #include "runtime/seccomp/profile.hpp"
 #include "runtime/seccomp/program.hpp"
 
@@ -24,6 +25,7 @@ struct CreateOptions {
   std::string pid_file;
   std::string console_socket;
   bool foreground = false;  // run without -d: a terminal is vigil's to proxy, not a console socket's
+  policy::Sources policy;   // where the container's vigil policy comes from
   bool no_pivot = false;
   bool no_new_keyring = false;
   bool systemd_cgroup = false;  // --systemd-cgroup
@@ -69,6 +71,8 @@ Result<int> exec_container(const ExecOptions& o);
 Status pause_container(const std::string& root, const std::string& id, bool pause);
 Result<nlohmann::json> container_state(const std::string& root, const std::string& id);
 Result<std::vector<pid_t>> container_pids(const std::string& root, const std::string& id);
+// The policy the container was created with (vigil policy show).
+Result<policy::Policy> container_policy(const std::string& root, const std::string& id);
 
 using EventSink = std::function<void(const nlohmann::json& event)>;
 // events: {"type":"stats"|"oom"|"exit","id":ID,"data":…}. With stats_once, one stats event;
@@ -79,6 +83,8 @@ Status container_events(const std::string& root, const std::string& id, bool sta
 Status update_container(const std::string& root, const std::string& id, cgroup::Resources r);
 std::vector<nlohmann::json> list_containers(const std::string& root);
 
+// Where compiled seccomp filters are cached in the state root.
+std::string seccomp_cache_dir(const std::string& root);
 // linux.seccomp of `spec` as the init loads it, through the cache in the state root.
 Result<seccomp::Program> compile_seccomp(const seccomp::Profile& profile, const oci::Spec& spec, const std::string& root);
 

@@ -21,6 +21,8 @@
 #include "hooks/run_hook.hpp"
 #include "runtime/process/process_handle.hpp"
 #include "runtime/seccomp/hand_off.hpp"
+#include "runtime/supervisor/filter.hpp"
+#include "runtime/supervisor/launch.hpp"
 #include "runtime/terminal/console_socket.hpp"
 
 namespace vigil {
@@ -61,6 +63,11 @@ Result<CreatedInit> create_container(const CreateOptions& o) {
   if (seccomp::profile_requested(spec.linux.seccomp)) profile = TRY(seccomp::parse_profile(spec.linux.seccomp));
   if (o.systemd_cgroup)
     return Error(ENOTSUP, "--systemd-cgroup: vigil has no systemd cgroup driver yet; use the cgroupfs manager");
+  auto policy = TRY(policy::effective_policy(o.policy, spec.annotations));
+  // The kernel gives a process one seccomp listener: a supervised container's is the supervisor's.
+  if (policy.supervise() && profile && profile->has_notify())
+    return Error(EINVAL, "config.json: linux.seccomp.listenerPath cannot be used in a supervised container: "
+                         "its seccomp listener is the supervisor's (run.vigil.supervise)");
   rootfs = TRY(absolute(rootfs));
   auto resources = TRY_CTX(cgroup::parse_resources(spec.linux.resources, "linux.resources"), "config.json");
   resources.devices = cgroup::effective_device_rules(resources.devices, spec.linux.devices);
@@ -90,6 +97,8 @@ Result<CreatedInit> create_container(const CreateOptions& o) {
   req.preserve_fds = o.preserve_fds;
   req.cgroups = cg.binds();
   if (profile) req.seccomp = TRY(compile_seccomp(*profile, spec, o.root));
+  if (policy.supervise()) req.supervisor = TRY(supervisor::notify_program(seccomp_cache_dir(o.root)));
+  TRY(write_file_atomic(dir.policy_path(), policy.doc.dump(2) + "\n", 0600));
   req.spec = spec.raw;
   oci::ContainerState state;
   state.oci_version = spec.oci_version;
@@ -133,8 +142,17 @@ Result<CreatedInit> create_container(const CreateOptions& o) {
   state.pid = init.pid;
   state.start_time = init.start_time;
 
-  auto saved = dir.save(state);
-  if (saved && init.seccomp_listener) {
+  Status saved;
+  if (policy.supervise()) {
+    auto launched = supervisor::launch({o.id, dir.path(), init.pid, init.pidfd.get(), init.seccomp_listener.get(), log_fd.get()});
+    if (launched) {
+      state.supervisor_pid = launched->pid;
+      state.supervisor_start = launched->start_time;
+    }
+    saved = launched ? Status() : Status(std::move(launched).error());
+  }
+  if (saved) saved = dir.save(state);
+  if (saved && init.seccomp_listener && !policy.supervise()) {
     auto ps = seccomp::process_state(init.pid, profile->listener_metadata, oci::public_state(state, "creating"));
     saved = seccomp::hand_off_listener(profile->listener_path, init.seccomp_listener.get(), ps);
   }

@@ -10,6 +10,17 @@ namespace vigil {
 
 namespace {
 constexpr int kKillWaitMs = 10000;
+constexpr int kSupervisorExitMs = 2000;
+
+// With the container's processes gone the supervisor exits by itself; one that does not
+// is killed, so nothing of the container outlives delete.
+void stop_supervisor(const oci::ContainerState& s) {
+  if (!s.supervisor_pid) return;
+  auto sup = open_process(s.supervisor_pid, s.supervisor_start);
+  if (!sup || wait_exit(sup->get(), kSupervisorExitMs)) return;
+  (void)send_signal(sup->get(), SIGKILL);
+  (void)wait_exit(sup->get(), kSupervisorExitMs);
+}
 }
 
 Status delete_container(const std::string& root, const std::string& id, bool force) {
@@ -36,6 +47,7 @@ Status delete_container(const std::string& root, const std::string& id, bool for
   // Processes that outlived the init (no pid namespace) go too, then the cgroup.
   TRY_CTX(signal_all(c.cgroup, SIGKILL), "delete container " + id);
   TRY_CTX(c.cgroup.destroy(), "delete container " + id);
+  stop_supervisor(c.state);
   TRY_CTX(c.dir.remove(), "delete container " + id);
   run_post_hooks("poststop", c.state);
   return {};

@@ -11,6 +11,8 @@
 #include "runtime/container/preflight.hpp"
 #include "runtime/container/wait.hpp"
 #include "runtime/process/process_handle.hpp"
+#include "runtime/supervisor/filter.hpp"
+#include "runtime/supervisor/launch.hpp"
 #include "runtime/terminal/console_socket.hpp"
 
 namespace vigil {
@@ -76,6 +78,9 @@ Result<int> exec_container(const ExecOptions& o) {
   req.log_json = log_config().json;
   if (seccomp::profile_requested(spec.linux.seccomp))
     req.seccomp = TRY(compile_seccomp(TRY(seccomp::parse_profile(spec.linux.seccomp)), spec, o.root));
+  // A supervised container's processes are all the supervisor's, this one too.
+  bool supervised = c.state.supervisor_pid != 0;
+  if (supervised) req.supervisor = TRY(supervisor::notify_program(seccomp_cache_dir(o.root)));
   auto log_fd = TRY(open_log_file());
   SpawnHandlers on;
   auto cgroup = o.cgroups.empty() ? c.cgroup : TRY(c.cgroup.sub_cgroup(o.cgroups));
@@ -89,6 +94,15 @@ Result<int> exec_container(const ExecOptions& o) {
   if (terminal) console = TRY(open_console_channel(o.console_socket));
   auto proc = spawn_init(spec, req, {init->get(), -1, log_fd.get(), console.theirs.get()}, on);
   if (!proc) return std::move(proc).error().context("exec in container " + o.id);
+  if (supervised) {
+    // Until the supervisor has it, the process waits in its execve for an answer.
+    auto st = supervisor::hand_in(c.dir.path(), proc->pid, proc->seccomp_listener.get());
+    if (!st) {
+      (void)send_signal(proc->pidfd.get(), SIGKILL);
+      return std::move(st).error().context("exec in container " + o.id);
+    }
+    proc->seccomp_listener.reset();
+  }
   console.theirs.reset();
   std::optional<TerminalProxy> tty;
   if (console.ours) {

@@ -27,6 +27,7 @@ class ContainerDir {
   const std::string& id() const { return id_; }
   std::string fifo_path() const { return path_ + "/exec.fifo"; }
   std::string exec_done_path() const { return path_ + "/exec.done"; }
+  std::string policy_path() const { return path_ + "/policy.json"; }
   Result<oci::ContainerState> load() const;
   Status save(const oci::ContainerState& s) const;
   // Removes the directory and all in it; the lock goes with it.

@@ -149,6 +149,15 @@ Status load_seccomp(Context& c, const seccomp::Program& p) {
   return send_message(c.sock, MsgType::seccomp, 0, "", fds);
 }
 
+// The OCI profile, then the supervisor's notify filter over it: the kernel takes the
+// strictest of their answers, so the profile's denials stand and the rest is the
+// supervisor's to judge.
+Status load_filters(Context& c) {
+  if (c.req.seccomp) TRY(load_seccomp(c, *c.req.seccomp));
+  if (c.req.supervisor) TRY(load_seccomp(c, *c.req.supervisor));
+  return {};
+}
+
 bool has_container_hooks(const oci::Hooks& h) {
   return !h.prestart.empty() || !h.create_runtime.empty() || !h.create_container.empty() ||
          !h.start_container.empty();
@@ -242,11 +251,10 @@ Result<std::string> set_up_process(Context& c) {
   }
   // seccomp last, so the profile constrains as little of our own setup as possible: after the
   // identity change when no_new_privs allows it, else while we still have CAP_SYS_ADMIN.
-  const auto& filter = c.req.seccomp;
-  if (filter && !proc.no_new_privileges) TRY(load_seccomp(c, *filter));
+  if (!proc.no_new_privileges) TRY(load_filters(c));
   TRY(apply_user_and_capabilities(proc));
   ::umask(proc.user.umask.value_or(022));
-  if (filter && proc.no_new_privileges) TRY(load_seccomp(c, *filter));
+  if (proc.no_new_privileges) TRY(load_filters(c));
   return path;
 }
 

@@ -23,6 +23,7 @@ std::string encode_request(const InitRequest& r) {
   j["cgroups"] = nlohmann::json::array();
   for (const auto& c : r.cgroups) j["cgroups"].push_back({{"name", c.name}, {"hostDir", c.host_dir}});
   if (r.seccomp) j["seccomp"] = nlohmann::json::binary_t(to_bytes(r.seccomp->encode()));
+  if (r.supervisor) j["supervisor"] = nlohmann::json::binary_t(to_bytes(r.supervisor->encode()));
   // CBOR: it carries the compiled filter as bytes.
   auto bytes = nlohmann::json::to_cbor(j);
   return std::string(bytes.begin(), bytes.end());
@@ -45,9 +46,10 @@ Result<InitRequest> decode_request(const std::string& text) {
     r.preserve_fds = j.at("preserveFds");
     r.spec = j.at("spec");
     for (const auto& c : j.at("cgroups")) r.cgroups.push_back({c.at("name"), c.at("hostDir")});
-    if (j.contains("seccomp")) {
-      const auto& bytes = j.at("seccomp").get_binary();
-      r.seccomp = TRY(seccomp::Program::decode(std::string(bytes.begin(), bytes.end())));
+    for (auto [key, field] : {std::pair{"seccomp", &r.seccomp}, {"supervisor", &r.supervisor}}) {
+      if (!j.contains(key)) continue;
+      const auto& bytes = j.at(key).get_binary();
+      *field = TRY(seccomp::Program::decode(std::string(bytes.begin(), bytes.end())));
     }
     return r;
   } catch (const nlohmann::json::exception& e) {

@@ -27,7 +27,8 @@ struct InitRequest {
   bool has_console = false;  // a socket for the terminal's master (process.terminal)
   int preserve_fds = 0;
   std::vector<CgroupBind> cgroups;
-  std::optional<seccomp::Program> seccomp;  // linux.seccomp, compiled by the runtime
+  std::optional<seccomp::Program> seccomp;     // linux.seccomp, compiled by the runtime
+  std::optional<seccomp::Program> supervisor;  // a supervised container's notify filter
   nlohmann::json spec;  // config.json as read; re-validated by the init
 };
 

@@ -1,10 +1,6 @@
 #include "runtime/init/spawn.hpp"
 
-#include <fcntl.h>
-#include <linux/sched.h>
 #include <sys/socket.h>
-#include <sys/syscall.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <csignal>
@@ -12,72 +8,18 @@
 #include <string>
 
 #include "runtime/base/scope_guard.hpp"
+#include "runtime/init/reexec.hpp"
 #include "runtime/init/protocol.hpp"
 #include "runtime/namespaces/namespaces.hpp"
 #include "runtime/process/process_handle.hpp"
 
 namespace vigil {
-namespace {
-
-// A child we started: killed and reaped if still ours when dropped.
-class Child {
- public:
-  Child() = default;
-  Child(pid_t pid, unique_fd pidfd) : pid_(pid), pidfd_(std::move(pidfd)) {}
-  Child(Child&&) = default;
-  Child& operator=(Child&&) = default;
-  ~Child() {
-    if (!pidfd_) return;
-    (void)send_signal(pidfd_.get(), SIGKILL);
-    reap();
-  }
-  pid_t pid() const { return pid_; }
-  int pidfd() const { return pidfd_.get(); }
-  // Waits for it to exit; returns its wait status.
-  int reap() {
-    siginfo_t info{};
-    while (::waitid(idtype_t(P_PIDFD), id_t(pidfd_.get()), &info, WEXITED) < 0 && errno == EINTR) {
-    }
-    pidfd_.reset();
-    return info.si_code == CLD_EXITED ? info.si_status : 128 + info.si_status;
-  }
-  unique_fd release() { return std::move(pidfd_); }
-
- private:
-  pid_t pid_ = 0;
-  unique_fd pidfd_;
-};
-
-// Clones a child that only re-execs vigil (read-only, see readonly_self_exe) as `vigil init SOCK`. Between clone and
-// exec the child does nothing but async-signal-safe system calls.
-Result<Child> start_stage1(int exe, int child_sock) {
-  std::string sock_arg = std::to_string(child_sock);
-  char arg0[] = "vigil", arg1[] = "init";
-  char* argv[] = {arg0, arg1, sock_arg.data(), nullptr};
-  char* envp[] = {nullptr};
-  int pidfd = -1;
-  clone_args args{};
-  args.flags = CLONE_PIDFD;
-  args.pidfd = uint64_t(uintptr_t(&pidfd));
-  args.exit_signal = SIGCHLD;
-  long pid = ::syscall(SYS_clone3, &args, sizeof args);
-  if (pid < 0) return Error::from_errno("clone3");
-  if (pid == 0) {
-    ::fcntl(child_sock, F_SETFD, 0);
-    ::syscall(SYS_execveat, exe, "", argv, envp, AT_EMPTY_PATH);
-    ::_exit(127);
-  }
-  return Child(pid_t(pid), unique_fd(pidfd));
-}
-
-}  // namespace
-
 Result<SpawnedInit> spawn_init(const oci::Spec& spec, InitRequest req, const InitFds& fds, const SpawnHandlers& on) {
   auto exe = TRY(readonly_self_exe());
   int sv[2];
   if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) return Error::from_errno("socketpair");
   unique_fd sock(sv[0]), child_sock(sv[1]);
-  Child stage1 = TRY(start_stage1(exe.get(), child_sock.get()));
+  Child stage1 = TRY(reexec_self(exe.get(), child_sock.get(), "init", false));
   child_sock.reset();
   TRY(on.stage1(stage1.pid()));
 

@@ -25,3 +25,13 @@ report() {
     printf '  %-6s %8s ms   vigil/%s = %s\n' "$rt" "$ms" "$rt" "$ratio"
   done
 }
+
+# compare TITLE BASE OTHER: both medians and OTHER's time over BASE's.
+compare() {
+  local base other
+  base=$(echo "${times[$2]}" | median_ms)
+  other=$(echo "${times[$3]}" | median_ms)
+  echo "$1"
+  printf '  %-16s %8s ms\n  %-16s %8s ms   %s/%s = %s\n' "$2" "$base" "$3" "$other" "$3" "$2" \
+    "$(awk -v o="$other" -v b="$base" 'BEGIN {printf "%.2f", o / b}')"
+}

@@ -205,3 +205,17 @@ vigil_state_field() {
   run p run --rm --tmpfs /etc localhost/busybox head -1 /etc/passwd
   assert_eq "$output" "root:x:0:0:root:/root:/bin/sh"
 }
+
+@test "podman: --annotation run.vigil.supervise=true runs the container supervised, exec too" {
+  local id
+  id=$(p run -d --name "$NAME" --annotation run.vigil.supervise=true localhost/busybox sleep 1000)
+  local sup pid
+  sup=$("$JSONEDIT" "/run/vigil/$id/state.json" get /supervisorPid)
+  pid=$(p inspect "$NAME" --format '{{.State.Pid}}')
+  [ "$sup" -gt 0 ] || fail "no supervisor"
+  assert_eq "$(awk '/^TracerPid:/ {print $2}' "/proc/$pid/status")" "$sup"
+  run p exec "$NAME" echo exec-ok
+  assert_eq "$output" exec-ok
+  p rm -f -t 0 "$NAME" >/dev/null
+  wait_for sh -c "! [ -e /proc/$sup ] || [ \"\$(awk '{print \$3}' /proc/$sup/stat)\" = Z ]"
+}

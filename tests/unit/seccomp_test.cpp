@@ -30,6 +30,7 @@
 #include "runtime/seccomp/filter.hpp"
 #include "runtime/seccomp/load.hpp"
 #include "runtime/seccomp/profile.hpp"
+#include "runtime/supervisor/tracee_memory.hpp"
 #include "tests/unit/temp_dir.hpp"
 
 namespace vigil::seccomp {
@@ -638,6 +639,48 @@ void answer_one_notification(const std::string& profile) {
   msg->fds.clear();
   parent_end.reset();
   EXPECT_EQ(open_fd_count(), fds_before);
+}
+
+// The supervisor's read of a notified process's memory: the string its syscall points at,
+// and nothing once the notification is answered.
+TEST(SupervisorMemory, ReadsTheStringOfAPendingNotificationOnly) {
+  Filter f = built(R"({"defaultAction": "SCMP_ACT_ALLOW", "listenerPath": "/run/agent.sock",
+      "syscalls": [{"names": ["getppid"], "action": "SCMP_ACT_NOTIFY"}]})");
+  int sv[2];
+  ASSERT_EQ(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), 0);
+  unique_fd parent_end(sv[0]), child_end(sv[1]);
+  static const char kPath[] = "/a/path/across/the/notification";
+  Child child = spawn([&] {
+    parent_end.reset();
+    if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) return 90;
+    auto listener = load_filter(f.compiled());
+    if (!listener || !*listener) return 91;
+    int fds[] = {listener->get()};
+    if (!send_message(child_end.get(), MsgType::log, 0, "listener", fds).ok()) return 93;
+    listener->reset();
+    long rc = ::syscall(SYS_getppid, reinterpret_cast<long>(kPath));
+    return rc == -1 && errno == EHOSTDOWN ? 0 : 1;
+  });
+  child_end.reset();
+  auto msg = recv_message(parent_end.get());
+  ASSERT_TRUE(msg.ok()) << msg.error().str();
+  int listener = msg->fds[0].get();
+  seccomp_notif req;
+  std::memset(&req, 0, sizeof req);
+  ASSERT_EQ(::ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, &req), 0) << std::strerror(errno);
+  auto path = supervisor::read_string(listener, req.id, pid_t(req.pid), req.data.args[0]);
+  ASSERT_TRUE(path.ok()) << path.error().str();
+  EXPECT_EQ(*path, kPath);
+  auto short_read = supervisor::read_string(listener, req.id, pid_t(req.pid), req.data.args[0], 4);
+  EXPECT_EQ(short_read.error().code(), ENAMETOOLONG);
+  seccomp_notif_resp resp;
+  std::memset(&resp, 0, sizeof resp);
+  resp.id = req.id;
+  resp.error = -EHOSTDOWN;
+  ASSERT_EQ(::ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, &resp), 0);
+  EXPECT_EXITED_0(child.wait());
+  EXPECT_FALSE(supervisor::notification_valid(listener, req.id));
+  EXPECT_FALSE(supervisor::read_string(listener, req.id, pid_t(req.pid), req.data.args[0]).ok());
 }
 
 TEST(SeccompLoad, NotifyHandsTheListenerToTheParent) {

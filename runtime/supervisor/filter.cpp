@@ -1,0 +1,21 @@
+#include "runtime/supervisor/filter.hpp"
+
+#include "runtime/seccomp/cache.hpp"
+
+namespace vigil::supervisor {
+
+Result<seccomp::Program> notify_program(const std::string& cache_dir) {
+  // What the supervisor watches: every program a process of the container runs.
+  static const nlohmann::json raw = {
+      {"defaultAction", "SCMP_ACT_ALLOW"},
+      {"syscalls", {{{"names", {"execve", "execveat"}}, {"action", "SCMP_ACT_NOTIFY"}}}},
+      {"vigil", "supervisor"},  // keeps its cache entry apart from any profile of the same rules
+  };
+  seccomp::Profile p;
+  p.default_action = seccomp::Action::allow;
+  p.flags = std::vector<seccomp::Flag>{};
+  p.syscalls.push_back({{"execve", "execveat"}, seccomp::Action::notify, std::nullopt, {}});
+  return seccomp::compile_cached(p, raw, cache_dir, nullptr);
+}
+
+}  // namespace vigil::supervisor

@@ -1,0 +1,17 @@
+// The supervisor's own seccomp filter, loaded in every process of a supervised container on
+// top of the OCI profile: its syscalls are notified to the supervisor's listener. Stacked
+// rather than merged, the kernel's precedence keeps the profile's word: a syscall the profile
+// denies is denied without asking the supervisor; one it allows is the supervisor's to judge.
+#pragma once
+
+#include <string>
+
+#include "runtime/base/error.hpp"
+#include "runtime/seccomp/program.hpp"
+
+namespace vigil::supervisor {
+
+// Compiled through the cache in `cache_dir`, like the OCI profiles.
+Result<seccomp::Program> notify_program(const std::string& cache_dir);
+
+}  // namespace vigil::supervisor

@@ -1,0 +1,56 @@
+#include "runtime/supervisor/launch.hpp"
+
+#include <sys/socket.h>
+
+#include <nlohmann/json.hpp>
+#include <vector>
+
+#include "runtime/base/log.hpp"
+#include "runtime/base/unix_socket.hpp"
+#include "runtime/init/protocol.hpp"
+#include "runtime/init/reexec.hpp"
+#include "runtime/init/spawn.hpp"
+#include "runtime/process/process_handle.hpp"
+
+namespace vigil::supervisor {
+namespace {
+
+Status expect_ready(int sock, const std::string& what) {
+  auto reply = TRY_CTX(recv_message(sock), what);
+  if (reply.type == MsgType::error) return Error(reply.err, reply.payload).context(what);
+  if (reply.type != MsgType::ready) return Error(EPROTO, what + ": unexpected reply");
+  return {};
+}
+
+}  // namespace
+
+std::string socket_path(const std::string& dir) { return dir + "/supervisor.sock"; }
+
+Result<Launched> launch(const LaunchRequest& r) {
+  auto exe = TRY(readonly_self_exe());
+  int sv[2];
+  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) return Error::from_errno("socketpair");
+  unique_fd sock(sv[0]), child_sock(sv[1]);
+  Child child = TRY(reexec_self(exe.get(), child_sock.get(), "supervise", true));
+  child_sock.reset();
+  nlohmann::json setup = {{"id", r.id}, {"dir", r.dir}, {"init", r.init}, {"debug", log_config().debug},
+                          {"logJson", log_config().json}, {"hasLog", r.log >= 0}};
+  std::vector<int> fds = {r.init_pidfd, r.listener};
+  if (r.log >= 0) fds.push_back(r.log);
+  TRY_CTX(send_message(sock.get(), MsgType::request, 0, setup.dump(), fds), "start the supervisor");
+  TRY(expect_ready(sock.get(), "start the supervisor"));
+  auto start = process_start_time(child.pid());
+  if (!start) return Error(ESRCH, "the supervisor exited right after it started");
+  Launched out{child.pid(), *start};
+  (void)child.release();  // it outlives us
+  return out;
+}
+
+Status hand_in(const std::string& dir, pid_t pid, int listener) {
+  auto sock = TRY_CTX(connect_unix(socket_path(dir)), "reach the container's supervisor");
+  int fds[] = {listener};
+  TRY_CTX(send_message(sock.get(), MsgType::request, 0, std::to_string(pid), fds), "hand the process to the supervisor");
+  return expect_ready(sock.get(), "hand the process to the supervisor");
+}
+
+}  // namespace vigil::supervisor

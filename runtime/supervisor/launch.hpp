@@ -1,0 +1,39 @@
+// The runtime's side of the supervisor: create starts it once the container's init is set
+// up (its filters loaded, blocked before its program); `vigil exec` hands it each new process.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <string>
+
+#include "runtime/base/error.hpp"
+
+namespace vigil::supervisor {
+
+struct Launched {
+  pid_t pid = 0;
+  uint64_t start_time = 0;
+};
+
+struct LaunchRequest {
+  std::string id;
+  std::string dir;  // the container's state dir: audit.log and supervisor.sock go there
+  pid_t init = 0;
+  int init_pidfd = -1;
+  int listener = -1;  // the init's seccomp listener
+  int log = -1;       // --log, or -1
+};
+
+// Starts `vigil supervise` in a session of its own, detached from us; returns once it has
+// seized the init, so no instruction of the program runs untraced.
+Result<Launched> launch(const LaunchRequest& r);
+
+// The supervisor's socket in a container's state dir.
+std::string socket_path(const std::string& dir);
+
+// exec: `pid` (not yet past its execve) and its listener to the running supervisor, which
+// seizes it and answers. Returns once it has.
+Status hand_in(const std::string& dir, pid_t pid, int listener);
+
+}  // namespace vigil::supervisor

@@ -1,0 +1,141 @@
+#include "runtime/supervisor/notifier.hpp"
+
+#include <poll.h>
+#include <seccomp.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <cstring>
+
+#include "runtime/base/log.hpp"
+#include "runtime/supervisor/tracee_memory.hpp"
+
+// Linux 6.6; Debian 12's headers predate it.
+#ifndef SECCOMP_IOCTL_NOTIF_SET_FLAGS
+#define SECCOMP_IOCTL_NOTIF_SET_FLAGS SECCOMP_IOW(4, __u64)
+#endif
+#ifndef SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP
+#define SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP (1UL << 0)
+#endif
+
+namespace vigil::supervisor {
+namespace {
+
+std::string syscall_name(const seccomp_notif& n) {
+  char* name = seccomp_syscall_resolve_num_arch(n.data.arch, n.data.nr);
+  std::string out = name ? name : "syscall " + std::to_string(n.data.nr);
+  std::free(name);
+  return out;
+}
+
+void respond_continue(int listener, uint64_t id) {
+  seccomp_notif_resp r{};
+  r.id = id;
+  r.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+  // ENOENT: the process died or a signal interrupted the syscall meanwhile.
+  if (::ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, &r) < 0 && errno != ENOENT)
+    log_warn("supervisor: answer notification: " + std::string(std::strerror(errno)));
+}
+
+}  // namespace
+
+Notifier::Notifier(AuditLog& audit) : audit_(audit) {
+  seccomp_notif_sizes sizes{};
+  if (::syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sizes) == 0 && sizes.seccomp_notif > notif_size_)
+    notif_size_ = sizes.seccomp_notif;
+}
+
+Notifier::~Notifier() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (wake_) (void)!::eventfd_write(wake_.get(), 1);
+  for (auto& t : threads_) t.join();
+}
+
+Status Notifier::start(size_t workers) {
+  wake_ = unique_fd(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
+  if (!wake_) return Error::from_errno("eventfd");
+  threads_.emplace_back([this] { receive_loop(); });
+  for (size_t i = 0; i < workers; i++) threads_.emplace_back([this] { worker_loop(); });
+  return {};
+}
+
+void Notifier::add(unique_fd listener) {
+  // The kernel wakes the receiving thread on this CPU where it can (Linux 6.6).
+  uint64_t flags = SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP;
+  (void)::ioctl(listener.get(), SECCOMP_IOCTL_NOTIF_SET_FLAGS, flags);
+  {
+    std::lock_guard lock(mu_);
+    pending_.push_back(std::make_shared<Listener>(Listener{std::move(listener)}));
+  }
+  (void)!::eventfd_write(wake_.get(), 1);
+}
+
+void Notifier::receive_loop() {
+  std::vector<std::shared_ptr<Listener>> listeners;
+  for (;;) {
+    {
+      std::lock_guard lock(mu_);
+      if (stopping_) return;
+      for (auto& l : pending_) listeners.push_back(std::move(l));
+      pending_.clear();
+    }
+    std::vector<pollfd> fds = {{wake_.get(), POLLIN, 0}};
+    for (const auto& l : listeners) fds.push_back({l->fd.get(), POLLIN, 0});
+    if (::poll(fds.data(), fds.size(), -1) < 0) continue;
+    if (fds[0].revents) {
+      eventfd_t v;
+      (void)::eventfd_read(wake_.get(), &v);
+    }
+    for (size_t i = fds.size() - 1; i >= 1; i--) {
+      auto& l = listeners[i - 1];
+      if (fds[i].revents & POLLIN) {
+        Item item{l, std::vector<char>(notif_size_, 0)};
+        if (::ioctl(l->fd.get(), SECCOMP_IOCTL_NOTIF_RECV, item.notif.data()) == 0) {
+          std::lock_guard lock(mu_);
+          queue_.push_back(std::move(item));
+          cv_.notify_one();
+        }
+      } else if (fds[i].revents & (POLLHUP | POLLERR)) {
+        // Every process that could notify through it is gone.
+        listeners.erase(listeners.begin() + long(i - 1));
+      }
+    }
+  }
+}
+
+void Notifier::worker_loop() {
+  for (;;) {
+    Item item;
+    {
+      std::unique_lock lock(mu_);
+      cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      if (stopping_) return;
+      item = std::move(queue_.front());
+      queue_.pop_front();
+    }
+    seccomp_notif n;
+    std::memcpy(&n, item.notif.data(), sizeof n);
+    judge(*item.listener, n);
+  }
+}
+
+// Nothing is enforced yet: every program runs, and the supervisor says which (--debug).
+void Notifier::judge(const Listener& l, const seccomp_notif& n) {
+  if (log_config().debug) {
+    std::string name = syscall_name(n);
+    uint64_t path_arg = name == "execveat" ? n.data.args[1] : n.data.args[0];
+    auto path = read_string(l.fd.get(), n.id, pid_t(n.pid), path_arg);
+    log_debug("supervisor: pid " + std::to_string(n.pid) + " " + name + " " +
+              (path ? *path : "(" + path.error().str() + ")") + ": allowed");
+  }
+  respond_continue(l.fd.get(), n.id);
+}
+
+}  // namespace vigil::supervisor

@@ -1,0 +1,113 @@
+#include "runtime/supervisor/supervisor_main.hpp"
+
+#include <fcntl.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <cstring>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "runtime/base/log.hpp"
+#include "runtime/init/protocol.hpp"
+#include "runtime/supervisor/audit.hpp"
+#include "runtime/supervisor/confine.hpp"
+#include "runtime/supervisor/launch.hpp"
+#include "runtime/supervisor/notifier.hpp"
+#include "runtime/supervisor/tracer.hpp"
+
+namespace vigil {
+namespace {
+
+constexpr size_t kWorkers = 2;
+
+// The socket `vigil exec` hands its processes in on: root only.
+Result<unique_fd> listen_control(const std::string& path) {
+  unique_fd s(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  if (path.size() >= sizeof addr.sun_path) return Error(ENAMETOOLONG, "supervisor socket " + path);
+  std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
+  ::unlink(path.c_str());
+  mode_t old = ::umask(0177);
+  int rc = ::bind(s.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  ::umask(old);
+  if (rc < 0 || ::listen(s.get(), 8) < 0) return Error::from_errno("listen on " + path);
+  return s;
+}
+
+// One `vigil exec` process: seized by the tracing thread, then its listener is watched.
+void take_hand_in(int conn, supervisor::Tracer& tracer, supervisor::Notifier& notifier) {
+  ucred cred{};
+  socklen_t len = sizeof cred;
+  if (::getsockopt(conn, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0 || cred.uid != ::geteuid()) {
+    (void)send_message(conn, MsgType::error, EPERM, "only the supervisor's own user may hand in processes");
+    return;
+  }
+  auto msg = recv_message(conn);
+  if (!msg || msg->type != MsgType::request || msg->fds.size() != 1) return;
+  pid_t pid = pid_t(std::atoi(msg->payload.c_str()));
+  Status st = tracer.request_seize(pid).get();
+  if (!st) {
+    (void)send_message(conn, MsgType::error, st.error().code(), st.error().what());
+    return;
+  }
+  notifier.add(std::move(msg->fds[0]));
+  (void)send_message(conn, MsgType::ready, 0, "");
+}
+
+[[noreturn]] void fail_setup(int sock, const Error& e) {
+  (void)send_message(sock, MsgType::error, e.code(), e.what());
+  _exit(1);
+}
+
+}  // namespace
+
+void supervisor_main(int sock) {
+  ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+  ::fcntl(sock, F_SETFD, FD_CLOEXEC);
+  // Our session is our own (reexec_self); only delete's SIGKILL is meant for us.
+  for (int s : {SIGHUP, SIGINT, SIGQUIT, SIGPIPE, SIGTERM, SIGTSTP, SIGTTIN, SIGTTOU}) ::signal(s, SIG_IGN);
+  auto msg = recv_message(sock);
+  if (!msg || msg->type != MsgType::request) _exit(1);
+  auto setup = nlohmann::json::parse(msg->payload, nullptr, false);
+  if (setup.is_discarded() || msg->fds.size() != size_t(2 + setup.value("hasLog", false))) _exit(1);
+  unique_fd init_pidfd = std::move(msg->fds[0]), listener = std::move(msg->fds[1]);
+  unique_fd log_fd = setup.value("hasLog", false) ? std::move(msg->fds[2]) : unique_fd();
+  log_configure({.file = "", .fd = log_fd.get(), .json = setup.value("logJson", false), .debug = setup.value("debug", false)});
+  std::string dir = setup.value("dir", ""), id = setup.value("id", "");
+
+  auto audit = supervisor::AuditLog::open(dir + "/audit.log", id);
+  if (!audit) fail_setup(sock, audit.error());
+  supervisor::Tracer tracer;
+  if (auto st = tracer.init(); !st) fail_setup(sock, st.error());
+  if (auto st = tracer.seize(pid_t(setup.value("init", 0))); !st) fail_setup(sock, st.error());
+  auto control = listen_control(supervisor::socket_path(dir));
+  if (!control) fail_setup(sock, control.error());
+  supervisor::Notifier notifier(*audit);
+  if (auto st = notifier.start(kWorkers); !st) fail_setup(sock, st.error());
+  notifier.add(std::move(listener));
+  std::thread([&] {
+    for (;;) {
+      unique_fd conn(::accept4(control->get(), nullptr, nullptr, SOCK_CLOEXEC));
+      if (conn) take_hand_in(conn.get(), tracer, notifier);
+    }
+  }).detach();
+  // Every thread is running: from here on, only what the supervisor's work needs.
+  std::string root = dir.substr(0, dir.rfind('/'));
+  if (auto st = supervisor::confine(root + "/:seccomp-cache"); !st) fail_setup(sock, st.error());
+  (void)send_message(sock, MsgType::ready, 0, "");
+  ::close(sock);
+  tracer.run();
+  // The container's last process is gone.
+  ::unlink(supervisor::socket_path(dir).c_str());
+  log_debug("supervisor of " + id + ": the container has no process left, exiting");
+  _exit(0);
+}
+
+}  // namespace vigil

@@ -1,0 +1,113 @@
+#include "runtime/supervisor/tracer.hpp"
+
+#include <poll.h>
+#include <sys/eventfd.h>
+#include <sys/ptrace.h>
+#include <sys/signalfd.h>
+#include <sys/wait.h>
+
+#include <csignal>
+
+#include "runtime/base/log.hpp"
+
+namespace vigil::supervisor {
+namespace {
+
+constexpr long kOptions = PTRACE_O_TRACEEXEC | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE |
+                          PTRACE_O_EXITKILL;
+
+bool is_stop_signal(int sig) { return sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU; }
+
+}  // namespace
+
+Status Tracer::init() {
+  // Tracee stops come as SIGCHLD: read through a signalfd, so seize requests can wake us too.
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGCHLD);
+  if (::pthread_sigmask(SIG_BLOCK, &set, nullptr) != 0) return Error(EINVAL, "block SIGCHLD");
+  signals_ = unique_fd(::signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK));
+  wake_ = unique_fd(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
+  if (!signals_ || !wake_) return Error::from_errno("signalfd/eventfd for the tracer");
+  return {};
+}
+
+Status Tracer::seize(pid_t pid) {
+  if (::ptrace(PTRACE_SEIZE, pid, nullptr, kOptions) < 0) return Error::from_errno("ptrace seize pid " + std::to_string(pid));
+  traced_.insert(pid);
+  return {};
+}
+
+std::future<Status> Tracer::request_seize(pid_t pid) {
+  std::promise<Status> p;
+  auto f = p.get_future();
+  {
+    std::lock_guard lock(mu_);
+    requests_.emplace_back(pid, std::move(p));
+  }
+  (void)!::eventfd_write(wake_.get(), 1);
+  return f;
+}
+
+void Tracer::take_requests(bool done) {
+  std::vector<std::pair<pid_t, std::promise<Status>>> reqs;
+  {
+    std::lock_guard lock(mu_);
+    reqs.swap(requests_);
+  }
+  for (auto& [pid, promise] : reqs)
+    promise.set_value(done ? Status(Error(ESRCH, "the container has no process left")) : seize(pid));
+}
+
+void Tracer::handle(pid_t pid, int status) {
+  if (WIFEXITED(status) || WIFSIGNALED(status)) {
+    traced_.erase(pid);
+    return;
+  }
+  if (!WIFSTOPPED(status)) return;
+  // Children of traced processes are traced from birth; their first stop may come first.
+  traced_.insert(pid);
+  int sig = WSTOPSIG(status);
+  int event = status >> 16;
+  long rc;
+  if (event == PTRACE_EVENT_STOP) {
+    // A group stop (SIGSTOP, ^Z): stays stopped, yet SIGCONT can reach it. Else the first
+    // stop of a new child, or after an interrupt: carry on.
+    rc = is_stop_signal(sig) ? ::ptrace(PTRACE_LISTEN, pid, nullptr, nullptr) : ::ptrace(PTRACE_CONT, pid, nullptr, nullptr);
+  } else if (event != 0) {
+    // exec, fork, vfork, clone: nothing to judge yet.
+    rc = ::ptrace(PTRACE_CONT, pid, nullptr, nullptr);
+  } else {
+    // A signal on its way to the process: deliver it as if we were not there.
+    rc = ::ptrace(PTRACE_CONT, pid, nullptr, reinterpret_cast<void*>(long(sig)));
+  }
+  // ESRCH: killed meanwhile; its exit comes next.
+  if (rc < 0 && errno != ESRCH) log_warn("supervisor: ptrace resume pid " + std::to_string(pid) + ": " + std::to_string(errno));
+}
+
+void Tracer::run() {
+  pollfd fds[2] = {{signals_.get(), POLLIN, 0}, {wake_.get(), POLLIN, 0}};
+  while (!traced_.empty()) {
+    if (::poll(fds, 2, -1) < 0 && errno != EINTR) break;
+    if (fds[1].revents) {
+      eventfd_t v;
+      (void)::eventfd_read(wake_.get(), &v);
+      take_requests(false);
+    }
+    if (fds[0].revents) {
+      signalfd_siginfo si;
+      while (::read(signals_.get(), &si, sizeof si) == sizeof si) {
+      }
+    }
+    // Every pending stop and exit, SIGCHLDs coalesce.
+    for (;;) {
+      int status;
+      pid_t pid = ::waitpid(-1, &status, WNOHANG | __WALL);
+      if (pid <= 0) break;
+      handle(pid, status);
+    }
+  }
+  take_requests(true);
+}
+
+}  // namespace vigil::supervisor

@@ -1,0 +1,239 @@
+#!/usr/bin/env bats
+# The supervisor: a container whose policy says supervise runs with every process traced
+# from birth and its exec calls notified to `vigil supervise`; the supervisor lives exactly
+# as long as the container. Policies come from --policy, --policy-dir and annotations, never
+# from this host's /etc.
+
+load helpers
+
+setup() {
+  vigil_setup
+  mkdir -p "$T/policies"
+  POLICY_FLAGS=(--policy-dir "$T/policies")
+}
+teardown() { vigil_teardown; }
+
+supervise_by_annotation() { cfg set /annotations '{"run.vigil.supervise": "true"}'; }
+
+# supervisor_of ID: the supervisor's pid, from the container's state.json.
+supervisor_of() { "$JSONEDIT" "$STATE/$1/state.json" get /supervisorPid; }
+
+tracer_of() { awk '/^TracerPid:/ {print $2}' "/proc/$1/status"; }
+
+alive() { [ -e "/proc/$1" ] && [ "$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)" != Z ]; }
+
+proc_state() { awk '{print $3}' "/proc/$1/stat"; }
+
+@test "supervisor: a supervised container runs a shell script normally, its programs seen by the supervisor" {
+  supervise_by_annotation
+  cmd 'for i in 1 2 3; do /bin/echo line $i; done; ls /bin/sh >/dev/null && echo listed; exit 5'
+  run_fg "$ID" 3>&-
+  assert_status 5
+  assert_eq "$output" $'line 1\nline 2\nline 3\nlisted'
+  # Every exec went through the supervisor (it says so with --debug).
+  cmd '/bin/echo via-echo'
+  remember_id "$ID-2"
+  timeout 20 "$VIGIL" --root "$STATE" --debug --log "$T/log" run --bundle "$BUNDLE" "$ID-2" >/dev/null 2>&1 </dev/null 3>&-
+  grep -q "supervisor: pid [0-9]* execve /bin/echo: allowed" "$T/log" || fail "no exec notification logged: $(cat "$T/log")"
+  assert_clean
+}
+
+@test "supervisor: the init and exec'd processes are traced from birth; the supervisor is in the host's namespaces" {
+  supervise_by_annotation
+  cmd 'echo ready; while :; do sleep 1; done'
+  run_detached_ok "$ID"
+  wait_ready "$ID"
+  local init sup
+  init=$(init_pid "$ID")
+  sup=$(supervisor_of "$ID")
+  [ "$sup" -gt 0 ] || fail "no supervisor recorded"
+  assert_eq "$(tracer_of "$init")" "$sup"
+  assert_eq "$(readlink "/proc/$sup/ns/pid")" "$(readlink /proc/self/ns/pid)"
+  assert_eq "$(readlink "/proc/$sup/ns/mnt")" "$(readlink /proc/self/ns/mnt)"
+  # It confined itself, every thread of it.
+  local t
+  for t in /proc/"$sup"/task/*; do
+    assert_eq "$(awk '/^(NoNewPrivs|Seccomp):/ {printf "%s ", $2}' "$t/status")" "1 2 "
+  done
+  # Its socket for exec is root's only.
+  assert_eq "$(stat -c %a "$STATE/$ID/supervisor.sock")" 600
+  timeout 20 "$VIGIL" --root "$STATE" exec -d --pid-file "$T/exec.pid" "$ID" sleep 100 </dev/null >/dev/null 2>&1 3>&-
+  assert_eq "$(tracer_of "$(cat "$T/exec.pid")")" "$sup"
+  # A child of the init, forked after the seize, is traced too.
+  local child
+  child=$(pgrep -P "$init" sleep | head -1)
+  [ -n "$child" ] || child=$(pgrep -P "$init" | head -1)
+  assert_eq "$(tracer_of "$child")" "$sup"
+  vigil delete --force "$ID"
+  wait_for sh -c "! [ -e /proc/$sup ] || [ \"\$(awk '{print \$3}' /proc/$sup/stat)\" = Z ]"
+  assert_clean
+}
+
+@test "supervisor: signals and job control work under ptrace" {
+  supervise_by_annotation
+  cmd 'trap "echo got-usr1" USR1; echo ready; while :; do sleep 0.1; done'
+  run_detached_ok "$ID"
+  wait_ready "$ID"
+  local init
+  init=$(init_pid "$ID")
+  vigil kill "$ID" USR1
+  wait_for file_has "$(out_file "$ID")" got-usr1
+  # Stop and continue of a process of the container (a group stop, kept with PTRACE_LISTEN).
+  timeout 20 "$VIGIL" --root "$STATE" exec -d --pid-file "$T/exec.pid" "$ID" sleep 100 </dev/null >/dev/null 2>&1 3>&-
+  local p
+  p=$(cat "$T/exec.pid")
+  kill -STOP "$p"
+  wait_for sh -c "[ \"\$(awk '{print \$3}' /proc/$p/stat)\" = t ] || [ \"\$(awk '{print \$3}' /proc/$p/stat)\" = T ]"
+  kill -CONT "$p"
+  wait_for sh -c "[ \"\$(awk '{print \$3}' /proc/$p/stat)\" = S ]"
+  kill -TERM "$p"
+  wait_for sh -c "! [ -e /proc/$p ] || [ \"\$(awk '{print \$3}' /proc/$p/stat)\" = Z ]"
+  assert_eq "$(state_of "$ID" status)" running
+  vigil delete --force "$ID"
+  assert_clean
+}
+
+@test "supervisor: ^Z stops a job and bg continues it, at a terminal, under ptrace" {
+  supervise_by_annotation
+  cfg set /process/terminal true
+  cfg set /process/args '["sh"]'
+  remember_id "$ID"
+  run "$REPO/build/tests/pty_driver" --timeout 15 'expect=# ' 'send=sh -c "echo sta""rted; exec sleep 100"\r' \
+    'expect=started' 'send=\x1a' 'expect=Stopped' 'send=bg\r' 'expect=# ' 'send=jobs\r' 'expect=Running' \
+    'send=kill %1\r' 'expect=# ' 'send=wait; echo $((6*7)); exit 3\r' 'expect=42' \
+    -- "$VIGIL" --root "$STATE" run --bundle "$BUNDLE" "$ID"
+  assert_status 3
+  assert_contains "$output" "Stopped"
+  assert_contains "$output" "Running"
+  assert_clean
+}
+
+@test "supervisor: it exits after the container and leaves nothing behind" {
+  supervise_by_annotation
+  cmd 'echo ready; read x'
+  create_ok "$ID"
+  local sup
+  sup=$(supervisor_of "$ID")
+  alive "$sup" || fail "supervisor $sup is not running"
+  start_ok "$ID"
+  wait_status "$ID" stopped
+  wait_for sh -c "! [ -e /proc/$sup ] || [ \"\$(awk '{print \$3}' /proc/$sup/stat)\" = Z ]"
+  [ ! -e "$STATE/$ID/supervisor.sock" ] || fail "the supervisor's socket is left"
+  vigil delete "$ID"
+  assert_clean
+}
+
+@test "supervisor: killing the supervisor kills the container" {
+  supervise_by_annotation
+  cmd 'echo ready; while :; do sleep 1; done'
+  run_detached_ok "$ID"
+  wait_ready "$ID"
+  kill -9 "$(supervisor_of "$ID")"
+  wait_status "$ID" stopped
+  vigil delete "$ID"
+  assert_clean
+}
+
+@test "supervisor: no policy, no supervisor" {
+  cmd 'echo ready; while :; do sleep 1; done'
+  run_detached_ok "$ID"
+  wait_ready "$ID"
+  assert_eq "$(supervisor_of "$ID")" 0
+  assert_eq "$(tracer_of "$(init_pid "$ID")")" 0
+  assert_eq "$(vigil policy show "$ID" | "$JSONEDIT" /dev/stdin get /supervise)" false
+  vigil delete --force "$ID"
+  assert_clean
+}
+
+@test "supervisor: the host's policy, a named profile, and annotations that may only tighten" {
+  echo '{"version": 1, "supervise": true}' >"$T/host.json"
+  cmd 'echo ready; while :; do sleep 1; done'
+  leave_running "$ID" --policy "$T/host.json" run -d --bundle "$BUNDLE"
+  assert_status 0
+  [ "$(supervisor_of "$ID")" -gt 0 ] || fail "the host's policy did not supervise"
+  run vigil policy show "$ID"
+  assert_eq "$(json_get /supervise <<<"$output")" true
+  vigil delete --force "$ID"
+  # A pod author cannot turn it off, by annotation or by picking a laxer profile.
+  cfg set /annotations '{"run.vigil.supervise": "false"}'
+  leave_running "$ID" --policy "$T/host.json" create --bundle "$BUNDLE"
+  assert_status 1
+  assert_contains "$output" "annotation run.vigil.supervise: supervise=false would loosen the host's policy (supervise is true)"
+  echo '{"version": 1}' >"$T/policies/lax.json"
+  cfg set /annotations '{"run.vigil.policy": "lax"}'
+  leave_running "$ID" --policy "$T/host.json" --policy-dir "$T/policies" create --bundle "$BUNDLE"
+  assert_status 1
+  assert_contains "$output" "policy profile lax: supervise=false would loosen the host's policy"
+  # A profile picked by name turns it on.
+  echo '{"version": 1, "supervise": true}' >"$T/policies/strict.json"
+  cfg set /annotations '{"run.vigil.policy": "strict"}'
+  leave_running "$ID" --policy-dir "$T/policies" run -d --bundle "$BUNDLE"
+  assert_status 0
+  [ "$(supervisor_of "$ID")" -gt 0 ] || fail "the profile did not supervise"
+  vigil delete --force "$ID"
+  assert_clean
+}
+
+@test "supervisor: a malformed policy, profile or annotation fails create with where the error is, and leaves nothing" {
+  echo '{"version": 1, "supervize": true, "exec": {"requir_pie": true}}' >"$T/bad.json"
+  leave_running "$ID" --policy "$T/bad.json" create --bundle "$BUNDLE"
+  assert_status 1
+  assert_contains "$output" "$T/bad.json: exec.requir_pie: unknown key"
+  assert_contains "$output" "$T/bad.json: supervize: unknown key"
+  leave_running "$ID" --policy "$T/missing.json" create --bundle "$BUNDLE"
+  assert_status 1
+  assert_contains "$output" "$T/missing.json"
+  cfg set /annotations '{"run.vigil.supervise": "yes"}'
+  create "$ID"
+  assert_status 1
+  assert_contains "$output" "annotation run.vigil.supervise=yes: must be true or false"
+  cfg set /annotations '{"run.vigil.exec.requir_pie": "true"}'
+  create "$ID"
+  assert_status 1
+  assert_contains "$output" "exec.requir_pie is not a policy key"
+  cfg set /annotations '{"run.vigil.policy": "../../etc/x"}'
+  create "$ID"
+  assert_status 1
+  assert_contains "$output" "a profile name is [A-Za-z0-9_.-], no path"
+  assert_clean
+}
+
+@test "supervisor: policy check prints every error with its path; a supervised container cannot use listenerPath" {
+  echo '{"version": 1, "supervise": "yes", "paths": {"x": 1}}' >"$T/bad.json"
+  run vigil policy check "$T/bad.json"
+  assert_status 1
+  assert_contains "$output" "$T/bad.json: paths.x: unknown key"
+  assert_contains "$output" "$T/bad.json: supervise: must be true or false"
+  echo '{"version": 1, "supervise": true, "exec": {}, "memory": {}, "paths": {}}' >"$T/good.json"
+  run vigil policy check "$T/good.json"
+  assert_status 0
+  assert_eq "$output" "$T/good.json: valid"
+  supervise_by_annotation
+  cfg set /linux/seccomp "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"listenerPath\":\"$T/agent.sock\",\"syscalls\":[{\"names\":[\"getppid\"],\"action\":\"SCMP_ACT_NOTIFY\"}]}"
+  create "$ID"
+  assert_status 1
+  assert_contains "$output" "listenerPath cannot be used in a supervised container"
+  assert_clean
+}
+
+@test "supervisor: vigil events streams the audit log's decisions" {
+  supervise_by_annotation
+  cmd 'echo ready; while :; do sleep 1; done'
+  run_detached_ok "$ID"
+  wait_ready "$ID"
+  # Decisions are the supervisor's to write (exec, memory and path rules); one line here
+  # stands for one, as the supervisor's AuditLog writes it.
+  echo '{"time":"t1","id":"'"$ID"'","pid":7,"syscall":"execve","subject":"/bin/x","rule":"exec.rules[0]","action":"deny"}' \
+    >>"$STATE/$ID/audit.log"
+  bg sh -c "exec \"$VIGIL\" --root \"$STATE\" events --interval 60s \"$ID\" >\"$T/events\""
+  wait_for file_has "$T/events" '"type":"audit"'
+  echo '{"time":"t2","id":"'"$ID"'","pid":8,"syscall":"execve","subject":"/bin/y","rule":"exec.default","action":"kill"}' \
+    >>"$STATE/$ID/audit.log"
+  wait_for file_has "$T/events" '"subject":"/bin/y"'
+  vigil kill "$ID" KILL
+  wait_for file_has "$T/events" '"type":"exit"'
+  assert_eq "$(grep -c '"type":"audit"' "$T/events")" 2
+  assert_contains "$(cat "$T/events")" '"action":"deny"'
+  vigil delete "$ID"
+  assert_clean
+}
