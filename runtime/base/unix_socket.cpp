@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 
 #include <cstring>
@@ -26,20 +27,41 @@ Status connect_to(int sock, const std::string& path, const std::string& shown) {
   return {};
 }
 
+// `path` as sun_path takes it: as is when short enough, else through an fd of its directory
+// (kept open in `dirfd` while the address is in use).
+Result<std::string> address_of(const std::string& path, unique_fd& dirfd) {
+  if (path.size() < sizeof(sockaddr_un::sun_path)) return path;
+  auto slash = path.rfind('/');
+  std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
+  dirfd = TRY(open_fd(dir, O_PATH | O_DIRECTORY));
+  std::string name = slash == std::string::npos ? path : path.substr(slash + 1);
+  return "/proc/self/fd/" + std::to_string(dirfd.get()) + "/" + name;
+}
+
 }  // namespace
 
 Result<unique_fd> connect_unix(const std::string& path) {
   unique_fd sock(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
   if (!sock) return Error::from_errno("socket for " + path);
-  if (path.size() < sizeof(sockaddr_un::sun_path)) {
-    TRY(connect_to(sock.get(), path, path));
-    return sock;
-  }
-  auto slash = path.rfind('/');
-  std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
-  auto dirfd = TRY(open_fd(dir, O_PATH | O_DIRECTORY));
-  std::string name = slash == std::string::npos ? path : path.substr(slash + 1);
-  TRY(connect_to(sock.get(), "/proc/self/fd/" + std::to_string(dirfd.get()) + "/" + name, path));
+  unique_fd dirfd;
+  TRY(connect_to(sock.get(), TRY(address_of(path, dirfd)), path));
+  return sock;
+}
+
+Result<unique_fd> listen_unix(const std::string& path) {
+  unique_fd sock(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  if (!sock) return Error::from_errno("socket for " + path);
+  unique_fd dirfd;
+  std::string address = TRY(address_of(path, dirfd));
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  memcpy(addr.sun_path, address.c_str(), address.size() + 1);
+  ::unlink(address.c_str());
+  // Created with no access for group and others, never briefly open to them.
+  mode_t old = ::umask(0177);
+  int rc = ::bind(sock.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  ::umask(old);
+  if (rc < 0 || ::listen(sock.get(), 8) < 0) return Error::from_errno("listen on " + path);
   return sock;
 }
 

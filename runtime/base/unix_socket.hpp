@@ -15,6 +15,9 @@ namespace vigil {
 // sockets can be) are reached through an fd of their directory.
 Result<unique_fd> connect_unix(const std::string& path);
 
+// A listening stream socket bound at `path` (of any length), mode 0600: for root only.
+Result<unique_fd> listen_unix(const std::string& path);
+
 // One sendmsg of `data` with `fds` attached to its first byte; returns how much was sent.
 Result<size_t> send_with_fds(int sock, std::string_view data, std::span<const int> fds);
 

@@ -3,8 +3,6 @@
 #include <fcntl.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include <csignal>
@@ -14,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "runtime/base/log.hpp"
+#include "runtime/base/unix_socket.hpp"
 #include "runtime/init/protocol.hpp"
 #include "runtime/supervisor/audit.hpp"
 #include "runtime/supervisor/confine.hpp"
@@ -25,21 +24,6 @@ namespace vigil {
 namespace {
 
 constexpr size_t kWorkers = 2;
-
-// The socket `vigil exec` hands its processes in on: root only.
-Result<unique_fd> listen_control(const std::string& path) {
-  unique_fd s(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
-  sockaddr_un addr{};
-  addr.sun_family = AF_UNIX;
-  if (path.size() >= sizeof addr.sun_path) return Error(ENAMETOOLONG, "supervisor socket " + path);
-  std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
-  ::unlink(path.c_str());
-  mode_t old = ::umask(0177);
-  int rc = ::bind(s.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  ::umask(old);
-  if (rc < 0 || ::listen(s.get(), 8) < 0) return Error::from_errno("listen on " + path);
-  return s;
-}
 
 // One `vigil exec` process: seized by the tracing thread, then its listener is watched.
 void take_hand_in(int conn, supervisor::Tracer& tracer, supervisor::Notifier& notifier) {
@@ -87,7 +71,8 @@ void supervisor_main(int sock) {
   supervisor::Tracer tracer;
   if (auto st = tracer.init(); !st) fail_setup(sock, st.error());
   if (auto st = tracer.seize(pid_t(setup.value("init", 0))); !st) fail_setup(sock, st.error());
-  auto control = listen_control(supervisor::socket_path(dir));
+  // The socket `vigil exec` hands its processes in on: root only.
+  auto control = listen_unix(supervisor::socket_path(dir));
   if (!control) fail_setup(sock, control.error());
   supervisor::Notifier notifier(*audit);
   if (auto st = notifier.start(kWorkers); !st) fail_setup(sock, st.error());

@@ -44,11 +44,12 @@ setup() {
   DIR=$BATS_FILE_TMPDIR/containerd
 }
 
-# pod SCENARIO: tests/clients/cri/pod.py against the suite's containerd; output is its JSON.
+# pod SCENARIO [pod.py flags]: tests/clients/cri/pod.py against the suite's containerd;
+# output is its JSON.
 pod() {
   run --separate-stderr timeout 120 /usr/bin/python3 "$REPO/tests/clients/cri/pod.py" --sock "$DIR/containerd.sock" \
     --stubs "$REPO/build/tests/cri" --handler vigil --image localhost/pause:latest --cgroup-parent /vigil-k8s-tests \
-    --logs "$BATS_TEST_TMPDIR/pods" "$1"
+    --logs "$BATS_TEST_TMPDIR/pods" "${@:2}" "$1"
   [ "$status" -eq 0 ] || fail "pod.py $1 failed ($status): $stderr; containerd says: $(grep -i error "$DIR/containerd.log" | tail -3)"
 }
 
@@ -76,6 +77,7 @@ assert_pod_gone() {
   assert_eq "$(seen /oom_score_adj)" 100
   assert_eq "$(seen /seccomp)" 2
   assert_eq "$(seen /host_network)" true
+  assert_eq "$(seen /tracer)" 0
   assert_eq "$(seen /own_pid_ns)" true
   # ExecSync (vigil exec): exit code, both streams, the masked and read-only paths.
   assert_eq "$(seen /exec/exit)" 3
@@ -85,6 +87,15 @@ assert_pod_gone() {
   assert_eq "$(seen /main/exit)" 7
   assert_eq "$(seen /sleeper/exit)" 137
   assert_contains "$(seen /main_log)" "stdout F hello FOO=bar"
+  assert_eq "$(seen /pods_left)" 0
+  assert_pod_gone
+}
+
+@test "kubernetes: a pod annotated run.vigil.supervise=true runs supervised" {
+  pod lifecycle --pod-annotation run.vigil.supervise=true
+  [ "$(seen /tracer)" -gt 0 ] || fail "the container is not traced by a supervisor"
+  assert_eq "$(seen /exec/exit)" 3
+  assert_eq "$(seen /main/exit)" 7
   assert_eq "$(seen /pods_left)" 0
   assert_pod_gone
 }

@@ -158,7 +158,7 @@ vigil_state_field() {
 
 @test "podman: --read-only, --user, --cap-drop, --hostname and --annotation" {
   local id
-  id=$(p create --name "$NAME" --read-only --user 1000:1000 --cap-drop ALL --hostname hh --annotation run.vigil.test=yes \
+  id=$(p create --name "$NAME" --read-only --user 1000:1000 --cap-drop ALL --hostname hh --annotation org.example.test=yes \
     localhost/busybox sh -c 'id -u; id -g; hostname; grep CapEff /proc/self/status; touch /x 2>&1; touch /tmp/x && echo tmp-writable')
   run p start -a "$NAME"
   assert_eq "${lines[0]}" 1000
@@ -168,7 +168,7 @@ vigil_state_field() {
   assert_contains "$output" "Read-only file system"
   assert_contains "$output" tmp-writable
   # The annotation is in the config vigil got.
-  assert_eq "$("$JSONEDIT" "$BATS_FILE_TMPDIR/podman/storage/vfs-containers/$id/userdata/config.json" get /annotations/run.vigil.test)" yes
+  assert_eq "$("$JSONEDIT" "$BATS_FILE_TMPDIR/podman/storage/vfs-containers/$id/userdata/config.json" get /annotations/org.example.test)" yes
 }
 
 @test "podman: seccomp: the default profile, a profile from a file, and unconfined" {

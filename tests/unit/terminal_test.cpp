@@ -28,26 +28,18 @@ TEST(Terminal, OptionsFollowRuncRules) {
             "--console-socket is only for a detached process (create, run -d, exec -d)");
 }
 
-// A listening socket at `path`, bound from its directory (the path may be longer than sun_path).
-unique_fd listen_at(const std::string& dir, const std::string& name) {
-  unique_fd srv(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
-  unique_fd d(::open(dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
-  sockaddr_un addr{};
-  addr.sun_family = AF_UNIX;
-  snprintf(addr.sun_path, sizeof addr.sun_path, "/proc/self/fd/%d/%s", d.get(), name.c_str());
-  EXPECT_EQ(::bind(srv.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-  EXPECT_EQ(::listen(srv.get(), 1), 0);
-  return srv;
-}
-
-TEST(Terminal, ConsoleSocketCarriesTheMasterAndItsName) {
+TEST(Terminal, ConsoleSocketAtALongPathCarriesTheMasterAndItsName) {
   internal::TempDir tmp;
   std::string dir = tmp.path() + "/" + std::string(120, 'd');
   ASSERT_EQ(::mkdir(dir.c_str(), 0700), 0);
-  auto srv = listen_at(dir, "console.sock");
+  auto srv = listen_unix(dir + "/console.sock");
+  ASSERT_TRUE(srv.ok()) << srv.error().str();
+  struct stat st;
+  ASSERT_EQ(::stat((dir + "/console.sock").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
   auto conn = connect_unix(dir + "/console.sock");
   ASSERT_TRUE(conn.ok()) << conn.error().str();
-  unique_fd peer(::accept4(srv.get(), nullptr, nullptr, SOCK_CLOEXEC));
+  unique_fd peer(::accept4(srv->get(), nullptr, nullptr, SOCK_CLOEXEC));
   int p[2];
   ASSERT_EQ(::pipe2(p, O_CLOEXEC), 0);
   unique_fd r(p[0]), w(p[1]);

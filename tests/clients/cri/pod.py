@@ -16,6 +16,7 @@ ap.add_argument("--handler", required=True)
 ap.add_argument("--image", required=True)
 ap.add_argument("--cgroup-parent", required=True)
 ap.add_argument("--logs", required=True)
+ap.add_argument("--pod-annotation", action="append", default=[], help="KEY=VALUE on the pod")
 ap.add_argument("scenario", choices=["lifecycle", "created"])
 args = ap.parse_args()
 sys.path.insert(0, args.stubs)
@@ -31,6 +32,7 @@ ns = pb.NamespaceOption(network=pb.NODE, pid=pb.CONTAINER, ipc=pb.POD)
 runtime_default = pb.SecurityProfile(profile_type=pb.SecurityProfile.RuntimeDefault)
 pod = pb.PodSandboxConfig(
     metadata=pb.PodSandboxMetadata(name="vigil-pod", uid=uid, namespace="default"),
+    annotations=dict(a.split("=", 1) for a in args.pod_annotation),
     log_directory=os.path.join(args.logs, uid),
     linux=pb.LinuxPodSandboxConfig(
         cgroup_parent=args.cgroup_parent,
@@ -42,7 +44,7 @@ def container(name, command):
     return pb.ContainerConfig(
         metadata=pb.ContainerMetadata(name=name), image=pb.ImageSpec(image=args.image), command=command,
         envs=[pb.KeyValue(key="FOO", value="bar")], log_path=name + ".log",
-        annotations={"run.vigil.test": "yes"},
+        annotations={"example.org/test": "yes"},
         linux=pb.LinuxContainerConfig(
             resources=pb.LinuxContainerResources(memory_limit_in_bytes=64 << 20, cpu_shares=512, oom_score_adj=100),
             security_context=pb.LinuxContainerSecurityContext(
@@ -82,6 +84,7 @@ try:
         seen["memory_limit"] = read(f"/sys/fs/cgroup/memory{args.cgroup_parent}/{cid}/memory.limit_in_bytes")
         seen["cpu_shares"] = read(f"/sys/fs/cgroup/cpu{args.cgroup_parent}/{cid}/cpu.shares")
         seen["seccomp"] = [l.split()[1] for l in open(f"/proc/{pid}/status") if l.startswith("Seccomp:")][0]
+        seen["tracer"] = [l.split()[1] for l in open(f"/proc/{pid}/status") if l.startswith("TracerPid:")][0]
         seen["host_network"] = os.readlink(f"/proc/{pid}/ns/net") == os.readlink("/proc/self/ns/net")
         seen["own_pid_ns"] = os.readlink(f"/proc/{pid}/ns/pid") != os.readlink("/proc/self/ns/pid")
         r = rt.ExecSync(pb.ExecSyncRequest(container_id=cid, timeout=10, cmd=[
