@@ -8,7 +8,6 @@
 #include "oci/state.hpp"
 #include "runtime/base/log.hpp"
 #include "runtime/init/init_main.hpp"
-#include "runtime/supervisor/supervisor_main.hpp"
 
 namespace vigil::cmd {
 namespace {
@@ -108,7 +107,5 @@ int dispatch(int argc, char** argv) {
 int main(int argc, char** argv) {
   // The container's init: argv is exactly {"vigil", "init", SOCK}, from spawn.cpp.
   if (argc == 3 && std::strcmp(argv[1], "init") == 0) vigil::init_main(std::atoi(argv[2]));
-  // A supervised container's supervisor: {"vigil", "supervise", SOCK}, from runtime/supervisor/launch.cpp.
-  if (argc == 3 && std::strcmp(argv[1], "supervise") == 0) vigil::supervisor_main(std::atoi(argv[2]));
   return vigil::cmd::dispatch(argc, argv);
 }

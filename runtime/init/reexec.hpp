@@ -1,5 +1,5 @@
-// Starting vigil again as one of its hidden roles (`vigil init SOCK`, `vigil supervise SOCK`)
-// from the read-only view of its binary, and owning that child until it is handed over.
+// Starting vigil again as its hidden `vigil init SOCK` from the read-only view of its binary,
+// and owning a child until it is handed over.
 #pragma once
 
 #include <sys/types.h>
@@ -29,10 +29,13 @@ class Child {
   unique_fd pidfd_;
 };
 
+// clone3 with a pidfd, like fork(): the parent gets the child, the child a Child whose
+// pid() is 0 (and which owns nothing). No allocation on the child's side.
+Result<Child> fork_child(const char* what);
+
 // Clones a child that re-execs `exe` (readonly_self_exe) as `vigil ROLE SOCK`, SOCK being
-// `sock` kept open across the exec. With `new_session` it leaves our session first, so a
-// terminal's signals never reach it. Between clone and exec the child makes only
+// `sock` kept open across the exec. Between clone and exec the child makes only
 // async-signal-safe system calls.
-Result<Child> reexec_self(int exe, int sock, const char* role, bool new_session);
+Result<Child> reexec_self(int exe, int sock, const char* role);
 
 }  // namespace vigil

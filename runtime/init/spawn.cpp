@@ -19,7 +19,7 @@ Result<SpawnedInit> spawn_init(const oci::Spec& spec, InitRequest req, const Ini
   int sv[2];
   if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) return Error::from_errno("socketpair");
   unique_fd sock(sv[0]), child_sock(sv[1]);
-  Child stage1 = TRY(reexec_self(exe.get(), child_sock.get(), "init", false));
+  Child stage1 = TRY(reexec_self(exe.get(), child_sock.get(), "init"));
   child_sock.reset();
   TRY(on.stage1(stage1.pid()));
 

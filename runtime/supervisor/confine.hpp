@@ -1,5 +1,5 @@
-// The supervisor confines itself once it is set up: no_new_privs, and a seccomp allow-list
-// (all threads at once) of the system calls its work needs. Anything else fails with EPERM,
+// The supervisor confines itself once it is set up, before it starts its threads (which
+// inherit it): no_new_privs, and a seccomp allow-list of the system calls its work needs. Anything else fails with EPERM,
 // so a supervisor subverted through what it reads from the container can do little.
 #pragma once
 

@@ -1,6 +1,9 @@
 #include "runtime/supervisor/launch.hpp"
 
 #include <sys/socket.h>
+#include <unistd.h>
+
+#include <csignal>
 
 #include <nlohmann/json.hpp>
 #include <vector>
@@ -9,8 +12,10 @@
 #include "runtime/base/unix_socket.hpp"
 #include "runtime/init/protocol.hpp"
 #include "runtime/init/reexec.hpp"
-#include "runtime/init/spawn.hpp"
+#include "runtime/process/exec.hpp"
 #include "runtime/process/process_handle.hpp"
+#include "runtime/process/signals.hpp"
+#include "runtime/supervisor/supervisor_main.hpp"
 
 namespace vigil::supervisor {
 namespace {
@@ -22,16 +27,28 @@ Status expect_ready(int sock, const std::string& what) {
   return {};
 }
 
+// A fork, not an exec: create is single-threaded, and the supervisor starts from its image
+// with only the socket kept, in a session of its own, every signal back to its default.
+Result<Child> fork_supervisor(int sock) {
+  auto child = TRY(fork_child("the supervisor"));
+  if (child.pid() == 0) {
+    ::setsid();
+    reset_signals_for_exec();
+    if (!close_fds_from(3, {sock})) _exit(1);
+    supervisor_main(sock);
+  }
+  return child;
+}
+
 }  // namespace
 
 std::string socket_path(const std::string& dir) { return dir + "/supervisor.sock"; }
 
 Result<Launched> launch(const LaunchRequest& r) {
-  auto exe = TRY(readonly_self_exe());
   int sv[2];
   if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) return Error::from_errno("socketpair");
   unique_fd sock(sv[0]), child_sock(sv[1]);
-  Child child = TRY(reexec_self(exe.get(), child_sock.get(), "supervise", true));
+  Child child = TRY(fork_supervisor(child_sock.get()));
   child_sock.reset();
   nlohmann::json setup = {{"id", r.id}, {"dir", r.dir}, {"init", r.init}, {"debug", log_config().debug},
                           {"logJson", log_config().json}, {"hasLog", r.log >= 0}};

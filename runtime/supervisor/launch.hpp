@@ -25,8 +25,8 @@ struct LaunchRequest {
   int log = -1;       // --log, or -1
 };
 
-// Starts `vigil supervise` in a session of its own, detached from us; returns once it has
-// seized the init, so no instruction of the program runs untraced.
+// Forks the supervisor in a session of its own, detached from us; returns once it has
+// seized the init, so no instruction of the program runs untraced. Call it single-threaded.
 Result<Launched> launch(const LaunchRequest& r);
 
 // The supervisor's socket in a container's state dir.

@@ -97,11 +97,15 @@ void Notifier::receive_loop() {
       auto& l = listeners[i - 1];
       if (fds[i].revents & POLLIN) {
         Item item{l, std::vector<char>(notif_size_, 0)};
-        if (::ioctl(l->fd.get(), SECCOMP_IOCTL_NOTIF_RECV, item.notif.data()) == 0) {
-          std::lock_guard lock(mu_);
-          queue_.push_back(std::move(item));
-          cv_.notify_one();
-        }
+        if (::ioctl(l->fd.get(), SECCOMP_IOCTL_NOTIF_RECV, item.notif.data()) != 0) continue;
+        seccomp_notif n;
+        std::memcpy(&n, item.notif.data(), sizeof n);
+        // What can be decided at once is answered here: a hop to a worker would cost the
+        // process a second wake-up. The rest waits for a worker, never this thread.
+        if (quick(*l, n)) continue;
+        std::lock_guard lock(mu_);
+        queue_.push_back(std::move(item));
+        cv_.notify_one();
       } else if (fds[i].revents & (POLLHUP | POLLERR)) {
         // Every process that could notify through it is gone.
         listeners.erase(listeners.begin() + long(i - 1));
@@ -126,15 +130,20 @@ void Notifier::worker_loop() {
   }
 }
 
-// Nothing is enforced yet: every program runs, and the supervisor says which (--debug).
+// Nothing is enforced yet: every program runs. Saying which (--debug) means reading the
+// process's memory, which is a worker's job.
+bool Notifier::quick(const Listener& l, const seccomp_notif& n) {
+  if (log_config().debug) return false;
+  respond_continue(l.fd.get(), n.id);
+  return true;
+}
+
 void Notifier::judge(const Listener& l, const seccomp_notif& n) {
-  if (log_config().debug) {
-    std::string name = syscall_name(n);
-    uint64_t path_arg = name == "execveat" ? n.data.args[1] : n.data.args[0];
-    auto path = read_string(l.fd.get(), n.id, pid_t(n.pid), path_arg);
-    log_debug("supervisor: pid " + std::to_string(n.pid) + " " + name + " " +
-              (path ? *path : "(" + path.error().str() + ")") + ": allowed");
-  }
+  std::string name = syscall_name(n);
+  uint64_t path_arg = name == "execveat" ? n.data.args[1] : n.data.args[0];
+  auto path = read_string(l.fd.get(), n.id, pid_t(n.pid), path_arg);
+  log_debug("supervisor: pid " + std::to_string(n.pid) + " " + name + " " +
+            (path ? *path : "(" + path.error().str() + ")") + ": allowed");
   respond_continue(l.fd.get(), n.id);
 }
 

@@ -1,6 +1,6 @@
 // The seccomp listeners of a supervised container: one receive thread polls them all (the
-// init's, and one per `vigil exec`), a small pool of workers judges each notification and
-// answers it. A process that dies or is interrupted while judged only makes the answer fail
+// init's, and one per `vigil exec`) and answers what it can decide at once; a small pool of
+// workers judges the rest. A process that dies or is interrupted while judged only makes the answer fail
 // with ENOENT, which is normal; no worker ever waits on a tracee.
 #pragma once
 
@@ -40,6 +40,9 @@ class Notifier {
   };
   void receive_loop();
   void worker_loop();
+  // The receive thread's answer when it needs no slow work; false hands it to a worker.
+  bool quick(const Listener& l, const seccomp_notif& n);
+  // A worker's: may read the process's memory and files.
   void judge(const Listener& l, const seccomp_notif& n);
 
   AuditLog& audit_;

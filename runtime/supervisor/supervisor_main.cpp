@@ -54,7 +54,11 @@ void take_hand_in(int conn, supervisor::Tracer& tracer, supervisor::Notifier& no
 
 void supervisor_main(int sock) {
   ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-  ::fcntl(sock, F_SETFD, FD_CLOEXEC);
+  // create's stdio belongs to its caller (conmon, the shim wait for it to close): not ours.
+  if (int null = ::open("/dev/null", O_RDWR | O_CLOEXEC); null >= 0) {
+    for (int fd = 0; fd < 3; fd++) ::dup2(null, fd);
+    ::close(null);
+  }
   // Our session is our own (reexec_self); only delete's SIGKILL is meant for us.
   for (int s : {SIGHUP, SIGINT, SIGQUIT, SIGPIPE, SIGTERM, SIGTSTP, SIGTTIN, SIGTTOU}) ::signal(s, SIG_IGN);
   auto msg = recv_message(sock);
@@ -74,8 +78,21 @@ void supervisor_main(int sock) {
   // The socket `vigil exec` hands its processes in on: root only.
   auto control = listen_unix(supervisor::socket_path(dir));
   if (!control) fail_setup(sock, control.error());
+  // The init is traced and its listener ours: create may go on. Whatever it notifies waits
+  // for the threads below, and exec's hand-ins wait in the socket's backlog.
+  (void)send_message(sock, MsgType::ready, 0, "");
+  ::close(sock);
+  // From here on only what the supervisor's work needs; the threads inherit the filter.
+  std::string root = dir.substr(0, dir.rfind('/'));
+  if (auto st = supervisor::confine(root + "/:seccomp-cache"); !st) {
+    log_line(LogLevel::error, "supervisor of " + id + ": " + st.error().str());
+    _exit(1);
+  }
   supervisor::Notifier notifier(*audit);
-  if (auto st = notifier.start(kWorkers); !st) fail_setup(sock, st.error());
+  if (auto st = notifier.start(kWorkers); !st) {
+    log_line(LogLevel::error, "supervisor of " + id + ": " + st.error().str());
+    _exit(1);
+  }
   notifier.add(std::move(listener));
   std::thread([&] {
     for (;;) {
@@ -83,11 +100,6 @@ void supervisor_main(int sock) {
       if (conn) take_hand_in(conn.get(), tracer, notifier);
     }
   }).detach();
-  // Every thread is running: from here on, only what the supervisor's work needs.
-  std::string root = dir.substr(0, dir.rfind('/'));
-  if (auto st = supervisor::confine(root + "/:seccomp-cache"); !st) fail_setup(sock, st.error());
-  (void)send_message(sock, MsgType::ready, 0, "");
-  ::close(sock);
   tracer.run();
   // The container's last process is gone.
   ::unlink(supervisor::socket_path(dir).c_str());
