@@ -9,11 +9,13 @@ Result<seccomp::Program> notify_program(const std::string& cache_dir) {
   static const nlohmann::json raw = {
       {"defaultAction", "SCMP_ACT_ALLOW"},
       {"syscalls", {{{"names", {"execve", "execveat"}}, {"action", "SCMP_ACT_NOTIFY"}}}},
+      {"flags", {"SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"}},
       {"vigil", "supervisor"},  // keeps its cache entry apart from any profile of the same rules
   };
   seccomp::Profile p;
   p.default_action = seccomp::Action::allow;
-  p.flags = std::vector<seccomp::Flag>{};
+  // A process killed while it waits for the supervisor's answer dies at once.
+  p.flags = std::vector<seccomp::Flag>{seccomp::Flag::wait_killable_recv};
   p.syscalls.push_back({{"execve", "execveat"}, seccomp::Action::notify, std::nullopt, {}});
   return seccomp::compile_cached(p, raw, cache_dir, nullptr);
 }

@@ -11,6 +11,7 @@
 #include <cstring>
 
 #include "runtime/base/log.hpp"
+#include "runtime/supervisor/respond.hpp"
 #include "runtime/supervisor/tracee_memory.hpp"
 
 // Linux 6.6; Debian 12's headers predate it.
@@ -31,13 +32,9 @@ std::string syscall_name(const seccomp_notif& n) {
   return out;
 }
 
-void respond_continue(int listener, uint64_t id) {
-  seccomp_notif_resp r{};
-  r.id = id;
-  r.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
-  // ENOENT: the process died or a signal interrupted the syscall meanwhile.
-  if (::ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, &r) < 0 && errno != ENOENT)
-    log_warn("supervisor: answer notification: " + std::string(std::strerror(errno)));
+void allow(int listener, uint64_t id) {
+  auto st = respond_continue(listener, id);
+  if (!st && st.error().code() != ENOENT) log_warn("supervisor: " + st.error().str());
 }
 
 }  // namespace
@@ -134,7 +131,7 @@ void Notifier::worker_loop() {
 // process's memory, which is a worker's job.
 bool Notifier::quick(const Listener& l, const seccomp_notif& n) {
   if (log_config().debug) return false;
-  respond_continue(l.fd.get(), n.id);
+  allow(l.fd.get(), n.id);
   return true;
 }
 
@@ -144,7 +141,7 @@ void Notifier::judge(const Listener& l, const seccomp_notif& n) {
   auto path = read_string(l.fd.get(), n.id, pid_t(n.pid), path_arg);
   log_debug("supervisor: pid " + std::to_string(n.pid) + " " + name + " " +
             (path ? *path : "(" + path.error().str() + ")") + ": allowed");
-  respond_continue(l.fd.get(), n.id);
+  allow(l.fd.get(), n.id);
 }
 
 }  // namespace vigil::supervisor

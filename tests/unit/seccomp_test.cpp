@@ -30,6 +30,7 @@
 #include "runtime/seccomp/filter.hpp"
 #include "runtime/seccomp/load.hpp"
 #include "runtime/seccomp/profile.hpp"
+#include "runtime/supervisor/respond.hpp"
 #include "runtime/supervisor/tracee_memory.hpp"
 #include "tests/unit/temp_dir.hpp"
 
@@ -681,6 +682,56 @@ TEST(SupervisorMemory, ReadsTheStringOfAPendingNotificationOnly) {
   EXPECT_EXITED_0(child.wait());
   EXPECT_FALSE(supervisor::notification_valid(listener, req.id));
   EXPECT_FALSE(supervisor::read_string(listener, req.id, pid_t(req.pid), req.data.args[0]).ok());
+}
+
+// The supervisor's four answers, each seen by the process that asked.
+TEST(SupervisorRespond, ValueErrnoFdAndContinue) {
+  Filter f = built(R"({"defaultAction": "SCMP_ACT_ALLOW", "listenerPath": "/run/agent.sock",
+      "syscalls": [{"names": ["getppid"], "action": "SCMP_ACT_NOTIFY"}]})");
+  int sv[2];
+  ASSERT_EQ(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), 0);
+  unique_fd parent_end(sv[0]), child_end(sv[1]);
+  int pipe_fds[2];
+  ASSERT_EQ(::pipe2(pipe_fds, O_CLOEXEC), 0);
+  unique_fd r(pipe_fds[0]), w(pipe_fds[1]);
+  pid_t parent = ::getpid();
+  Child child = spawn([&] {
+    parent_end.reset();
+    w.reset();
+    r.reset();
+    if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) return 90;
+    auto listener = load_filter(f.compiled());
+    if (!listener || !*listener) return 91;
+    int fds[] = {listener->get()};
+    if (!send_message(child_end.get(), MsgType::log, 0, "listener", fds).ok()) return 93;
+    listener->reset();
+    if (getppid_with(1) != 4242) return 1;
+    if (getppid_with(2) != -1 || errno != EHOSTDOWN) return 2;
+    long fd = getppid_with(3);  // an fd of the parent's pipe, installed here
+    if (fd < 0 || ::write(int(fd), "!", 1) != 1) return 3;
+    if (getppid_with(4) != parent) return 4;  // continued: the real getppid
+    return 0;
+  });
+  child_end.reset();
+  auto msg = recv_message(parent_end.get());
+  ASSERT_TRUE(msg.ok()) << msg.error().str();
+  int listener = msg->fds[0].get();
+  for (int i = 1; i <= 4; i++) {
+    seccomp_notif req;
+    std::memset(&req, 0, sizeof req);
+    ASSERT_EQ(::ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, &req), 0) << std::strerror(errno);
+    ASSERT_EQ(req.data.args[0], uint64_t(i));
+    Status st = i == 1   ? supervisor::respond_value(listener, req.id, 4242)
+                : i == 2 ? supervisor::respond_errno(listener, req.id, EHOSTDOWN)
+                : i == 3 ? supervisor::respond_fd(listener, req.id, w.get(), true)
+                         : supervisor::respond_continue(listener, req.id);
+    ASSERT_TRUE(st.ok()) << st.error().str();
+  }
+  EXPECT_EXITED_0(child.wait());
+  w.reset();
+  char c = 0;
+  EXPECT_EQ(::read(r.get(), &c, 1), 1);
+  EXPECT_EQ(c, '!');
 }
 
 TEST(SeccompLoad, NotifyHandsTheListenerToTheParent) {
