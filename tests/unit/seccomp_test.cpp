@@ -74,6 +74,7 @@ size_t open_fd_count() {
 class Child {
  public:
   explicit Child(pid_t pid) : pid_(pid) {}
+  Child(Child&& o) noexcept : pid_(std::exchange(o.pid_, -1)) {}
   Child(const Child&) = delete;
   Child& operator=(const Child&) = delete;
   ~Child() {
@@ -642,15 +643,17 @@ void answer_one_notification(const std::string& profile) {
   EXPECT_EQ(open_fd_count(), fds_before);
 }
 
-// The supervisor's read of a notified process's memory: the string its syscall points at,
-// and nothing once the notification is answered.
-TEST(SupervisorMemory, ReadsTheStringOfAPendingNotificationOnly) {
-  Filter f = built(R"({"defaultAction": "SCMP_ACT_ALLOW", "listenerPath": "/run/agent.sock",
-      "syscalls": [{"names": ["getppid"], "action": "SCMP_ACT_NOTIFY"}]})");
+// A child under the getppid-notifying filter, its listener handed to us: `body` runs in it
+// after the hand-off. Returns the child and the listener.
+const char kNotifyGetppid[] = R"({"defaultAction": "SCMP_ACT_ALLOW", "listenerPath": "/run/agent.sock",
+    "syscalls": [{"names": ["getppid"], "action": "SCMP_ACT_NOTIFY"}]})";
+
+template <class F>
+std::pair<Child, unique_fd> spawn_notifying(F body) {
+  Filter f = built(kNotifyGetppid);
   int sv[2];
-  ASSERT_EQ(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), 0);
+  EXPECT_EQ(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), 0);
   unique_fd parent_end(sv[0]), child_end(sv[1]);
-  static const char kPath[] = "/a/path/across/the/notification";
   Child child = spawn([&] {
     parent_end.reset();
     if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) return 90;
@@ -659,13 +662,26 @@ TEST(SupervisorMemory, ReadsTheStringOfAPendingNotificationOnly) {
     int fds[] = {listener->get()};
     if (!send_message(child_end.get(), MsgType::log, 0, "listener", fds).ok()) return 93;
     listener->reset();
-    long rc = ::syscall(SYS_getppid, reinterpret_cast<long>(kPath));
-    return rc == -1 && errno == EHOSTDOWN ? 0 : 1;
+    return body();
   });
   child_end.reset();
   auto msg = recv_message(parent_end.get());
-  ASSERT_TRUE(msg.ok()) << msg.error().str();
-  int listener = msg->fds[0].get();
+  EXPECT_TRUE(msg.ok() && msg->fds.size() == 1);
+  unique_fd listener;
+  if (msg && msg->fds.size() == 1) listener = std::move(msg->fds[0]);
+  return {std::move(child), std::move(listener)};
+}
+
+// The supervisor's read of a notified process's memory: the string its syscall points at,
+// and nothing once the notification is answered.
+TEST(SupervisorMemory, ReadsTheStringOfAPendingNotificationOnly) {
+  static const char kPath[] = "/a/path/across/the/notification";
+  auto [child, listener_fd] = spawn_notifying([] {
+    long rc = ::syscall(SYS_getppid, reinterpret_cast<long>(kPath));
+    return rc == -1 && errno == EHOSTDOWN ? 0 : 1;
+  });
+  int listener = listener_fd.get();
+  ASSERT_GE(listener, 0);
   seccomp_notif req;
   std::memset(&req, 0, sizeof req);
   ASSERT_EQ(::ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, &req), 0) << std::strerror(errno);
@@ -686,25 +702,13 @@ TEST(SupervisorMemory, ReadsTheStringOfAPendingNotificationOnly) {
 
 // The supervisor's four answers, each seen by the process that asked.
 TEST(SupervisorRespond, ValueErrnoFdAndContinue) {
-  Filter f = built(R"({"defaultAction": "SCMP_ACT_ALLOW", "listenerPath": "/run/agent.sock",
-      "syscalls": [{"names": ["getppid"], "action": "SCMP_ACT_NOTIFY"}]})");
-  int sv[2];
-  ASSERT_EQ(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), 0);
-  unique_fd parent_end(sv[0]), child_end(sv[1]);
   int pipe_fds[2];
   ASSERT_EQ(::pipe2(pipe_fds, O_CLOEXEC), 0);
   unique_fd r(pipe_fds[0]), w(pipe_fds[1]);
   pid_t parent = ::getpid();
-  Child child = spawn([&] {
-    parent_end.reset();
+  auto [child, listener_fd] = spawn_notifying([&] {
     w.reset();
     r.reset();
-    if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) return 90;
-    auto listener = load_filter(f.compiled());
-    if (!listener || !*listener) return 91;
-    int fds[] = {listener->get()};
-    if (!send_message(child_end.get(), MsgType::log, 0, "listener", fds).ok()) return 93;
-    listener->reset();
     if (getppid_with(1) != 4242) return 1;
     if (getppid_with(2) != -1 || errno != EHOSTDOWN) return 2;
     long fd = getppid_with(3);  // an fd of the parent's pipe, installed here
@@ -712,10 +716,8 @@ TEST(SupervisorRespond, ValueErrnoFdAndContinue) {
     if (getppid_with(4) != parent) return 4;  // continued: the real getppid
     return 0;
   });
-  child_end.reset();
-  auto msg = recv_message(parent_end.get());
-  ASSERT_TRUE(msg.ok()) << msg.error().str();
-  int listener = msg->fds[0].get();
+  int listener = listener_fd.get();
+  ASSERT_GE(listener, 0);
   for (int i = 1; i <= 4; i++) {
     seccomp_notif req;
     std::memset(&req, 0, sizeof req);
