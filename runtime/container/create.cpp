@@ -148,6 +148,7 @@ Result<CreatedInit> create_container(const CreateOptions& o) {
     if (launched) {
       state.supervisor_pid = launched->pid;
       state.supervisor_start = launched->start_time;
+      log_debug("container " + o.id + " is supervised by pid " + std::to_string(launched->pid));
     }
     saved = launched ? Status() : Status(std::move(launched).error());
   }

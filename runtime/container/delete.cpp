@@ -1,3 +1,6 @@
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
 #include <csignal>
 
 #include "runtime/container/container.hpp"
@@ -16,10 +19,15 @@ constexpr int kSupervisorExitMs = 2000;
 // is killed, so nothing of the container outlives delete.
 void stop_supervisor(const oci::ContainerState& s) {
   if (!s.supervisor_pid) return;
-  auto sup = open_process(s.supervisor_pid, s.supervisor_start);
-  if (!sup || wait_exit(sup->get(), kSupervisorExitMs)) return;
-  (void)send_signal(sup->get(), SIGKILL);
-  (void)wait_exit(sup->get(), kSupervisorExitMs);
+  if (auto sup = open_process(s.supervisor_pid, s.supervisor_start); sup && !wait_exit(sup->get(), kSupervisorExitMs)) {
+    (void)send_signal(sup->get(), SIGKILL);
+    (void)wait_exit(sup->get(), kSupervisorExitMs);
+  }
+  // `vigil run` forked it, and reaps it here; for anyone else it is not a child, and this
+  // does nothing (a zombie's pid cannot have been reused).
+  unique_fd zombie(int(::syscall(SYS_pidfd_open, s.supervisor_pid, 0)));
+  siginfo_t info{};
+  if (zombie) (void)::waitid(idtype_t(P_PIDFD), id_t(zombie.get()), &info, WEXITED | WNOHANG);
 }
 }
 

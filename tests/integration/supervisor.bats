@@ -35,6 +35,11 @@ proc_state() { awk '{print $3}' "/proc/$1/stat"; }
   remember_id "$ID-2"
   timeout 20 "$VIGIL" --root "$STATE" --debug --log "$T/log" run --bundle "$BUNDLE" "$ID-2" >/dev/null 2>&1 </dev/null 3>&-
   grep -q "supervisor: pid [0-9]* execve /bin/echo: allowed" "$T/log" || fail "no exec notification logged: $(cat "$T/log")"
+  # run forked the supervisor, and reaped it: not even a zombie is left.
+  local sup
+  sup=$(sed -n 's/.*is supervised by pid \([0-9]*\).*/\1/p' "$T/log")
+  [ -n "$sup" ] || fail "no supervisor pid logged"
+  [ ! -e "/proc/$sup" ] || fail "supervisor $sup is left: $(cat /proc/$sup/stat)"
   assert_clean
 }
 
