@@ -21,7 +21,7 @@ ASAN_OBJ := $(patsubst %.cpp,build/asan/%.o,$(LIB_SRC) $(UNIT_SRC))
 
 # Debian packages the build and the tests need (make deps installs the missing ones).
 DEPS       := g++ make libseccomp-dev nlohmann-json3-dev libcap-dev libboost-program-options-dev \
-              libgtest-dev bats busybox-static podman containerd python3-grpcio python3-protobuf python3-grpc-tools python3-pkg-resources xz-utils
+              libgtest-dev bats busybox-static podman containerd python3-grpcio python3-protobuf python3-grpc-tools python3-pkg-resources xz-utils procps
 BENCH_DEPS := runc crun
 
 .PHONY: all deps demo check unit integration clients bench install uninstall clean
