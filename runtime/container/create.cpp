@@ -144,7 +144,7 @@ Result<CreatedInit> create_container(const CreateOptions& o) {
 
   Status saved;
   if (policy.supervise()) {
-    auto launched = supervisor::launch({o.id, dir.path(), init.pid, init.pidfd.get(), init.seccomp_listener.get(), log_fd.get()});
+    auto launched = supervisor::launch({o.id, dir.path(), seccomp_cache_dir(o.root), init.pid, init.pidfd.get(), init.seccomp_listener.get(), log_fd.get()});
     if (launched) {
       state.supervisor_pid = launched->pid;
       state.supervisor_start = launched->start_time;

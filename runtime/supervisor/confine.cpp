@@ -26,8 +26,7 @@ const std::vector<std::string>& allowed() {
 
 }  // namespace
 
-Status confine(const std::string& cache_dir) {
-  if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) return Error::from_errno("supervisor: set no_new_privs");
+Result<seccomp::Program> confinement(const std::string& cache_dir) {
   nlohmann::json names = allowed();
   nlohmann::json raw = {{"defaultAction", "SCMP_ACT_ERRNO"},
                         {"syscalls", {{{"names", names}, {"action", "SCMP_ACT_ALLOW"}}}},
@@ -36,8 +35,12 @@ Status confine(const std::string& cache_dir) {
   p.default_action = seccomp::Action::errno_ret;
   p.flags = std::vector<seccomp::Flag>{};
   p.syscalls.push_back({allowed(), seccomp::Action::allow, std::nullopt, {}});
-  auto program = TRY_CTX(seccomp::compile_cached(p, raw, cache_dir, nullptr), "supervisor: compile its own filter");
-  TRY_CTX(seccomp::load_filter(program), "supervisor: load its own filter");
+  return with_context(seccomp::compile_cached(p, raw, cache_dir, nullptr), "supervisor: compile its own filter");
+}
+
+Status confine(const seccomp::Program& allow_list) {
+  if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) return Error::from_errno("supervisor: set no_new_privs");
+  TRY_CTX(seccomp::load_filter(allow_list), "supervisor: load its own filter");
   return {};
 }
 

@@ -6,9 +6,13 @@
 #include <string>
 
 #include "runtime/base/error.hpp"
+#include "runtime/seccomp/program.hpp"
 
 namespace vigil::supervisor {
 
-Status confine(const std::string& cache_dir);
+// The allow-list, compiled (through the cache in `cache_dir`) by create before it forks the
+// supervisor, so the supervisor itself only loads it.
+Result<seccomp::Program> confinement(const std::string& cache_dir);
+Status confine(const seccomp::Program& allow_list);
 
 }  // namespace vigil::supervisor

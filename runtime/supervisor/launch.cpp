@@ -15,6 +15,7 @@
 #include "runtime/process/exec.hpp"
 #include "runtime/process/process_handle.hpp"
 #include "runtime/process/signals.hpp"
+#include "runtime/supervisor/confine.hpp"
 #include "runtime/supervisor/supervisor_main.hpp"
 
 namespace vigil::supervisor {
@@ -29,13 +30,13 @@ Status expect_ready(int sock, const std::string& what) {
 
 // A fork, not an exec: create is single-threaded, and the supervisor starts from its image
 // with only the socket kept, in a session of its own, every signal back to its default.
-Result<Child> fork_supervisor(int sock) {
+Result<Child> fork_supervisor(int sock, const seccomp::Program& allow_list) {
   auto child = TRY(fork_child("the supervisor"));
   if (child.pid() == 0) {
     ::setsid();
     reset_signals_for_exec();
     if (!close_fds_from(3, {sock})) _exit(1);
-    supervisor_main(sock);
+    supervisor_main(sock, allow_list);
   }
   return child;
 }
@@ -48,7 +49,8 @@ Result<Launched> launch(const LaunchRequest& r) {
   int sv[2];
   if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) return Error::from_errno("socketpair");
   unique_fd sock(sv[0]), child_sock(sv[1]);
-  Child child = TRY(fork_supervisor(child_sock.get()));
+  auto allow_list = TRY(confinement(r.cache_dir));
+  Child child = TRY(fork_supervisor(child_sock.get(), allow_list));
   child_sock.reset();
   nlohmann::json setup = {{"id", r.id}, {"dir", r.dir}, {"init", r.init}, {"debug", log_config().debug},
                           {"logJson", log_config().json}, {"hasLog", r.log >= 0}};

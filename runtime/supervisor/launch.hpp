@@ -18,7 +18,8 @@ struct Launched {
 
 struct LaunchRequest {
   std::string id;
-  std::string dir;  // the container's state dir: audit.log and supervisor.sock go there
+  std::string dir;        // the container's state dir: audit.log and supervisor.sock go there
+  std::string cache_dir;  // compiled seccomp filters (the supervisor's own allow-list)
   pid_t init = 0;
   int init_pidfd = -1;
   int listener = -1;  // the init's seccomp listener

@@ -52,7 +52,7 @@ void take_hand_in(int conn, supervisor::Tracer& tracer, supervisor::Notifier& no
 
 }  // namespace
 
-void supervisor_main(int sock) {
+void supervisor_main(int sock, const seccomp::Program& allow_list) {
   ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
   // create's stdio belongs to its caller (conmon, the shim wait for it to close): not ours.
   if (int null = ::open("/dev/null", O_RDWR | O_CLOEXEC); null >= 0) {
@@ -83,8 +83,7 @@ void supervisor_main(int sock) {
   (void)send_message(sock, MsgType::ready, 0, "");
   ::close(sock);
   // From here on only what the supervisor's work needs; the threads inherit the filter.
-  std::string root = dir.substr(0, dir.rfind('/'));
-  if (auto st = supervisor::confine(root + "/:seccomp-cache"); !st) {
+  if (auto st = supervisor::confine(allow_list); !st) {
     log_line(LogLevel::error, "supervisor of " + id + ": " + st.error().str());
     _exit(1);
   }
