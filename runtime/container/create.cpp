@@ -144,13 +144,15 @@ Result<CreatedInit> create_container(const CreateOptions& o) {
 
   Status saved;
   if (policy.supervise()) {
-    auto launched = supervisor::launch({o.id, dir.path(), seccomp_cache_dir(o.root), init.pid, init.pidfd.get(), init.seccomp_listener.get(), log_fd.get()});
+    auto launched = supervisor::launch({o.id, dir.path(), seccomp_cache_dir(o.root), init.pid, init.seccomp_listener.get(), log_fd.get()});
     if (launched) {
       state.supervisor_pid = launched->pid;
       state.supervisor_start = launched->start_time;
       log_debug("container " + o.id + " is supervised by pid " + std::to_string(launched->pid));
     }
     saved = launched ? Status() : Status(std::move(launched).error());
+    // Only the supervisor may hold the listener: with it gone, notified syscalls fail.
+    init.seccomp_listener.reset();
   }
   if (saved) saved = dir.save(state);
   if (saved && init.seccomp_listener && !policy.supervise()) {

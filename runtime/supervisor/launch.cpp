@@ -5,8 +5,6 @@
 
 #include <csignal>
 
-#include <nlohmann/json.hpp>
-#include <vector>
 
 #include "runtime/base/log.hpp"
 #include "runtime/base/unix_socket.hpp"
@@ -30,13 +28,13 @@ Status expect_ready(int sock, const std::string& what) {
 
 // A fork, not an exec: create is single-threaded, and the supervisor starts from its image
 // with only the socket kept, in a session of its own, every signal back to its default.
-Result<Child> fork_supervisor(int sock, const seccomp::Program& allow_list) {
+Result<Child> fork_supervisor(int sock, const LaunchRequest& r, const seccomp::Program& allow_list) {
   auto child = TRY(fork_child("the supervisor"));
   if (child.pid() == 0) {
     ::setsid();
     reset_signals_for_exec();
-    if (!close_fds_from(3, {sock})) _exit(1);
-    supervisor_main(sock, allow_list);
+    if (!close_fds_from(3, {sock, r.listener, r.log})) _exit(1);
+    supervisor_main(sock, r, allow_list);
   }
   return child;
 }
@@ -50,13 +48,8 @@ Result<Launched> launch(const LaunchRequest& r) {
   if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) return Error::from_errno("socketpair");
   unique_fd sock(sv[0]), child_sock(sv[1]);
   auto allow_list = TRY(confinement(r.cache_dir));
-  Child child = TRY(fork_supervisor(child_sock.get(), allow_list));
+  Child child = TRY(fork_supervisor(child_sock.get(), r, allow_list));
   child_sock.reset();
-  nlohmann::json setup = {{"id", r.id}, {"dir", r.dir}, {"init", r.init}, {"debug", log_config().debug},
-                          {"logJson", log_config().json}, {"hasLog", r.log >= 0}};
-  std::vector<int> fds = {r.init_pidfd, r.listener};
-  if (r.log >= 0) fds.push_back(r.log);
-  TRY_CTX(send_message(sock.get(), MsgType::request, 0, setup.dump(), fds), "start the supervisor");
   TRY(expect_ready(sock.get(), "start the supervisor"));
   auto start = process_start_time(child.pid());
   if (!start) return Error(ESRCH, "the supervisor exited right after it started");

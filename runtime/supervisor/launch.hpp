@@ -20,8 +20,7 @@ struct LaunchRequest {
   std::string id;
   std::string dir;        // the container's state dir: audit.log and supervisor.sock go there
   std::string cache_dir;  // compiled seccomp filters (the supervisor's own allow-list)
-  pid_t init = 0;
-  int init_pidfd = -1;
+  pid_t init = 0;      // our child, not yet started: its pid cannot be reused
   int listener = -1;  // the init's seccomp listener
   int log = -1;       // --log, or -1
 };

@@ -9,7 +9,6 @@
 #include <cstring>
 #include <thread>
 
-#include <nlohmann/json.hpp>
 
 #include "runtime/base/log.hpp"
 #include "runtime/base/unix_socket.hpp"
@@ -52,29 +51,27 @@ void take_hand_in(int conn, supervisor::Tracer& tracer, supervisor::Notifier& no
 
 }  // namespace
 
-void supervisor_main(int sock, const seccomp::Program& allow_list) {
+void supervisor_main(int sock, const supervisor::LaunchRequest& r, const seccomp::Program& allow_list) {
   ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
   // create's stdio belongs to its caller (conmon, the shim wait for it to close): not ours.
   if (int null = ::open("/dev/null", O_RDWR | O_CLOEXEC); null >= 0) {
     for (int fd = 0; fd < 3; fd++) ::dup2(null, fd);
     ::close(null);
   }
-  // Our session is our own (reexec_self); only delete's SIGKILL is meant for us.
+  // Our session is our own; only delete's SIGKILL is meant for us.
   for (int s : {SIGHUP, SIGINT, SIGQUIT, SIGPIPE, SIGTERM, SIGTSTP, SIGTTIN, SIGTTOU}) ::signal(s, SIG_IGN);
-  auto msg = recv_message(sock);
-  if (!msg || msg->type != MsgType::request) _exit(1);
-  auto setup = nlohmann::json::parse(msg->payload, nullptr, false);
-  if (setup.is_discarded() || msg->fds.size() != size_t(2 + setup.value("hasLog", false))) _exit(1);
-  unique_fd init_pidfd = std::move(msg->fds[0]), listener = std::move(msg->fds[1]);
-  unique_fd log_fd = setup.value("hasLog", false) ? std::move(msg->fds[2]) : unique_fd();
-  log_configure({.file = "", .fd = log_fd.get(), .json = setup.value("logJson", false), .debug = setup.value("debug", false)});
-  std::string dir = setup.value("dir", ""), id = setup.value("id", "");
+  unique_fd listener(r.listener);
+  LogConfig log = log_config();
+  log.file.clear();
+  log.fd = r.log;
+  log_configure(log);
+  const std::string &dir = r.dir, &id = r.id;
 
   auto audit = supervisor::AuditLog::open(dir + "/audit.log", id);
   if (!audit) fail_setup(sock, audit.error());
   supervisor::Tracer tracer;
   if (auto st = tracer.init(); !st) fail_setup(sock, st.error());
-  if (auto st = tracer.seize(pid_t(setup.value("init", 0))); !st) fail_setup(sock, st.error());
+  if (auto st = tracer.seize(r.init); !st) fail_setup(sock, st.error());
   // The socket `vigil exec` hands its processes in on: root only.
   auto control = listen_unix(supervisor::socket_path(dir));
   if (!control) fail_setup(sock, control.error());

@@ -1,13 +1,15 @@
 #pragma once
 
 #include "runtime/seccomp/program.hpp"
+#include "runtime/supervisor/launch.hpp"
 
 namespace vigil {
 
 // A supervised container's supervisor (runtime/supervisor/), forked by create with SOCK to
 // it: it seizes the container's init, watches the seccomp listeners, takes `vigil exec`'s processes
 // on its socket, and exits when the container's last process is gone.
-// `allow_list` is what it confines itself to (supervisor::confinement).
-[[noreturn]] void supervisor_main(int sock, const seccomp::Program& allow_list);
+// `r` says which container (its fds are ours now), `allow_list` what to confine itself to
+// (supervisor::confinement); the outcome of the setup goes back over `sock`.
+[[noreturn]] void supervisor_main(int sock, const supervisor::LaunchRequest& r, const seccomp::Program& allow_list);
 
 }  // namespace vigil
