@@ -23,11 +23,12 @@ void stop_supervisor(const oci::ContainerState& s) {
     (void)send_signal(sup->get(), SIGKILL);
     (void)wait_exit(sup->get(), kSupervisorExitMs);
   }
-  // `vigil run` forked it, and reaps it here; for anyone else it is not a child, and this
-  // does nothing (a zombie's pid cannot have been reused).
+  // `vigil run` forked it, and reaps it here (it has exited: this waits only for the
+  // kernel to finish its exit); for anyone else it is not a child, and waitid says ECHILD
+  // at once. A zombie's pid cannot have been reused.
   unique_fd zombie(int(::syscall(SYS_pidfd_open, s.supervisor_pid, 0)));
   siginfo_t info{};
-  if (zombie) (void)::waitid(idtype_t(P_PIDFD), id_t(zombie.get()), &info, WEXITED | WNOHANG);
+  if (zombie) (void)::waitid(idtype_t(P_PIDFD), id_t(zombie.get()), &info, WEXITED);
 }
 }
 
