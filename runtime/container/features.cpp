@@ -5,6 +5,7 @@
 #include "oci/state.hpp"
 #include "runtime/base/file.hpp"
 #include "runtime/cgroup/hierarchies.hpp"
+#include "runtime/policy/sources.hpp"
 #include "runtime/seccomp/features.hpp"
 
 namespace vigil {
@@ -25,6 +26,12 @@ std::vector<std::string> capabilities() {
 
 bool lsm(const std::string& name) {
   return ("," + read_file("/sys/kernel/security/lsm").value_or("") + ",").find("," + name + ",") != std::string::npos;
+}
+
+nlohmann::json annotations() {
+  nlohmann::json a = {{"run.vigil.version", VIGIL_VERSION}, {"run.vigil.policy", "a profile name"}};
+  for (const auto& k : policy::keys()) a[std::string(policy::kAnnotationPrefix) + k.dotted()] = "true|false";
+  return a;
 }
 
 }  // namespace
@@ -61,8 +68,8 @@ nlohmann::json runtime_features() {
         {"selinux", {{"enabled", lsm("selinux")}}},
         {"intelRdt", {{"enabled", false}}},
         {"mountExtensions", {{"idmap", {{"enabled", false}}}}}}},
-      // No run.vigil.* annotation is understood yet: they come with the supervisor.
-      {"annotations", {{"run.vigil.version", VIGIL_VERSION}}},
+      // vigil's version, and each run.vigil.* annotation a container may carry (docs/POLICY.md).
+      {"annotations", annotations()},
   };
 }
 

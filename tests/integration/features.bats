@@ -43,3 +43,20 @@ feature() { json_get "$1" <"$T/features"; }
   fi
   assert_clean
 }
+
+@test "features: the run.vigil.* annotations it lists are the ones create accepts" {
+  local keys key
+  keys=$(vigil features | json_get /annotations | grep -o '"run\.vigil\.[a-z_.]*":"true|false"' | cut -d'"' -f2)
+  [ -n "$keys" ] || fail "no boolean run.vigil.* annotation listed"
+  cmd 'true'
+  for key in $keys; do
+    cfg set /annotations "{\"$key\": \"true\"}"
+    run_fg "$ID-${key//./-}"
+    assert_status 0
+  done
+  cfg set /annotations '{"run.vigil.not_a_key": "true"}'
+  run_fg "$ID-bad"
+  assert_status 1
+  assert_contains "$stderr" "not_a_key is not a policy key"
+  assert_clean
+}
