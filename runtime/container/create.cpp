@@ -124,6 +124,9 @@ Result<CreatedInit> create_container(const CreateOptions& o) {
   on.log = [](int, const std::string& text) { log_debug(text); };
   req.log_json = log_config().json;
   auto log_fd = TRY(open_log_file());
+  // Started now, it gets ready while the init is made.
+  std::optional<supervisor::Supervisor> sup;
+  if (policy.supervise()) sup = TRY(supervisor::Supervisor::start({o.id, dir.path(), seccomp_cache_dir(o.root), log_fd.get()}));
   ConsoleChannel console;
   if (spec.process->terminal) console = TRY(open_console_channel(o.console_socket));
   auto init = TRY(spawn_init(spec, req, {fifo.get(), exec_done.get(), log_fd.get(), console.theirs.get()}, on));
@@ -143,8 +146,8 @@ Result<CreatedInit> create_container(const CreateOptions& o) {
   state.start_time = init.start_time;
 
   Status saved;
-  if (policy.supervise()) {
-    auto launched = supervisor::launch({o.id, dir.path(), seccomp_cache_dir(o.root), init.pid, init.seccomp_listener.get(), log_fd.get()});
+  if (sup) {
+    auto launched = sup->attach(init.pid, init.seccomp_listener.get());
     if (launched) {
       state.supervisor_pid = launched->pid;
       state.supervisor_start = launched->start_time;

@@ -33,7 +33,7 @@ Result<Child> fork_supervisor(int sock, const LaunchRequest& r, const seccomp::P
   if (child.pid() == 0) {
     ::setsid();
     reset_signals_for_exec();
-    if (!close_fds_from(3, {sock, r.listener, r.log})) _exit(1);
+    if (!close_fds_from(3, {sock, r.log})) _exit(1);
     supervisor_main(sock, r, allow_list);
   }
   return child;
@@ -43,18 +43,23 @@ Result<Child> fork_supervisor(int sock, const LaunchRequest& r, const seccomp::P
 
 std::string socket_path(const std::string& dir) { return dir + "/supervisor.sock"; }
 
-Result<Launched> launch(const LaunchRequest& r) {
+Result<Supervisor> Supervisor::start(const LaunchRequest& r) {
   int sv[2];
   if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) return Error::from_errno("socketpair");
   unique_fd sock(sv[0]), child_sock(sv[1]);
   auto allow_list = TRY(confinement(r.cache_dir));
   Child child = TRY(fork_supervisor(child_sock.get(), r, allow_list));
-  child_sock.reset();
-  TRY(expect_ready(sock.get(), "start the supervisor"));
-  auto start = process_start_time(child.pid());
+  return Supervisor(std::move(child), std::move(sock));
+}
+
+Result<Launched> Supervisor::attach(pid_t init, int listener) {
+  int fds[] = {listener};
+  TRY_CTX(send_message(sock_.get(), MsgType::request, 0, std::to_string(init), fds), "start the supervisor");
+  TRY(expect_ready(sock_.get(), "start the supervisor"));
+  auto start = process_start_time(child_.pid());
   if (!start) return Error(ESRCH, "the supervisor exited right after it started");
-  Launched out{child.pid(), *start};
-  (void)child.release();  // it outlives us
+  Launched out{child_.pid(), *start};
+  (void)child_.release();  // it outlives us
   return out;
 }
 

@@ -1,5 +1,6 @@
-// The runtime's side of the supervisor: create starts it once the container's init is set
-// up (its filters loaded, blocked before its program); `vigil exec` hands it each new process.
+// The runtime's side of the supervisor: create starts it while the container's init is being
+// set up, then hands it the init (its filters loaded, blocked before its program); `vigil
+// exec` hands it each new process.
 #pragma once
 
 #include <sys/types.h>
@@ -8,6 +9,8 @@
 #include <string>
 
 #include "runtime/base/error.hpp"
+#include "runtime/base/unique_fd.hpp"
+#include "runtime/init/reexec.hpp"
 
 namespace vigil::supervisor {
 
@@ -20,14 +23,24 @@ struct LaunchRequest {
   std::string id;
   std::string dir;        // the container's state dir: audit.log and supervisor.sock go there
   std::string cache_dir;  // compiled seccomp filters (the supervisor's own allow-list)
-  pid_t init = 0;      // our child, not yet started: its pid cannot be reused
-  int listener = -1;  // the init's seccomp listener
-  int log = -1;       // --log, or -1
+  int log = -1;           // --log, or -1
 };
 
-// Forks the supervisor in a session of its own, detached from us; returns once it has
-// seized the init, so no instruction of the program runs untraced. Call it single-threaded.
-Result<Launched> launch(const LaunchRequest& r);
+class Supervisor {
+ public:
+  // Forks the supervisor in a session of its own; it gets ready (confined, its threads
+  // running) while the caller makes the init. Call it single-threaded.
+  static Result<Supervisor> start(const LaunchRequest& r);
+  // Hands it the init (our child, not yet started, so its pid cannot be reused) and the
+  // init's listener; returns once the init is seized, so no instruction of the program runs
+  // untraced. The supervisor then outlives us; before this, dropping it kills it.
+  Result<Launched> attach(pid_t init, int listener);
+
+ private:
+  Supervisor(Child c, unique_fd sock) : child_(std::move(c)), sock_(std::move(sock)) {}
+  Child child_;
+  unique_fd sock_;
+};
 
 // The supervisor's socket in a container's state dir.
 std::string socket_path(const std::string& dir);

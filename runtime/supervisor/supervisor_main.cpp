@@ -60,42 +60,41 @@ void supervisor_main(int sock, const supervisor::LaunchRequest& r, const seccomp
   }
   // Our session is our own; only delete's SIGKILL is meant for us.
   for (int s : {SIGHUP, SIGINT, SIGQUIT, SIGPIPE, SIGTERM, SIGTSTP, SIGTTIN, SIGTTOU}) ::signal(s, SIG_IGN);
-  unique_fd listener(r.listener);
   LogConfig log = log_config();
   log.file.clear();
   log.fd = r.log;
   log_configure(log);
   const std::string &dir = r.dir, &id = r.id;
 
+  // Ready before the init exists: this overlaps with its making.
   auto audit = supervisor::AuditLog::open(dir + "/audit.log", id);
   if (!audit) fail_setup(sock, audit.error());
   supervisor::Tracer tracer;
   if (auto st = tracer.init(); !st) fail_setup(sock, st.error());
-  if (auto st = tracer.seize(r.init); !st) fail_setup(sock, st.error());
   // The socket `vigil exec` hands its processes in on: root only.
   auto control = listen_unix(supervisor::socket_path(dir));
   if (!control) fail_setup(sock, control.error());
-  // The init is traced and its listener ours: create may go on. Whatever it notifies waits
-  // for the threads below, and exec's hand-ins wait in the socket's backlog.
-  (void)send_message(sock, MsgType::ready, 0, "");
-  ::close(sock);
   // From here on only what the supervisor's work needs; the threads inherit the filter.
-  if (auto st = supervisor::confine(allow_list); !st) {
-    log_line(LogLevel::error, "supervisor of " + id + ": " + st.error().str());
-    _exit(1);
-  }
+  if (auto st = supervisor::confine(allow_list); !st) fail_setup(sock, st.error());
   supervisor::Notifier notifier(*audit);
-  if (auto st = notifier.start(kWorkers); !st) {
-    log_line(LogLevel::error, "supervisor of " + id + ": " + st.error().str());
+  if (auto st = notifier.start(kWorkers); !st) fail_setup(sock, st.error());
+
+  // The init and its listener; EOF means create failed and there is nothing to watch.
+  auto msg = recv_message(sock);
+  if (!msg || msg->type != MsgType::request || msg->fds.size() != 1) {
+    ::unlink(supervisor::socket_path(dir).c_str());
     _exit(1);
   }
-  notifier.add(std::move(listener));
+  if (auto st = tracer.seize(pid_t(std::atoi(msg->payload.c_str()))); !st) fail_setup(sock, st.error());
+  notifier.add(std::move(msg->fds[0]));
   std::thread([&] {
     for (;;) {
       unique_fd conn(::accept4(control->get(), nullptr, nullptr, SOCK_CLOEXEC));
       if (conn) take_hand_in(conn.get(), tracer, notifier);
     }
   }).detach();
+  (void)send_message(sock, MsgType::ready, 0, "");
+  ::close(sock);
   tracer.run();
   // The container's last process is gone.
   ::unlink(supervisor::socket_path(dir).c_str());

@@ -8,8 +8,8 @@ namespace vigil {
 // A supervised container's supervisor (runtime/supervisor/), forked by create with SOCK to
 // it: it seizes the container's init, watches the seccomp listeners, takes `vigil exec`'s processes
 // on its socket, and exits when the container's last process is gone.
-// `r` says which container (its fds are ours now), `allow_list` what to confine itself to
-// (supervisor::confinement); the outcome of the setup goes back over `sock`.
+// `r` says which container, `allow_list` what to confine itself to (supervisor::confinement);
+// the init and its listener come over `sock`, and the outcome goes back on it.
 [[noreturn]] void supervisor_main(int sock, const supervisor::LaunchRequest& r, const seccomp::Program& allow_list);
 
 }  // namespace vigil
