@@ -78,6 +78,13 @@ void supervisor_main(int sock, const supervisor::LaunchRequest& r, const seccomp
   if (auto st = supervisor::confine(allow_list); !st) fail_setup(sock, st.error());
   supervisor::Notifier notifier(*audit);
   if (auto st = notifier.start(kWorkers); !st) fail_setup(sock, st.error());
+  // Hand-ins wait for the tracer to run; nobody can exec before create has returned anyway.
+  std::thread([&] {
+    for (;;) {
+      unique_fd conn(::accept4(control->get(), nullptr, nullptr, SOCK_CLOEXEC));
+      if (conn) take_hand_in(conn.get(), tracer, notifier);
+    }
+  }).detach();
 
   // The init and its listener; EOF means create failed and there is nothing to watch.
   auto msg = recv_message(sock);
@@ -87,12 +94,6 @@ void supervisor_main(int sock, const supervisor::LaunchRequest& r, const seccomp
   }
   if (auto st = tracer.seize(pid_t(std::atoi(msg->payload.c_str()))); !st) fail_setup(sock, st.error());
   notifier.add(std::move(msg->fds[0]));
-  std::thread([&] {
-    for (;;) {
-      unique_fd conn(::accept4(control->get(), nullptr, nullptr, SOCK_CLOEXEC));
-      if (conn) take_hand_in(conn.get(), tracer, notifier);
-    }
-  }).detach();
   (void)send_message(sock, MsgType::ready, 0, "");
   ::close(sock);
   tracer.run();
