@@ -132,15 +132,10 @@ Result<CreatedInit> create_container(const CreateOptions& o) {
   auto init = TRY(spawn_init(spec, req, {fifo.get(), exec_done.get(), log_fd.get(), console.theirs.get()}, on));
   fifo.reset();
   exec_done.reset();
-  console.theirs.reset();
-  unique_fd terminal;
-  if (console.ours) {
-    auto master = receive_console(console.ours.get());
-    if (!master) {
-      (void)send_signal(init.pidfd.get(), SIGKILL);
-      return std::move(master).error();
-    }
-    terminal = std::move(*master);
+  auto terminal = console.take_master();
+  if (!terminal) {
+    (void)send_signal(init.pidfd.get(), SIGKILL);
+    return std::move(terminal).error();
   }
   state.pid = init.pid;
   state.start_time = init.start_time;
@@ -170,7 +165,7 @@ Result<CreatedInit> create_container(const CreateOptions& o) {
   remove_dir.dismiss();
   remove_cgroup.dismiss();
   log_debug("created container " + o.id + " with init pid " + std::to_string(init.pid));
-  return CreatedInit{std::move(init), std::move(terminal)};
+  return CreatedInit{std::move(init), std::move(*terminal)};
 }
 
 }  // namespace vigil

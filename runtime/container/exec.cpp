@@ -103,16 +103,13 @@ Result<int> exec_container(const ExecOptions& o) {
     }
     proc->seccomp_listener.reset();
   }
-  console.theirs.reset();
-  std::optional<TerminalProxy> tty;
-  if (console.ours) {
-    auto master = receive_console(console.ours.get());
-    if (!master) {
-      (void)send_signal(proc->pidfd.get(), SIGKILL);
-      return std::move(master).error();
-    }
-    tty.emplace(std::move(*master));
+  auto master = console.take_master();
+  if (!master) {
+    (void)send_signal(proc->pidfd.get(), SIGKILL);
+    return std::move(master).error();
   }
+  std::optional<TerminalProxy> tty;
+  if (*master) tty.emplace(std::move(*master));
   if (!o.pid_file.empty()) TRY(write_file_atomic(o.pid_file, std::to_string(proc->pid), 0644));
   if (o.detach) return 0;
   auto code = wait_forwarding(proc->pidfd.get(), set, tty ? &*tty : nullptr);

@@ -31,6 +31,12 @@ Result<ConsoleChannel> open_console_channel(const std::string& console_socket) {
   return ch;
 }
 
+Result<unique_fd> ConsoleChannel::take_master() {
+  theirs.reset();
+  if (!ours) return unique_fd();
+  return receive_console(ours.get());
+}
+
 Status send_console(int sock, int master) {
   int fds[] = {master};
   TRY_CTX(send_with_fds(sock, "/dev/ptmx", fds), "send the terminal to the console socket");

@@ -19,6 +19,9 @@ Status check_terminal_options(bool terminal, bool detached, const std::string& c
 struct ConsoleChannel {
   unique_fd ours;
   unique_fd theirs;
+  // Once the init has `theirs`: closes it, and returns the master when it came to us (an
+  // empty fd when it went to a console socket, or there is no terminal).
+  Result<unique_fd> take_master();
 };
 Result<ConsoleChannel> open_console_channel(const std::string& console_socket);
 

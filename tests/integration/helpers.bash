@@ -143,17 +143,10 @@ run_detached() { leave_running "$1" run --detach --bundle "${B:-$BUNDLE}" "${@:2
 # exit code), output (what the container printed on stdout) and stderr (the container's
 # stderr and vigil's errors), as bats' `run --separate-stderr` would, and lines.
 run_fg() {
-  local id=$1
-  shift
-  remember_id "$id"
-  local out err
-  out=$(out_file "$id") err=$(err_file "$id")
-  status=0
-  timeout -k 2 "$VIGIL_TIMEOUT" "$VIGIL" --root "$STATE" run --bundle "${B:-$BUNDLE}" "$@" "$id" \
-    >"$out" 2>"$err" </dev/null 3>&- || status=$?
-  output=$(cat "$out")
-  stderr=$(cat "$err")
-  mapfile -t lines <"$out"
+  leave_running "$1" run --bundle "${B:-$BUNDLE}" "${@:2}"
+  output=$(cat "$(out_file "$1")")
+  stderr=$(cat "$(err_file "$1")")
+  mapfile -t lines <"$(out_file "$1")"
 }
 
 # create_ok ID [FLAGS...] / start_ok ID / run_detached_ok ID: the step, asserted to succeed.

@@ -31,7 +31,7 @@ std::string unescape(const std::string& s) {
     char c = s[++i];
     if (c == 'r') out += '\r';
     else if (c == 'n') out += '\n';
-    else if (c == 'x' && i + 2 < s.size() + 1) {
+    else if (c == 'x' && i + 2 < s.size()) {
       out += char(strtol(s.substr(i + 1, 2).c_str(), nullptr, 16));
       i += 2;
     } else out += c;
