@@ -10,7 +10,6 @@
 
 #include <sys/types.h>
 
-#include <functional>
 #include <future>
 #include <mutex>
 #include <set>
