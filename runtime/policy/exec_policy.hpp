@@ -1,0 +1,55 @@
+// The `exec` section of a policy as the supervisor uses it: which programs and libraries a
+// container may run (docs/POLICY.md).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "runtime/policy/action.hpp"
+#include "runtime/policy/policy.hpp"
+
+namespace vigil::policy {
+
+struct ExecRule {
+  std::string path;  // a glob
+  Action action;
+};
+
+struct Checksum {
+  std::string algo;  // "sha256" or "sha512"
+  std::string hex;   // lower case
+};
+
+struct ExecPolicy {
+  Action default_action = Action::allow;
+  std::vector<ExecRule> rules;  // last match wins
+  bool require_pie = false;
+  bool deny_execstack = false;
+  bool deny_ldso = false;
+  bool deny_elf32 = false;
+  bool deny_static = false;
+  bool deny_dynamic = false;
+  bool deny_wx = false;
+  bool allow_memfd = false;
+  std::map<std::string, Checksum> checksums;  // path inside the container → digest
+  Action unlisted = Action::allow;            // a file checksums does not list
+  bool tpe = false;
+  std::vector<uint32_t> trusted_uids = {0};
+
+  struct Match {
+    Action action;
+    std::string rule;  // "exec.rules[2]" or "exec.default"
+  };
+  // The last rule matching `path`, else the default.
+  Match match(std::string_view path) const;
+  // Whether libraries (mmap/mprotect with PROT_EXEC) must be checked too.
+  bool checks_libraries() const;
+};
+
+// From a validated policy; what it does not set keeps the defaults above.
+ExecPolicy exec_policy(const Policy& p);
+
+}  // namespace vigil::policy

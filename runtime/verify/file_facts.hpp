@@ -1,0 +1,63 @@
+// What verification learns of a file, computed once per version of it: ELF facts, the `#!`
+// line and digests, cached by (device, inode, size, mtime, ctime). A write changes mtime
+// and ctime, so a changed file is never judged by an old entry. One cache per supervised
+// container, bounded, shared by the supervisor's threads.
+#pragma once
+
+#include <sys/stat.h>
+
+#include <cstddef>
+#include <list>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+
+#include "runtime/base/error.hpp"
+#include "runtime/verify/digest.hpp"
+#include "runtime/verify/elf.hpp"
+#include "runtime/verify/script.hpp"
+
+namespace vigil::verify {
+
+struct FileKey {
+  dev_t dev = 0;
+  ino_t ino = 0;
+  off_t size = 0;
+  timespec mtime{}, ctime{};
+  bool operator==(const FileKey& o) const;
+};
+FileKey file_key(const struct stat& st);
+
+struct Facts {
+  ElfInfo elf;
+  std::optional<Shebang> shebang;
+};
+
+class FactsCache {
+ public:
+  explicit FactsCache(size_t max_entries = 4096);
+  // `fd` is open for reading and `st` is its fstat.
+  Result<Facts> facts(int fd, const struct stat& st);
+  Result<std::string> digest(int fd, const struct stat& st, DigestAlgo algo);
+
+ private:
+  struct Entry;
+  struct KeyHash {
+    size_t operator()(const FileKey& k) const;
+  };
+  Entry& entry(const FileKey& k);  // with mu_ held; evicts the least recently used when full
+
+  size_t max_;
+  std::mutex mu_;
+  std::list<FileKey> lru_;  // most recent first
+  struct Entry {
+    std::list<FileKey>::iterator pos;
+    std::optional<Facts> facts;
+    std::map<DigestAlgo, std::string> digests;
+  };
+  std::unordered_map<FileKey, Entry, KeyHash> entries_;
+};
+
+}  // namespace vigil::verify
