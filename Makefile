@@ -21,8 +21,8 @@ ASAN_OBJ := $(patsubst %.cpp,build/asan/%.o,$(LIB_SRC) $(UNIT_SRC))
 
 # Debian packages the build and the tests need (make deps installs the missing ones).
 DEPS       := g++ make libseccomp-dev nlohmann-json3-dev libcap-dev libboost-program-options-dev \
-              libgtest-dev bats busybox-static podman containerd python3-grpcio python3-protobuf python3-grpc-tools python3-pkg-resources xz-utils procps
-BENCH_DEPS := runc crun
+              libgtest-dev bats busybox-static gcc-multilib jq podman containerd python3-grpcio python3-protobuf python3-grpc-tools python3-pkg-resources xz-utils procps
+BENCH_DEPS := runc crun runsc
 
 .PHONY: all deps demo check unit integration clients bench install uninstall clean
 all: build/vigil
@@ -53,6 +53,61 @@ build/tests/%: tests/tools/%.cpp $(wildcard tests/tools/*.hpp)
 	@echo "  CXX     $<"
 	@$(CXX) $(CXXSTD) $(WARN) -I. -O1 -o $@ $<
 
+# Programs exec verification's tests run in containers (tests/exec/*.c → build/tests/exec/),
+# each built to be told apart by one property: see tests/integration/exec_verify.bats.
+EXEC_DIR   := build/tests/exec
+EXEC_CC    := gcc -O1 -Wall -Wextra -Werror
+EXEC_PROGS := $(addprefix $(EXEC_DIR)/,pie nopie denied static execstack marker dlopen spawn wx fileless race \
+              libplain.so libexecstack.so) $(EXEC_DIR)/elf32
+$(EXEC_DIR)/pie $(EXEC_DIR)/denied: tests/exec/hello.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	@$(EXEC_CC) -fPIE -pie -DNAME='"$(@F)"' -o $@ $<
+$(EXEC_DIR)/nopie: tests/exec/hello.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	@$(EXEC_CC) -fno-PIE -no-pie -DNAME='"$(@F)"' -o $@ $<
+$(EXEC_DIR)/static: tests/exec/hello.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	@$(EXEC_CC) -static -DNAME='"$(@F)"' -o $@ $<
+$(EXEC_DIR)/execstack: tests/exec/hello.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	@$(EXEC_CC) -static -z execstack -DNAME='"$(@F)"' -o $@ $<
+# The race's denied binary.
+$(EXEC_DIR)/marker: tests/exec/hello.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	@$(EXEC_CC) -static -DNAME='"MARKER"' -DSTATUS=42 -o $@ $<
+# 32-bit needs gcc-multilib; without it the tests that need this program skip, with the
+# reason in elf32.skip.
+$(EXEC_DIR)/elf32: tests/exec/hello.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	@rm -f $@.skip; $(EXEC_CC) -m32 -static -DNAME='"$(@F)"' -o $@ $< 2>$@.skip && rm -f $@.skip || \
+	  { echo "  (no 32-bit program: $$(head -1 $@.skip))"; rm -f $@; }
+$(EXEC_DIR)/dlopen $(EXEC_DIR)/spawn: $(EXEC_DIR)/%: tests/exec/%.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	@$(EXEC_CC) -fPIE -pie -o $@ $<
+$(EXEC_DIR)/wx $(EXEC_DIR)/fileless: $(EXEC_DIR)/%: tests/exec/%.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	@$(EXEC_CC) -static -o $@ $<
+$(EXEC_DIR)/race: tests/exec/race.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	@$(EXEC_CC) -static -pthread -o $@ $<
+$(EXEC_DIR)/libplain.so: tests/exec/lib.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	@$(EXEC_CC) -shared -fPIC -o $@ $<
+$(EXEC_DIR)/libexecstack.so: tests/exec/lib.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	@$(EXEC_CC) -shared -fPIC -z execstack -o $@ $<
+
 # The CRI's Python stubs, for the Kubernetes client suite (from Debian's containerd sources).
 CRI_STUBS := build/tests/cri/api_pb2.py
 $(CRI_STUBS): tests/clients/cri/gen-stubs.sh
@@ -79,13 +134,13 @@ demo: deps
 	@tests/demo.sh
 
 check: deps
-	@$(MAKE) --no-print-directory build/vigil build/unit-tests $(TOOLS) $(CRI_STUBS) build/demo/rootfs/bin/busybox
+	@$(MAKE) --no-print-directory build/vigil build/unit-tests $(TOOLS) $(EXEC_PROGS) $(CRI_STUBS) build/demo/rootfs/bin/busybox
 	@tests/run-all.sh
 
 unit: build/unit-tests
 	build/unit-tests
 
-integration: build/vigil $(TOOLS) build/demo/rootfs/bin/busybox
+integration: build/vigil $(TOOLS) $(EXEC_PROGS) build/demo/rootfs/bin/busybox
 	bats tests/integration
 
 clients: build/vigil $(TOOLS) $(CRI_STUBS) build/demo/rootfs/bin/busybox
