@@ -180,14 +180,15 @@ init_pid() { state_of "$1" pid; }
 # status_is ID STATUS: succeeds when `vigil state ID` says STATUS.
 status_is() { [ "$(state_of "$1" status 2>/dev/null)" = "$2" ]; }
 
-# wait_for CMD...: retries CMD for up to 5 s; fails the test if it never succeeds.
+# wait_for CMD...: retries CMD for up to $WAIT_FOR_S (default 5) s; fails the test if it
+# never succeeds.
 wait_for() {
-  local i
-  for ((i = 0; i < 100; i++)); do
+  local i limit=${WAIT_FOR_S:-5}
+  for ((i = 0; i < limit * 20; i++)); do
     "$@" && return 0
     sleep 0.05
   done
-  fail "timed out after 5 s waiting for: $*"
+  fail "timed out after $limit s waiting for: $*"
 }
 
 # wait_status ID STATUS
@@ -215,6 +216,39 @@ bg() {
 host_mount() {
   mount "$@" || fail "mount $* failed"
   printf '%s\n' "${!#}" >>"$T.host-mounts"
+}
+
+# ---- supervised containers -----------------------------------------------------------
+
+# audit_log ID: the path of a supervised container's audit log, <root>/<id>/audit.log.
+audit_log() { echo "$STATE/$1/audit.log"; }
+
+# audit_select ID JQ-FILTER [JQ-ARGS...]: the audit lines of ID that JQ-FILTER selects (as in
+# `select(FILTER)`), compact, one a line; nothing if none or no log.
+audit_select() {
+  local log
+  log=$(audit_log "$1")
+  [ -f "$log" ] || return 0
+  jq -c "${@:3}" "select($2)" "$log" || fail "$log is not JSON lines: $(cat "$log")"
+}
+
+# assert_audit ID RULE ACTION [SUBJECT]: the audit log of ID has a decision of RULE with
+# ACTION (on SUBJECT), every field there (time, id, pid, syscall, subject, rule, action,
+# detail). The matching lines are left in $AUDIT.
+assert_audit() {
+  AUDIT=$(audit_select "$1" '.rule == $r and .action == $a and ($any or .subject == $s)' \
+    --arg r "$2" --arg a "$3" --arg s "${4-}" --argjson any "$([ $# -ge 4 ] && echo false || echo true)")
+  [ -n "$AUDIT" ] || fail "no audit line with rule $2, action $3${4+, subject $4} in $(audit_log "$1"): $(cat "$(audit_log "$1")" 2>/dev/null || echo "(no log)")"
+  jq -se --arg id "$1" 'all(.[]; (.time | type) == "string" and .id == $id and (.pid | type) == "number" and
+      (.syscall | type) == "string" and (.subject | type) == "string" and has("detail"))' <<<"$AUDIT" >/dev/null ||
+    fail "an audit line lacks a field (time, id, pid, syscall, subject, detail): $AUDIT"
+}
+
+# refute_audit ID [SUBJECT]: no audit line (about SUBJECT).
+refute_audit() {
+  local found
+  found=$(audit_select "$1" '$any or .subject == $s' --arg s "${2-}" --argjson any "$([ $# -ge 2 ] && echo false || echo true)")
+  [ -z "$found" ] || fail "unexpected audit line${2+ about $2}: $found"
 }
 
 # ---- assertions ----------------------------------------------------------------------
