@@ -50,7 +50,9 @@ int main(int argc, char** argv) {
   snprintf(denied, sizeof denied, "%s", argv[2]);
   snprintf(allowed, sizeof allowed, "%s", argv[3]);
   long n = atol(argv[4]);
+  // A rename between two links of one file does nothing (and leaves tmp): start afresh.
   unlink(tmp);
+  unlink(target);
   swap_in(allowed);
 
   pthread_t t;
