@@ -41,7 +41,7 @@ setup_file() {
   while read -r lib; do
     cp -L "$lib" "$R$dir/"
     if [ "$(dirname "$lib")" != "$dir" ]; then
-      export LDSO=$lib LDSO_REAL=$dir/$(basename "$lib")
+      export LDSO=$lib LDSO_REAL=$dir/${lib##*/}
       ln -s "$LDSO_REAL" "$R$lib"
     fi
   done < <(ldd "$X/pie" "$X/nopie" "$X/dlopen" "$X/spawn" "$X/denied" | awk '$2 == "=>" && $3 ~ /^\// {print $3} $1 ~ /^\// && $1 !~ /:$/ {print $1}' | sort -u)
@@ -59,9 +59,11 @@ setup_file() {
   printf 'echo NONELF-RAN\n' >"$R/opt/data/nonelf"
   chmod 755 "$R/opt/denied/script.sh" "$R"/scripts/*.sh "$R/opt/data/nonelf"
   cp "$X/static" "$R/ww/static"
-  chmod 0777 "$R/ww"
   cp "$X/static" "$R/untrusted/static"
   chown 1000:1000 "$R/untrusted"
+  # tpe trusts a directory by its owner and mode: every one is root's, 755, but the traps.
+  find "$R" -type d -exec chmod 0755 {} +
+  chmod 0777 "$R/ww"
   cp "$X/marker" "$R/race/denied"
   cp "$X/static" "$R/race/allowed"
   # The 32-bit program, if gcc could build it and this kernel runs it.
@@ -123,11 +125,15 @@ race_count() { sed -n "s/^race: .* $2=\([0-9]*\).*/\1/p" <<<"$1"; }
 
 sha256_of() { sha256sum "$XROOTFS$1" | cut -d' ' -f1; }
 
-# every_program [--elf32]: a shell script that runs every program and trap of the rootfs as a
-# shell would, each printing what it did (with --elf32 the 32-bit one too, if there is one).
+# every_program [--more]: a shell script that runs every program and trap of the rootfs as a
+# shell would, each printing what it did; with --more the 32-bit program too (if there is
+# one) and the fileless execs.
 every_program() {
-  local elf32=:
-  [ "${1-}" != --elf32 ] || elf32='[ ! -e /opt/progs/elf32 ] || /opt/progs/elf32'
+  local elf32=: fileless=:
+  if [ "${1-}" = --more ]; then
+    elf32='[ ! -e /opt/progs/elf32 ] || /opt/progs/elf32'
+    fileless='for m in memfd fexecve opath-deleted; do /opt/progs/fileless $m /opt/progs/static; done'
+  fi
   cat <<EOS
 for p in pie nopie static execstack; do /opt/progs/\$p; done
 $elf32
@@ -137,7 +143,7 @@ $elf32
 /opt/denied/prog; /bin/sneaky; $LDSO /opt/denied/prog
 /scripts/ok.sh; /scripts/bad-interp.sh; /opt/denied/script.sh
 /ww/static; /untrusted/static
-for m in memfd fexecve opath-deleted; do /opt/progs/fileless \$m /opt/progs/static; done
+$fileless
 EOS
 }
 
@@ -159,17 +165,14 @@ script ok
 script with a denied interpreter ran
 denied script ran
 hello from static
-hello from static
-hello from static
-hello from static
 hello from static'
 
 # ---- the test rootfs itself ------------------------------------------------------------
 
 @test "exec verify: every test program runs in this file's rootfs without a policy" {
   cfg set /root/readonly false
-  run_under "$ID" "" sh -c "$(every_program --elf32)"
-  local expected=$EVERY_PROGRAM_PRINTS
+  run_under "$ID" "" sh -c "$(every_program --more)"
+  local expected=$EVERY_PROGRAM_PRINTS$'\nhello from static\nhello from static\nhello from static'
   [ -z "$ELF32_SKIP" ] && expected=${expected/hello from execstack/hello from execstack$'\n'hello from elf32}
   assert_eq "$output" "$expected"
   assert_eq "$stderr" ""
@@ -188,7 +191,8 @@ hello from static'
   cfg set /root/readonly false
   echo '{"version": 1, "supervise": true}' >"$T/none.json"
   # Not the 32-bit program: the supervisor's filter sees the x86_64 system calls only, and
-  # kills a process that makes an i386 one (SIGSYS), so none slips past it.
+  # kills a process that makes an i386 one (SIGSYS), so none slips past it. Nor fileless
+  # execs: allow_memfd is false unless a policy says otherwise.
   run_under "$ID" none sh -c "$(every_program)"
   assert_eq "$output" "$EVERY_PROGRAM_PRINTS"
   assert_eq "$stderr" ""
