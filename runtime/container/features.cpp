@@ -5,6 +5,7 @@
 #include "oci/state.hpp"
 #include "runtime/base/file.hpp"
 #include "runtime/cgroup/hierarchies.hpp"
+#include "runtime/policy/kind.hpp"
 #include "runtime/policy/sources.hpp"
 #include "runtime/seccomp/features.hpp"
 
@@ -30,7 +31,10 @@ bool lsm(const std::string& name) {
 
 nlohmann::json annotations() {
   nlohmann::json a = {{"run.vigil.version", VIGIL_VERSION}, {"run.vigil.policy", "a profile name"}};
-  for (const auto& k : policy::keys()) a[std::string(policy::kAnnotationPrefix) + k.dotted()] = "true|false";
+  // The keys an annotation may set, each with its values ("true|false", "allow|warn|deny|kill").
+  for (const auto& k : policy::keys())
+    if (auto values = k.kind.values(); !values.empty())
+      a[std::string(policy::kAnnotationPrefix) + k.dotted()] = std::string(values);
   return a;
 }
 

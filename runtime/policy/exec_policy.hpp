@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,7 +22,10 @@ struct ExecRule {
 struct Checksum {
   std::string algo;  // "sha256" or "sha512"
   std::string hex;   // lower case
+  std::string str() const { return algo + ":" + hex; }
 };
+// "sha256:" and 64 hex digits or "sha512:" and 128, either case; nullopt for anything else.
+std::optional<Checksum> parse_checksum(std::string_view text);
 
 struct ExecPolicy {
   Action default_action = Action::allow;

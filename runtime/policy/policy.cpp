@@ -1,10 +1,30 @@
 #include "runtime/policy/policy.hpp"
 
+#include "runtime/policy/kind.hpp"
+
 namespace vigil::policy {
 
+using nlohmann::json;
+
+// Each boolean names its stricter value: true for what turns a check on, false for what
+// lets something through (allow_memfd).
 const std::vector<Key>& keys() {
   static const std::vector<Key> k = {
-      {"", "supervise", true},
+      {"", "supervise", boolean(true), false},
+      {"exec", "default", action(), "allow"},
+      {"exec", "rules", exec_rules(), json::array()},
+      {"exec", "require_pie", boolean(true), false},
+      {"exec", "deny_execstack", boolean(true), false},
+      {"exec", "deny_ldso", boolean(true), false},
+      {"exec", "deny_elf32", boolean(true), false},
+      {"exec", "deny_static", boolean(true), false},
+      {"exec", "deny_dynamic", boolean(true), false},
+      {"exec", "deny_wx", boolean(true), false},
+      {"exec", "allow_memfd", boolean(false), false},
+      {"exec", "checksums", checksums(), json::object()},
+      {"exec", "unlisted", action(), "allow"},
+      {"exec", "tpe.enabled", boolean(true), false},
+      {"exec", "tpe.trusted_uids", trusted_uids(), json::array({0})},
   };
   return k;
 }
@@ -14,68 +34,73 @@ const std::vector<std::string_view>& sections() {
   return s;
 }
 
-const Key* find_key(std::string_view section, std::string_view name) {
+std::string Key::dotted() const {
+  return section.empty() ? std::string(name) : std::string(section) + "." + std::string(name);
+}
+
+json::json_pointer Key::pointer() const {
+  std::string p = "/" + dotted();
+  for (auto& c : p) c = c == '.' ? '/' : c;
+  return json::json_pointer(p);
+}
+
+const Key* find_key(std::string_view dotted) {
   for (const auto& k : keys())
-    if (k.section == section && k.name == name) return &k;
+    if (k.dotted() == dotted) return &k;
   return nullptr;
 }
 
-bool Policy::get(const Key& k) const {
-  const nlohmann::json* obj = &doc;
-  if (!k.section.empty()) {
-    auto s = doc.find(std::string(k.section));
-    if (s == doc.end()) return !k.stricter;
-    obj = &*s;
-  }
-  auto v = obj->find(std::string(k.name));
-  return v == obj->end() ? !k.stricter : v->get<bool>();
-}
+json Policy::get(const Key& k) const { return doc.contains(k.pointer()) ? doc.at(k.pointer()) : k.fallback; }
 
-void Policy::set(const Key& k, bool value) {
-  if (k.section.empty()) doc[std::string(k.name)] = value;
-  else doc[std::string(k.section)][std::string(k.name)] = value;
-}
+void Policy::set(const Key& k, json value) { doc[k.pointer()] = std::move(value); }
 
 namespace {
 
-void check_keys(const nlohmann::json& obj, std::string_view section, const std::string& path,
-                const std::string& where, std::vector<std::string>& errors) {
+// Whether `dotted` is an object of the schema: a section, or one a dotted key nests in.
+bool is_object(const std::string& dotted) {
+  for (auto s : sections())
+    if (s == dotted) return true;
+  for (const auto& k : keys())
+    if (k.dotted().rfind(dotted + ".", 0) == 0) return true;
+  return false;
+}
+
+void check_object(const json& obj, const std::string& at, std::vector<std::string>& problems) {
   for (const auto& [name, value] : obj.items()) {
-    std::string p = path.empty() ? name : path + "." + name;
-    if (section.empty() && name == "version") {
-      if (value != 1) errors.push_back(where + ": version: must be 1");
+    std::string p = at.empty() ? name : at + "." + name;
+    if (at.empty() && name == "version") {
+      if (value != 1) problems.push_back("version: must be 1");
       continue;
     }
-    bool is_section = false;
-    for (auto s : sections()) is_section |= section.empty() && name == s;
-    if (is_section) {
-      if (!value.is_object()) errors.push_back(where + ": " + p + ": must be an object");
-      else check_keys(value, name, p, where, errors);
-      continue;
+    // A dot in a member's own name would pass for the nested key it spells.
+    bool dotless = name.find('.') == std::string::npos;
+    if (const Key* k = dotless ? find_key(p) : nullptr) {
+      k->kind.check(value, p, problems);
+    } else if (dotless && is_object(p)) {
+      if (!value.is_object()) problems.push_back(p + ": must be an object");
+      else check_object(value, p, problems);
+    } else {
+      problems.push_back(p + (dotless ? ": unknown key" : ": unknown key (nest objects, do not dot names)"));
     }
-    if (!find_key(section, name)) {
-      errors.push_back(where + ": " + p + ": unknown key");
-      continue;
-    }
-    if (!value.is_boolean()) errors.push_back(where + ": " + p + ": must be true or false");
   }
 }
 
 }  // namespace
 
-std::vector<std::string> validate(const nlohmann::json& doc, const std::string& where) {
-  std::vector<std::string> errors;
+std::vector<std::string> validate(const json& doc, const std::string& where) {
   if (!doc.is_object()) return {where + ": a policy must be a JSON object"};
-  if (!doc.contains("version")) errors.push_back(where + ": version: is required (1)");
-  check_keys(doc, "", "", where, errors);
-  return errors;
+  std::vector<std::string> problems;
+  if (!doc.contains("version")) problems.push_back("version: is required (1)");
+  check_object(doc, "", problems);
+  for (auto& p : problems) p = where + ": " + p;
+  return problems;
 }
 
 Result<Policy> parse_policy(const std::string& text, const std::string& where) {
-  nlohmann::json doc;
+  json doc;
   try {
-    doc = nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error& e) {
+    doc = json::parse(text);
+  } catch (const json::parse_error& e) {
     return Error(EINVAL, where + ": invalid JSON: " + e.what());
   }
   auto errors = validate(doc, where);
@@ -84,6 +109,8 @@ Result<Policy> parse_policy(const std::string& text, const std::string& where) {
     for (const auto& e : errors) all += (all.empty() ? "" : "\n") + e;
     return Error(EINVAL, all);
   }
+  for (const auto& k : keys())
+    if (doc.contains(k.pointer())) doc[k.pointer()] = k.kind.canonical(doc[k.pointer()]);
   return Policy{doc};
 }
 

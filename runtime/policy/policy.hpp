@@ -13,31 +13,38 @@
 
 namespace vigil::policy {
 
-// A scalar a policy may set: top level ("supervise") or in a section ("exec.require_pie").
-// `stricter` is the value that tightens (annotations and profiles may only move towards it).
+class Kind;
+
+// A setting a policy may hold: top level ("supervise") or in a section, where a dotted name
+// is a key of a nested object ("exec" "tpe.enabled" is {"exec": {"tpe": {"enabled": …}}}).
+// Its kind (runtime/policy/kind.hpp) says what values it takes, whether an annotation may
+// set it and how a profile or an annotation may tighten it.
 struct Key {
   std::string_view section;  // "" for the top level
   std::string_view name;
-  bool stricter;  // every key so far is a boolean
-  std::string dotted() const { return section.empty() ? std::string(name) : std::string(section) + "." + std::string(name); }
+  const Kind& kind;
+  nlohmann::json fallback;  // the value when a document does not set it
+  std::string dotted() const;
+  nlohmann::json::json_pointer pointer() const;
 };
 
 const std::vector<Key>& keys();
-// The sections, each an object of its keys.
+// The sections, each an object of its keys (a section may have none yet).
 const std::vector<std::string_view>& sections();
-const Key* find_key(std::string_view section, std::string_view name);
+// The key of a dotted name ("supervise", "exec.tpe.enabled"), or nullptr.
+const Key* find_key(std::string_view dotted);
 
 struct Policy {
   nlohmann::json doc = {{"version", 1}, {"supervise", false}};
   bool supervise() const { return doc.value("supervise", false); }
-  // The value of `k` (its default, the looser one, when the document does not set it).
-  bool get(const Key& k) const;
-  void set(const Key& k, bool value);
+  // The value of `k`, its fallback when the document does not set it.
+  nlohmann::json get(const Key& k) const;
+  void set(const Key& k, nlohmann::json value);
 };
 
 // Every problem of `doc`, each "WHERE: PATH: what"; empty when valid.
 std::vector<std::string> validate(const nlohmann::json& doc, const std::string& where);
-// A policy file's text → Policy, or an error listing every problem.
+// A policy file's text → Policy (values in their canonical form), or an error listing every problem.
 Result<Policy> parse_policy(const std::string& text, const std::string& where);
 
 }  // namespace vigil::policy

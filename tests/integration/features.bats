@@ -44,15 +44,28 @@ feature() { json_get "$1" <"$T/features"; }
   assert_clean
 }
 
-@test "features: the run.vigil.* annotations it lists are the ones create accepts" {
-  local keys key
-  keys=$(vigil features | json_get /annotations | grep -o '"run\.vigil\.[a-z_.]*":"true|false"' | cut -d'"' -f2)
-  [ -n "$keys" ] || fail "no boolean run.vigil.* annotation listed"
+@test "features: the run.vigil.* annotations it lists, with their values, are the ones create accepts" {
+  local listed entry key values value accepted n=0
+  listed=$(vigil features | json_get /annotations | grep -o '"run\.vigil\.[a-z_.]*":"[a-z]*\(|[a-z]*\)*"' | tr -d '"')
+  assert_contains "$listed" "run.vigil.supervise:true|false"
+  assert_contains "$listed" "run.vigil.exec.default:allow|warn|deny|kill"
+  assert_contains "$listed" "run.vigil.exec.tpe.enabled:true|false"
   cmd 'true'
-  for key in $keys; do
-    cfg set /annotations "{\"$key\": \"true\"}"
-    run_fg "$ID-${key//./-}"
-    assert_status 0
+  for entry in $listed; do
+    key=${entry%%:*} values=${entry#*:} accepted=0
+    for value in ${values//|/ }; do
+      n=$((n + 1))
+      cfg set /annotations "{\"$key\": \"$value\"}"
+      create "$ID-$n"
+      # No host policy here: a value looser than the default is refused as such, never as unknown.
+      if [ "$status" -eq 0 ]; then
+        accepted=1
+        vigil delete --force "$ID-$n"
+      else
+        assert_contains "$output" "annotation $key: ${key#run.vigil.}=$value would loosen the host's policy"
+      fi
+    done
+    [ "$accepted" = 1 ] || fail "create accepts no value of $key"
   done
   cfg set /annotations '{"run.vigil.not_a_key": "true"}'
   run_fg "$ID-bad"
