@@ -32,7 +32,8 @@ const Verb kVerbs[] = {
                "[--cpuset-cpus L] [--pids-limit N] [--blkio-weight N] … ID", update},
     {"events", "events [--stats] [--interval 5s] ID", events},
     {"features", "features", features},
-    {"policy", "policy check FILE | policy show ID", policy},
+    {"policy", "policy check FILE | policy show ID | policy hash [--root-dir DIR] [--algo sha256|sha512] PATH...",
+     policy},
 };
 
 // Global flags that take a value, so "--root X verb" splits at the right place.

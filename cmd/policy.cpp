@@ -1,31 +1,69 @@
 #include <iostream>
 
+#include <nlohmann/json.hpp>
+
 #include "cmd/command.hpp"
 #include "runtime/base/file.hpp"
 #include "runtime/policy/policy.hpp"
+#include "runtime/verify/path_digest.hpp"
 
 namespace vigil::cmd {
+namespace {
 
-// policy check FILE: every problem of a policy file, with its path. policy show ID: the
-// policy a container runs under.
+// policy check FILE: every problem of a policy file, with its path.
+int check(const Args& args) {
+  std::string file = required(parse(args, {}, {"file"}), "file");
+  auto text = read_file(file);
+  if (!text) return fail(text.error().str());
+  auto p = policy::parse_policy(*text, file);
+  if (!p) return fail(p.error().what());
+  std::cout << file << ": valid\n";
+  return 0;
+}
+
+// policy show ID: the policy a container runs under.
+int show(const GlobalOptions& g, const Args& args) {
+  auto p = container_policy(g.root, required(parse(args, {}, {"id"}), "id"));
+  if (!p) return fail(p.error().str());
+  std::cout << p->doc.dump(2) << "\n";
+  return 0;
+}
+
+// policy hash [--root-dir DIR] [--algo A] PATH...: a line of exec.checksums per PATH. It
+// stops at the first PATH it cannot hash, as runc's verbs stop at their first error.
+int hash(const Args& args) {
+  po::options_description opts;
+  opts.add_options()("root-dir", po::value<std::string>()->default_value(""))(
+      "algo", po::value<std::string>()->default_value("sha256"));
+  auto vm = parse(args, opts, {"paths"}, true);
+  if (!vm.count("paths")) throw po::error("missing PATH");
+  auto algo = verify::parse_digest_algo(vm["algo"].as<std::string>());
+  if (!algo) throw po::error("--algo must be sha256 or sha512");
+  for (const auto& path : vm["paths"].as<Args>()) {
+    std::string key;
+    try {
+      key = nlohmann::json(path).dump();
+    } catch (const nlohmann::json::type_error&) {
+      // Named with the bad bytes replaced: a JSON --log could not hold them either.
+      auto shown = nlohmann::json(path).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+      return fail("policy hash " + shown + ": not UTF-8, so no policy can name it");
+    }
+    auto hex = verify::path_digest(path, *algo, vm["root-dir"].as<std::string>());
+    if (!hex) return fail("policy hash " + path + ": " + hex.error().str());
+    std::cout << key << ": \"" << verify::digest_algo_name(*algo) << ":" << *hex << "\",\n";
+  }
+  return 0;
+}
+
+}  // namespace
+
 int policy(const GlobalOptions& g, const Args& args) {
-  auto vm = parse(args, {}, {"what", "arg"});
-  std::string what = required(vm, "what"), arg = required(vm, "arg");
-  if (what == "check") {
-    auto text = read_file(arg);
-    if (!text) return fail(text.error().str());
-    auto p = policy::parse_policy(*text, arg);
-    if (!p) return fail(p.error().what());
-    std::cout << arg << ": valid\n";
-    return 0;
-  }
-  if (what == "show") {
-    auto p = container_policy(g.root, arg);
-    if (!p) return fail(p.error().str());
-    std::cout << p->doc.dump(2) << "\n";
-    return 0;
-  }
-  return fail("policy: unknown subcommand \"" + what + "\" (check FILE, show ID)");
+  if (args.empty()) throw po::error("missing subcommand");
+  Args rest(args.begin() + 1, args.end());
+  if (args[0] == "check") return check(rest);
+  if (args[0] == "show") return show(g, rest);
+  if (args[0] == "hash") return hash(rest);
+  return fail("policy: unknown subcommand \"" + args[0] + "\" (check FILE, show ID, hash PATH...)");
 }
 
 }  // namespace vigil::cmd

@@ -59,6 +59,21 @@ Status read_exact(int fd, void* buf, size_t n, const std::string& what) {
   return {};
 }
 
+Result<size_t> pread_full(int fd, void* buf, size_t n, off_t offset) {
+  auto* p = static_cast<char*>(buf);
+  size_t got = 0;
+  while (got < n) {
+    ssize_t r = ::pread(fd, p + got, n - got, offset + off_t(got));
+    if (r < 0) {
+      if (errno == EINTR) continue;
+      return Error::from_errno("pread");
+    }
+    if (r == 0) break;
+    got += size_t(r);
+  }
+  return got;
+}
+
 Status write_file(const std::string& path, std::string_view data) {
   auto fd = TRY(open_fd(path, O_WRONLY));
   return write_all(fd.get(), data, "write " + path);

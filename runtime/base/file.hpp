@@ -18,6 +18,8 @@ Result<std::string> read_fd(int fd);
 Status write_all(int fd, std::string_view data, const std::string& what);
 // Reads exactly n bytes; an early EOF is an error with errno 0 ("unexpected EOF").
 Status read_exact(int fd, void* buf, size_t n, const std::string& what);
+// Reads up to n bytes at `offset` (retrying short reads and EINTR); fewer only at the end of the file.
+Result<size_t> pread_full(int fd, void* buf, size_t n, off_t offset);
 // Opens an existing file (no O_CREAT) and writes `data`: for /proc and /sys knobs.
 Status write_file(const std::string& path, std::string_view data);
 // Writes a new file next to `path` and renames it over `path`, so readers see old or new, never half.

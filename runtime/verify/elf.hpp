@@ -1,5 +1,6 @@
 // What exec verification needs to know of an ELF file, read from its headers with pread
-// only (the file may be hostile: every offset and count is bounds-checked).
+// only (the file may be hostile: every offset and count is bounds-checked). ELF32 and
+// ELF64, in either byte order.
 #pragma once
 
 #include <cstdint>

@@ -12,7 +12,7 @@ namespace vigil::verify {
 
 struct Shebang {
   std::string interpreter;
-  std::string arg;  // empty when none
+  std::string arg;  // empty when none (and for the empty one the kernel passes after "#!/bin/sh \0")
 };
 
 // nullopt when `head` (the file's first bytes) does not start with "#!" or names no interpreter.
