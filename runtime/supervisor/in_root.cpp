@@ -1,0 +1,103 @@
+#include "runtime/supervisor/in_root.hpp"
+
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <sched.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <climits>
+
+namespace vigil::supervisor {
+namespace {
+
+// The supervisor's own root and fd table, opened while the thread still has that root.
+struct ThreadState {
+  unique_fd host_root;
+  unique_fd own_fds;  // /proc/self/fd: reads back paths and reopens O_PATH fds
+  bool ready = false;
+};
+
+Result<ThreadState*> thread_state() {
+  thread_local ThreadState s;
+  if (s.ready) return &s;
+  if (::unshare(CLONE_FS) < 0) return Error::from_errno("supervisor: unshare the thread's fs");
+  s.host_root = unique_fd(::open("/", O_PATH | O_DIRECTORY | O_CLOEXEC));
+  s.own_fds = unique_fd(::open("/proc/self/fd", O_PATH | O_DIRECTORY | O_CLOEXEC));
+  if (!s.host_root || !s.own_fds) return Error::from_errno("supervisor: open / and /proc/self/fd");
+  s.ready = true;
+  return &s;
+}
+
+Status set_root(int dir) {
+  if (::fchdir(dir) < 0 || ::chroot(".") < 0) return Error::from_errno("supervisor: enter the process's root");
+  return {};
+}
+
+Result<std::string> fd_path(int own_fds, int fd) {
+  char buf[PATH_MAX + 1];
+  ssize_t n = ::readlinkat(own_fds, std::to_string(fd).c_str(), buf, sizeof buf - 1);
+  if (n < 0) return Error::from_errno("readlink fd " + std::to_string(fd));
+  return std::string(buf, size_t(n));
+}
+
+constexpr std::string_view kDeleted = " (deleted)";
+
+std::string parent_of(const std::string& path) {
+  auto slash = path.rfind('/');
+  return slash == 0 || slash == std::string::npos ? "/" : path.substr(0, slash);
+}
+
+}  // namespace
+
+Result<InRoot> InRoot::enter(int root) {
+  TRY(thread_state());
+  TRY(set_root(root));
+  InRoot r;
+  r.active_ = true;
+  return r;
+}
+
+InRoot::~InRoot() {
+  if (!active_) return;
+  // Cannot fail for a directory we hold open; if it did, this thread would judge the next
+  // process in the wrong root, so stop rather than carry on.
+  if (!set_root((*thread_state())->host_root.get())) std::abort();
+}
+
+Result<verify::OpenFile> InRoot::open(int base, const std::string& path, bool nofollow, bool want_dir) const {
+  open_how how{};
+  how.flags = O_PATH | O_CLOEXEC | (nofollow ? O_NOFOLLOW : 0);
+  how.resolve = RESOLVE_NO_MAGICLINKS;
+  unique_fd fd(int(::syscall(SYS_openat2, base, path.c_str(), &how, sizeof how)));
+  if (!fd) return Error::from_errno("open " + path);
+  auto f = TRY(adopt(std::move(fd), want_dir));
+  // Renamed over or removed between the lookup and reading its name back: the name judged
+  // would not be the one looked up.
+  if (f.path.ends_with(kDeleted)) return Error(EAGAIN, path + " was replaced while it was looked up");
+  return f;
+}
+
+Result<verify::OpenFile> InRoot::adopt(unique_fd fd, bool want_dir) const {
+  const int own_fds = (*thread_state())->own_fds.get();
+  verify::OpenFile f;
+  if (::fstat(fd.get(), &f.st) < 0) return Error::from_errno("fstat");
+  // What execve and mmap would refuse as well, and a FIFO must never be opened for reading.
+  if (S_ISLNK(f.st.st_mode)) return Error(ELOOP, "a symlink, not to be followed");
+  if (!S_ISREG(f.st.st_mode)) return Error(EACCES, "not a regular file");
+  f.path = TRY(fd_path(own_fds, fd.get()));
+  f.fileless = f.st.st_nlink == 0;
+  f.fd = unique_fd(::openat(own_fds, std::to_string(fd.get()).c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY));
+  if (!f.fd) return Error::from_errno("reopen " + f.path);
+  if (want_dir && !f.fileless) {
+    open_how how{};
+    how.flags = O_PATH | O_DIRECTORY | O_CLOEXEC;
+    how.resolve = RESOLVE_NO_MAGICLINKS | RESOLVE_NO_SYMLINKS;
+    unique_fd dir(int(::syscall(SYS_openat2, AT_FDCWD, parent_of(f.path).c_str(), &how, sizeof how)));
+    struct stat st;
+    if (dir && ::fstat(dir.get(), &st) == 0) f.dir = st;
+  }
+  return f;
+}
+
+}  // namespace vigil::supervisor

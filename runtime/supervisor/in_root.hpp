@@ -1,0 +1,40 @@
+// Looking a path up exactly as a container's process would. openat2's RESOLVE_IN_ROOT takes
+// its dirfd as the root, which is right for absolute paths but clamps `..` of a relative one
+// at the cwd; so the judging thread instead takes the process's root as its own (a fs
+// struct of its own, unshared once per thread): absolute paths, `..` and absolute symlinks
+// then stay in the container's root, relative ones start at the process's cwd or dirfd, and
+// a path read back from an fd is the one the container sees. Magic links (/proc/self/exe)
+// would be resolved as the supervisor and are refused (ELOOP).
+#pragma once
+
+#include <string>
+
+#include "runtime/base/error.hpp"
+#include "runtime/base/unique_fd.hpp"
+#include "runtime/verify/check.hpp"
+
+namespace vigil::supervisor {
+
+class InRoot {
+ public:
+  // The calling thread enters `root` (an O_PATH fd of the process's root) until destroyed.
+  static Result<InRoot> enter(int root);
+  InRoot(InRoot&& o) noexcept : active_(std::exchange(o.active_, false)) {}
+  InRoot& operator=(InRoot&&) = delete;
+  ~InRoot();  // back to the supervisor's own root
+
+  // Opens the regular file `path` from `base` (an fd, or AT_FDCWD for the root) for
+  // reading. `nofollow`: a symlink as the last component is ELOOP. `want_dir` also takes
+  // the stat of the directory holding it. Errors carry the errno the kernel's exec would
+  // give, or EAGAIN when the name was replaced (renamed over, removed) while it was looked up.
+  Result<verify::OpenFile> open(int base, const std::string& path, bool nofollow, bool want_dir) const;
+  // `fd` (any fd of ours: one taken from the process) as an OpenFile: its path as the
+  // container sees it, reopened for reading; fileless when it has no name left.
+  Result<verify::OpenFile> adopt(unique_fd fd, bool want_dir) const;
+
+ private:
+  InRoot() = default;
+  bool active_ = false;
+};
+
+}  // namespace vigil::supervisor

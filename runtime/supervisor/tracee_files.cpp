@@ -1,0 +1,60 @@
+#include "runtime/supervisor/tracee_files.hpp"
+
+#include <fcntl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <sstream>
+
+#include "runtime/base/file.hpp"
+#include "runtime/supervisor/tracee_memory.hpp"
+
+#ifndef PIDFD_THREAD
+#define PIDFD_THREAD O_EXCL  // Linux 6.9
+#endif
+
+namespace vigil::supervisor {
+namespace {
+
+Result<unique_fd> proven(const Notified& n, unique_fd fd, const std::string& what) {
+  if (!fd) return Error::from_errno(what + " of pid " + std::to_string(n.pid));
+  if (!notification_valid(n.listener, n.id)) return Error(ENOENT, "pid " + std::to_string(n.pid) + " left the syscall");
+  return fd;
+}
+
+std::string proc(const Notified& n, const char* what) { return "/proc/" + std::to_string(n.pid) + "/" + what; }
+
+}  // namespace
+
+Result<unique_fd> open_pidfd(const Notified& n) {
+  // The notifying thread may not lead its process: a thread pidfd where the kernel has them.
+  int fd = int(::syscall(SYS_pidfd_open, n.pid, PIDFD_THREAD));
+  if (fd < 0 && errno == EINVAL) fd = int(::syscall(SYS_pidfd_open, n.pid, 0));
+  return proven(n, unique_fd(fd), "pidfd_open");
+}
+
+Result<unique_fd> open_proc_dir(const Notified& n, const char* which) {
+  return proven(n, unique_fd(::open(proc(n, which).c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC)), std::string("open ") + which);
+}
+
+Result<unique_fd> take_fd(const Notified& n, int pidfd, int fd) {
+  return proven(n, unique_fd(int(::syscall(SYS_pidfd_getfd, pidfd, fd, 0))), "pidfd_getfd " + std::to_string(fd));
+}
+
+std::optional<uint32_t> UidMap::container_uid(uint32_t host_uid) const {
+  for (const auto& r : ranges)
+    if (host_uid >= r.outside && host_uid - r.outside < r.count) return r.inside + (host_uid - r.outside);
+  return std::nullopt;
+}
+
+Result<UidMap> read_uid_map(const Notified& n) {
+  auto text = TRY(read_file(proc(n, "uid_map")));
+  if (!notification_valid(n.listener, n.id)) return Error(ENOENT, "pid " + std::to_string(n.pid) + " left the syscall");
+  UidMap m;
+  std::istringstream in(text);
+  UidMap::Range r;
+  while (in >> r.inside >> r.outside >> r.count) m.ranges.push_back(r);
+  return m;
+}
+
+}  // namespace vigil::supervisor

@@ -1,0 +1,39 @@
+// Handles on a notified process: its pidfd, its root and cwd, fds taken from it. Each is
+// opened by pid and then proven to be that process's with SECCOMP_IOCTL_NOTIF_ID_VALID (the
+// process is still blocked in the syscall, so its pid was not reused meanwhile).
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "runtime/base/error.hpp"
+#include "runtime/base/unique_fd.hpp"
+
+namespace vigil::supervisor {
+
+struct Notified {
+  int listener;
+  uint64_t id;
+  pid_t pid;  // a thread id
+};
+
+Result<unique_fd> open_pidfd(const Notified& n);
+// /proc/PID/root or /proc/PID/cwd, as an O_PATH directory.
+Result<unique_fd> open_proc_dir(const Notified& n, const char* which);
+// A duplicate of the process's `fd`.
+Result<unique_fd> take_fd(const Notified& n, int pidfd, int fd);
+// Host uid → the uid the process's user namespace sees, from /proc/PID/uid_map.
+struct UidMap {
+  struct Range {
+    uint32_t inside, outside, count;
+  };
+  std::vector<Range> ranges;
+  std::optional<uint32_t> container_uid(uint32_t host_uid) const;
+};
+Result<UidMap> read_uid_map(const Notified& n);
+
+}  // namespace vigil::supervisor
