@@ -21,6 +21,7 @@
 #include "hooks/run_hook.hpp"
 #include "runtime/process/process_handle.hpp"
 #include "runtime/seccomp/hand_off.hpp"
+#include "runtime/policy/exec_policy.hpp"
 #include "runtime/supervisor/filter.hpp"
 #include "runtime/supervisor/launch.hpp"
 #include "runtime/terminal/console_socket.hpp"
@@ -97,7 +98,8 @@ Result<CreatedInit> create_container(const CreateOptions& o) {
   req.preserve_fds = o.preserve_fds;
   req.cgroups = cg.binds();
   if (profile) req.seccomp = TRY(compile_seccomp(*profile, spec, o.root));
-  if (policy.supervise()) req.supervisor = TRY(supervisor::notify_program(seccomp_cache_dir(o.root)));
+  const auto exec_policy = policy::exec_policy(policy);
+  if (policy.supervise()) req.supervisor = TRY(supervisor::notify_program(seccomp_cache_dir(o.root), exec_policy));
   TRY(write_file_atomic(dir.policy_path(), policy.doc.dump(2) + "\n", 0600));
   req.spec = spec.raw;
   oci::ContainerState state;
@@ -126,7 +128,7 @@ Result<CreatedInit> create_container(const CreateOptions& o) {
   auto log_fd = TRY(open_log_file());
   // Started now, it gets ready while the init is made.
   std::optional<supervisor::Supervisor> sup;
-  if (policy.supervise()) sup = TRY(supervisor::Supervisor::start({o.id, dir.path(), seccomp_cache_dir(o.root), log_fd.get()}));
+  if (policy.supervise()) sup = TRY(supervisor::Supervisor::start({o.id, dir.path(), seccomp_cache_dir(o.root), log_fd.get(), exec_policy}));
   ConsoleChannel console;
   if (spec.process->terminal) console = TRY(open_console_channel(o.console_socket));
   auto init = TRY(spawn_init(spec, req, {fifo.get(), exec_done.get(), log_fd.get(), console.theirs.get()}, on));

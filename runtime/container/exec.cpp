@@ -11,6 +11,7 @@
 #include "runtime/container/preflight.hpp"
 #include "runtime/container/wait.hpp"
 #include "runtime/process/process_handle.hpp"
+#include "runtime/policy/exec_policy.hpp"
 #include "runtime/supervisor/filter.hpp"
 #include "runtime/supervisor/launch.hpp"
 #include "runtime/terminal/console_socket.hpp"
@@ -80,7 +81,10 @@ Result<int> exec_container(const ExecOptions& o) {
     req.seccomp = TRY(compile_seccomp(TRY(seccomp::parse_profile(spec.linux.seccomp)), spec, o.root));
   // A supervised container's processes are all the supervisor's, this one too.
   bool supervised = c.state.supervisor_pid != 0;
-  if (supervised) req.supervisor = TRY(supervisor::notify_program(seccomp_cache_dir(o.root)));
+  if (supervised) {
+    auto policy = TRY(container_policy(o.root, o.id));
+    req.supervisor = TRY(supervisor::notify_program(seccomp_cache_dir(o.root), policy::exec_policy(policy)));
+  }
   auto log_fd = TRY(open_log_file());
   SpawnHandlers on;
   auto cgroup = o.cgroups.empty() ? c.cgroup : TRY(c.cgroup.sub_cgroup(o.cgroups));

@@ -16,14 +16,15 @@ Result<AuditLog> AuditLog::open(const std::string& path, std::string container_i
 
 nlohmann::json AuditLog::to_json(const Decision& d, const std::string& container_id, const std::string& time) {
   return {{"time", time},       {"id", container_id}, {"pid", d.pid},      {"syscall", d.syscall},
-          {"subject", d.subject}, {"rule", d.rule},     {"action", d.action}};
+          {"subject", d.subject}, {"rule", d.rule},     {"action", d.action},
+          {"detail", d.detail}};
 }
 
 void AuditLog::record(const Decision& d) {
   std::string line = to_json(d, id_, rfc3339_now()).dump() + "\n";
   (void)!::write(fd_.get(), line.data(), line.size());
   log_warn("supervisor: " + d.action + " " + d.syscall + " " + d.subject + " by pid " + std::to_string(d.pid) +
-           " (" + d.rule + ")");
+           " (" + d.rule + (d.detail.empty() ? "" : ": " + d.detail) + ")");
 }
 
 }  // namespace vigil::supervisor

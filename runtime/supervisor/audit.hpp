@@ -1,6 +1,6 @@
 // The audit log of a supervised container, <root>/<id>/audit.log: one JSON line per decision
-// that denies or kills (time, container id, pid, syscall, path or argument, rule, action),
-// also logged as a warning. `vigil events ID` streams it.
+// that denies, kills or warns (time, container id, pid, syscall, path or argument, rule,
+// action, detail), also logged as a warning. `vigil events ID` streams it.
 #pragma once
 
 #include <mutex>
@@ -18,7 +18,8 @@ struct Decision {
   std::string syscall;
   std::string subject;  // the path or argument judged
   std::string rule;     // which policy key or rule decided
-  std::string action;   // "deny", "kill"
+  std::string action;   // "warn", "deny", "kill"
+  std::string detail;   // why: the ELF property, the checksum expected and found, …
 };
 
 class AuditLog {

@@ -9,7 +9,7 @@ namespace vigil::supervisor {
 namespace {
 
 // By job: tracing, notifications, exec hand-ins, judging (opening and reading the
-// container's files), logging, memory and threads (clone: no execve, so only more of
+// container's files, from its root: see in_root.hpp), logging, memory and threads (clone: no execve, so only more of
 // this same confined supervisor), exiting.
 const std::vector<std::string>& allowed() {
   static const std::vector<std::string> names = {
@@ -17,6 +17,7 @@ const std::vector<std::string>& allowed() {
       "ioctl", "poll", "ppoll", "read", "readv", "pread64", "write", "writev", "pwrite64", "close",
       "process_vm_readv", "accept4", "accept", "recvmsg", "sendmsg", "recvfrom", "sendto", "getsockopt",
       "openat", "openat2", "newfstatat", "fstat", "statx", "lseek", "readlinkat", "getdents64", "fcntl",
+      "unshare", "fchdir", "chroot",
       "unlink", "unlinkat", "futex", "mmap", "munmap", "mremap", "mprotect", "madvise", "brk",
       "rt_sigprocmask", "rt_sigaction", "rt_sigreturn", "sigaltstack", "restart_syscall", "getpid",
       "gettid", "getuid", "geteuid", "clock_gettime", "clock_nanosleep", "nanosleep", "sched_yield",

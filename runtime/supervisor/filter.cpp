@@ -1,23 +1,50 @@
 #include "runtime/supervisor/filter.hpp"
 
+#include <sys/mman.h>
+
 #include "runtime/seccomp/cache.hpp"
 
 namespace vigil::supervisor {
+namespace {
 
-Result<seccomp::Program> notify_program(const std::string& cache_dir) {
-  // What the supervisor watches: every program a process of the container runs.
-  const std::vector<std::string> watched = {"execve", "execveat"};
-  const nlohmann::json raw = {
-      {"defaultAction", "SCMP_ACT_ALLOW"},
-      {"syscalls", {{{"names", watched}, {"action", "SCMP_ACT_NOTIFY"}}}},
-      {"flags", {"SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"}},
-      {"vigil", "supervisor"},  // keeps its cache entry apart from any profile of the same rules
-  };
+const std::vector<std::string>& exec_syscalls() {
+  static const std::vector<std::string> names = {"execve", "execveat"};
+  return names;
+}
+
+const std::vector<std::string>& map_syscalls() {
+  static const std::vector<std::string> names = {"mmap", "mmap2", "mprotect", "pkey_mprotect"};
+  return names;
+}
+
+}  // namespace
+
+Result<seccomp::Program> notify_program(const std::string& cache_dir, const policy::ExecPolicy& exec) {
   seccomp::Profile p;
   p.default_action = seccomp::Action::allow;
   // A process killed while it waits for the supervisor's answer dies at once.
   p.flags = std::vector<seccomp::Flag>{seccomp::Flag::wait_killable_recv};
-  p.syscalls.push_back({watched, seccomp::Action::notify, std::nullopt, {}});
+#ifdef __x86_64__
+  // 32-bit and x32 programs are judged too (else the filter's bad-arch action kills them).
+  p.architectures = {"SCMP_ARCH_X86", "SCMP_ARCH_X32"};
+#endif
+  // Every program a process of the container runs.
+  p.syscalls.push_back({exec_syscalls(), seccomp::Action::notify, std::nullopt, {}});
+  // Memory made executable, when the policy has a word on it: arguments are compared in the
+  // filter, so every other mmap costs nothing.
+  uint64_t mask = exec.checks_libraries() ? PROT_EXEC : exec.deny_wx ? PROT_WRITE | PROT_EXEC : 0;
+  if (mask) p.syscalls.push_back({map_syscalls(), seccomp::Action::notify, std::nullopt, {{2, mask, mask, seccomp::Op::masked_eq}}});
+
+  nlohmann::json rules = nlohmann::json::array();
+  for (const auto& r : p.syscalls) rules.push_back({{"names", r.names}, {"action", "SCMP_ACT_NOTIFY"}});
+  const nlohmann::json raw = {
+      {"defaultAction", "SCMP_ACT_ALLOW"},
+      {"architectures", p.architectures},
+      {"syscalls", rules},
+      {"protMask", mask},
+      {"flags", {"SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"}},
+      {"vigil", "supervisor"},  // keeps its cache entry apart from any profile of the same rules
+  };
   return seccomp::compile_cached(p, raw, cache_dir, nullptr);
 }
 

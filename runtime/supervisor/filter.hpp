@@ -7,11 +7,13 @@
 #include <string>
 
 #include "runtime/base/error.hpp"
+#include "runtime/policy/exec_policy.hpp"
 #include "runtime/seccomp/program.hpp"
 
 namespace vigil::supervisor {
 
-// Compiled through the cache in `cache_dir`, like the OCI profiles.
-Result<seccomp::Program> notify_program(const std::string& cache_dir);
+// Compiled through the cache in `cache_dir`, like the OCI profiles. mmap and mprotect are
+// watched only as far as `exec` needs: PROT_EXEC for library checks, write+execute for W^X.
+Result<seccomp::Program> notify_program(const std::string& cache_dir, const policy::ExecPolicy& exec);
 
 }  // namespace vigil::supervisor

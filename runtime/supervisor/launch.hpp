@@ -11,6 +11,7 @@
 #include "runtime/base/error.hpp"
 #include "runtime/base/unique_fd.hpp"
 #include "runtime/init/reexec.hpp"
+#include "runtime/policy/exec_policy.hpp"
 
 namespace vigil::supervisor {
 
@@ -24,6 +25,7 @@ struct LaunchRequest {
   std::string dir;        // the container's state dir: audit.log and supervisor.sock go there
   std::string cache_dir;  // compiled seccomp filters (the supervisor's own allow-list)
   int log = -1;           // --log, or -1
+  policy::ExecPolicy exec;
 };
 
 class Supervisor {

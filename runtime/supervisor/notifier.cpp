@@ -1,18 +1,12 @@
 #include "runtime/supervisor/notifier.hpp"
 
 #include <poll.h>
-#include <seccomp.h>
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include <cstdlib>
 #include <cstring>
-
-#include "runtime/base/log.hpp"
-#include "runtime/supervisor/respond.hpp"
-#include "runtime/supervisor/tracee_memory.hpp"
 
 // Linux 6.6; Debian 12's headers predate it.
 #ifndef SECCOMP_IOCTL_NOTIF_SET_FLAGS
@@ -23,23 +17,8 @@
 #endif
 
 namespace vigil::supervisor {
-namespace {
 
-std::string syscall_name(const seccomp_notif& n) {
-  char* name = seccomp_syscall_resolve_num_arch(n.data.arch, n.data.nr);
-  std::string out = name ? name : "syscall " + std::to_string(n.data.nr);
-  std::free(name);
-  return out;
-}
-
-void allow(int listener, uint64_t id) {
-  auto st = respond_continue(listener, id);
-  if (!st && st.error().code() != ENOENT) log_warn("supervisor: " + st.error().str());
-}
-
-}  // namespace
-
-Notifier::Notifier(AuditLog& audit) : audit_(audit) {
+Notifier::Notifier(Judge& judge) : judge_(judge) {
   seccomp_notif_sizes sizes{};
   if (::syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sizes) == 0 && sizes.seccomp_notif > notif_size_)
     notif_size_ = sizes.seccomp_notif;
@@ -99,7 +78,7 @@ void Notifier::receive_loop() {
         std::memcpy(&n, item.notif.data(), sizeof n);
         // What can be decided at once is answered here: a hop to a worker would cost the
         // process a second wake-up. The rest waits for a worker, never this thread.
-        if (quick(*l, n)) continue;
+        if (judge_.quick(l->fd.get(), n)) continue;
         std::lock_guard lock(mu_);
         queue_.push_back(std::move(item));
         cv_.notify_one();
@@ -123,25 +102,8 @@ void Notifier::worker_loop() {
     }
     seccomp_notif n;
     std::memcpy(&n, item.notif.data(), sizeof n);
-    judge(*item.listener, n);
+    judge_.judge(item.listener->fd.get(), n);
   }
-}
-
-// Nothing is enforced yet: every program runs. Saying which (--debug) means reading the
-// process's memory, which is a worker's job.
-bool Notifier::quick(const Listener& l, const seccomp_notif& n) {
-  if (log_config().debug) return false;
-  allow(l.fd.get(), n.id);
-  return true;
-}
-
-void Notifier::judge(const Listener& l, const seccomp_notif& n) {
-  std::string name = syscall_name(n);
-  uint64_t path_arg = name == "execveat" ? n.data.args[1] : n.data.args[0];
-  auto path = read_string(l.fd.get(), n.id, pid_t(n.pid), path_arg);
-  log_debug("supervisor: pid " + std::to_string(n.pid) + " " + name + " " +
-            (path ? *path : "(" + path.error().str() + ")") + ": allowed");
-  allow(l.fd.get(), n.id);
 }
 
 }  // namespace vigil::supervisor

@@ -15,13 +15,13 @@
 
 #include "runtime/base/error.hpp"
 #include "runtime/base/unique_fd.hpp"
-#include "runtime/supervisor/audit.hpp"
+#include "runtime/supervisor/judge.hpp"
 
 namespace vigil::supervisor {
 
 class Notifier {
  public:
-  explicit Notifier(AuditLog& audit);
+  explicit Notifier(Judge& judge);
   ~Notifier();  // stops and joins every thread
   Notifier(const Notifier&) = delete;
   Notifier& operator=(const Notifier&) = delete;
@@ -40,12 +40,8 @@ class Notifier {
   };
   void receive_loop();
   void worker_loop();
-  // The receive thread's answer when it needs no slow work; false hands it to a worker.
-  bool quick(const Listener& l, const seccomp_notif& n);
-  // A worker's: may read the process's memory and files.
-  void judge(const Listener& l, const seccomp_notif& n);
 
-  AuditLog& audit_;
+  Judge& judge_;
   unique_fd wake_;  // eventfd: a new listener, or stop
   size_t notif_size_ = sizeof(seccomp_notif);
   std::mutex mu_;

@@ -9,12 +9,13 @@
 #include <cstring>
 #include <thread>
 
-
 #include "runtime/base/log.hpp"
 #include "runtime/base/unix_socket.hpp"
 #include "runtime/init/protocol.hpp"
 #include "runtime/supervisor/audit.hpp"
 #include "runtime/supervisor/confine.hpp"
+#include "runtime/supervisor/exec_stop.hpp"
+#include "runtime/supervisor/judge.hpp"
 #include "runtime/supervisor/launch.hpp"
 #include "runtime/supervisor/notifier.hpp"
 #include "runtime/supervisor/tracer.hpp"
@@ -69,14 +70,23 @@ void supervisor_main(int sock, const supervisor::LaunchRequest& r, const seccomp
   // Ready before the init exists: this overlaps with its making.
   auto audit = supervisor::AuditLog::open(dir + "/audit.log", id);
   if (!audit) fail_setup(sock, audit.error());
-  supervisor::Tracer tracer;
+  supervisor::ExpectedImages expected;
+  supervisor::Tracer tracer({[&](pid_t pid, pid_t former_tid) {
+                               auto image = expected.take(former_tid);
+                               std::string why = supervisor::exec_mismatch(pid, image);
+                               if (!why.empty())
+                                 audit->record({pid, "execve", image ? image->path : "", "exec.image", "kill", why});
+                               return why;
+                             },
+                             [&](pid_t tid) { expected.forget(tid); }});
   if (auto st = tracer.init(); !st) fail_setup(sock, st.error());
   // The socket `vigil exec` hands its processes in on: root only.
   auto control = listen_unix(supervisor::socket_path(dir));
   if (!control) fail_setup(sock, control.error());
   // From here on only what the supervisor's work needs; the threads inherit the filter.
   if (auto st = supervisor::confine(allow_list); !st) fail_setup(sock, st.error());
-  supervisor::Notifier notifier(*audit);
+  supervisor::Judge judge(r.exec, *audit, expected);
+  supervisor::Notifier notifier(judge);
   if (auto st = notifier.start(kWorkers); !st) fail_setup(sock, st.error());
   // Hand-ins wait for the tracer to run; nobody can exec before create has returned anyway.
   std::thread([&] {

@@ -62,6 +62,7 @@ void Tracer::take_requests(bool done) {
 void Tracer::handle(pid_t pid, int status) {
   if (WIFEXITED(status) || WIFSIGNALED(status)) {
     traced_.erase(pid);
+    hooks_.gone(pid);
     return;
   }
   if (!WIFSTOPPED(status)) return;
@@ -74,8 +75,11 @@ void Tracer::handle(pid_t pid, int status) {
     // A group stop (SIGSTOP, ^Z): stays stopped, yet SIGCONT can reach it. Else the first
     // stop of a new child, or after an interrupt: carry on.
     rc = is_stop_signal(sig) ? ::ptrace(PTRACE_LISTEN, pid, nullptr, nullptr) : ::ptrace(PTRACE_CONT, pid, nullptr, nullptr);
+  } else if (event == PTRACE_EVENT_EXEC) {
+    on_exec(pid);
+    rc = ::ptrace(PTRACE_CONT, pid, nullptr, nullptr);
   } else if (event != 0) {
-    // exec, fork, vfork, clone: nothing to judge yet.
+    // fork, vfork, clone: the child is traced from birth.
     rc = ::ptrace(PTRACE_CONT, pid, nullptr, nullptr);
   } else {
     // A signal on its way to the process: deliver it as if we were not there.
@@ -83,6 +87,17 @@ void Tracer::handle(pid_t pid, int status) {
   }
   // ESRCH: killed meanwhile; its exit comes next.
   if (rc < 0 && errno != ESRCH) log_warn("supervisor: ptrace resume pid " + std::to_string(pid) + ": " + std::to_string(errno));
+}
+
+void Tracer::on_exec(pid_t pid) {
+  // The thread that called execve: the process leader now, whichever thread it was.
+  unsigned long former = 0;
+  if (::ptrace(PTRACE_GETEVENTMSG, pid, nullptr, &former) < 0) former = static_cast<unsigned long>(pid);
+  std::string why = hooks_.exec(pid, pid_t(former));
+  if (why.empty()) return;
+  // Stopped and ours: the pid cannot have been reused.
+  ::kill(pid, SIGKILL);
+  log_warn("supervisor: killed pid " + std::to_string(pid) + " at its exec: " + why);
 }
 
 void Tracer::run() {

@@ -10,7 +10,9 @@
 
 #include <sys/types.h>
 
+#include <functional>
 #include <future>
+#include <string>
 #include <mutex>
 #include <set>
 #include <utility>
@@ -23,6 +25,14 @@ namespace vigil::supervisor {
 
 class Tracer {
  public:
+  // Asked at each exec stop, before the new image runs: empty lets it run, else the reason it
+  // is killed. Told of each traced thread that is gone.
+  struct Hooks {
+    std::function<std::string(pid_t pid, pid_t former_tid)> exec;
+    std::function<void(pid_t tid)> gone;
+  };
+  explicit Tracer(Hooks hooks) : hooks_(std::move(hooks)) {}
+
   Status init();  // call on the tracing thread, before seize() and run()
   // Seizes `pid` (the tracing thread only).
   Status seize(pid_t pid);
@@ -35,6 +45,9 @@ class Tracer {
   void handle(pid_t pid, int status);
   void take_requests(bool done);
 
+  void on_exec(pid_t pid);
+
+  Hooks hooks_;
   std::set<pid_t> traced_;
   unique_fd signals_;  // signalfd for SIGCHLD
   unique_fd wake_;     // eventfd for seize requests

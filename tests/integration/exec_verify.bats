@@ -199,19 +199,25 @@ hello from static'
   refute_audit "$ID"
 }
 
-@test "exec verify: the race program swaps its binaries: unsupervised, or supervised with no exec checks, both run" {
+@test "exec verify: the race program swaps its binaries: both run unsupervised; supervised, a swap caught between check and exec is stopped" {
   cfg set /root/readonly false
   echo '{"version": 1, "supervise": true}' >"$T/none.json"
-  local pol summary
+  local pol summary stopped
   for pol in "" none; do
     WAIT_FOR_S=120 run_under "$ID${pol:+-$pol}" "$pol" /opt/progs/race /race /race/denied /race/allowed 2000
     summary=$(grep '^race: ' <<<"$output") || fail "no summary from the race: $output $stderr"
     printf '# %s: %s\n' "${pol:-unsupervised}" "$summary" >&3
     [ "$(race_count "$summary" allowed)" -gt 0 ] || fail "the allowed binary never ran: $summary"
     [ "$(race_count "$summary" marker)" -gt 0 ] || fail "the denied binary never ran: $summary"
-    assert_eq "$(($(race_count "$summary" allowed) + $(race_count "$summary" marker)))" 2000
     assert_eq "$(count_lines "$output" "hello from MARKER")" "$(race_count "$summary" marker)"
+    assert_eq "$(race_count "$summary" errno)" 0
+    assert_eq "$(race_count "$summary" other)" 0
+    stopped=$(($(race_count "$summary" eacces) + $(race_count "$summary" killed)))
+    assert_eq "$(($(race_count "$summary" allowed) + $(race_count "$summary" marker) + stopped))" 2000
   done
+  # With nothing to refuse, only a file that changed between the check and the kernel's own
+  # lookup is stopped (killed at its exec stop, or refused when it kept changing), each audited.
+  assert_eq "$(audit_select "$ID-none" '.rule == "exec.image" and .subject == "/race/target"' | grep -c .)" "$stopped"
 }
 
 # ---- rules -------------------------------------------------------------------------------

@@ -34,7 +34,7 @@ proc_state() { awk '{print $3}' "/proc/$1/stat"; }
   cmd '/bin/echo via-echo'
   remember_id "$ID-2"
   timeout 20 "$VIGIL" --root "$STATE" --debug --log "$T/log" run --bundle "$BUNDLE" "$ID-2" >/dev/null 2>&1 </dev/null 3>&-
-  grep -q "supervisor: pid [0-9]* execve /bin/echo: allowed" "$T/log" || fail "no exec notification logged: $(cat "$T/log")"
+  grep -q "supervisor: pid [0-9]* execve /bin/echo (/bin/busybox): allowed" "$T/log" || fail "no exec notification logged: $(cat "$T/log")"
   # run forked the supervisor, and reaped it: not even a zombie is left.
   local sup
   sup=$(sed -n 's/.*is supervised by pid \([0-9]*\).*/\1/p' "$T/log")

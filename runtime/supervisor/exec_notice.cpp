@@ -1,0 +1,113 @@
+// execve/execveat: the program is looked up as the kernel will (in the process's root, from
+// its cwd or dirfd), opened by the supervisor and checked on that open file; a #! script's
+// interpreters and an ELF program's loader too. What passed is recorded for the exec stop,
+// which makes sure the kernel mapped exactly these files.
+#include <fcntl.h>
+
+#include <climits>
+
+#include "runtime/base/log.hpp"
+#include "runtime/supervisor/in_root.hpp"
+#include "runtime/supervisor/judge.hpp"
+#include "runtime/supervisor/respond.hpp"
+#include "runtime/supervisor/tracee_memory.hpp"
+
+namespace vigil::supervisor {
+namespace {
+
+// The kernel follows at most this many #! interpreters (BINPRM_MAX_RECURSION).
+constexpr int kMaxInterpreters = 4;
+
+struct ExecCall {
+  std::string syscall;
+  int dirfd = AT_FDCWD;
+  std::string path;
+  int flags = 0;
+};
+
+// A name replaced while it was looked up is looked up again; one that keeps changing (a
+// rename race) is refused, as the file judged could not be told to be the one named.
+Result<verify::OpenFile> open_settled(const InRoot& in, int base, const std::string& path, bool nofollow, bool want_dir) {
+  for (int tries = 1;; tries++) {
+    auto f = in.open(base, path, nofollow, want_dir);
+    if (f || f.error().code() != EAGAIN || tries == 3) return f;
+  }
+}
+
+// A lookup that failed fails the exec as the kernel's would, a rename race with EACCES.
+void lookup_failed(const JudgeContext& c, const Notified& who, const std::string& syscall, const std::string& path,
+                   const Error& e) {
+  if (e.code() != EAGAIN) return fail_as_kernel(who, e.code());
+  answer(c, who, syscall, {policy::Action::deny, "exec.image", "replaced again and again while it was checked", path});
+}
+
+// Looks `path` up from `base` and checks it.
+bool admit_path(const JudgeContext& c, const Notified& who, const std::string& syscall, const InRoot& in, int base,
+                const std::string& path, verify::Role role, const UidMap& uids, verify::OpenFile& out,
+                verify::Facts& facts) {
+  auto f = open_settled(in, base, path, false, c.policy.tpe);
+  if (!f) return lookup_failed(c, who, syscall, path, f.error()), false;
+  if (!admit(c, who, syscall, *f, role, uids, &facts)) return false;
+  out = std::move(*f);
+  return true;
+}
+
+}  // namespace
+
+void judge_exec(const JudgeContext& c, const Notified& who, const seccomp_notif& n, bool at) {
+  ExecCall call{at ? "execveat" : "execve", at ? int(n.data.args[0]) : AT_FDCWD, "", at ? int(n.data.args[4]) : 0};
+  auto path = read_string(who.listener, who.id, who.pid, at ? n.data.args[1] : n.data.args[0], PATH_MAX);
+  if (!path) return fail_as_kernel(who, path.error().code() == ENOENT ? ENOENT : EFAULT);
+  call.path = *path;
+  if (call.path.empty() && !(call.flags & AT_EMPTY_PATH)) return fail_as_kernel(who, ENOENT);
+
+  // What needs the supervisor's own /proc comes first, then the lookups in the process's root.
+  auto root = open_proc_dir(who, "root");
+  auto cwd = open_proc_dir(who, "cwd");
+  if (!root || !cwd) return fail_as_kernel(who, ENOENT);
+  unique_fd dirfd;
+  if (call.dirfd != AT_FDCWD && (call.path.empty() || call.path[0] != '/')) {
+    auto pidfd = open_pidfd(who);
+    auto fd = pidfd ? take_fd(who, pidfd->get(), call.dirfd) : Result<unique_fd>(pidfd.error());
+    if (!fd) return fail_as_kernel(who, EBADF);
+    dirfd = std::move(*fd);
+  }
+  UidMap uids;
+  if (c.policy.tpe) {
+    auto m = read_uid_map(who);
+    if (!m) return fail_as_kernel(who, ENOENT);
+    uids = std::move(*m);
+  }
+  auto in = InRoot::enter(root->get());
+  if (!in) return fail_as_kernel(who, EACCES);
+  const int base = dirfd ? dirfd.get() : cwd->get();
+
+  // fexecve runs the fd itself, perhaps a memfd or a deleted file.
+  auto f = call.path.empty() ? in->adopt(std::move(dirfd), c.policy.tpe)
+                             : open_settled(*in, base, call.path, call.flags & AT_SYMLINK_NOFOLLOW, c.policy.tpe);
+  if (!f) return lookup_failed(c, who, call.syscall, call.path, f.error());
+  verify::Facts facts;
+  if (!admit(c, who, call.syscall, *f, verify::Role::program, uids, &facts)) return;
+  verify::OpenFile file = std::move(*f);
+  const std::string asked = file.path;
+
+  // A script runs its interpreter (which may be a script too), looked up from the cwd.
+  for (int depth = 0; !facts.elf.is_elf; depth++) {
+    if (depth == kMaxInterpreters || !facts.shebang) return fail_as_kernel(who, ELOOP);
+    std::string interp = facts.shebang->interpreter;
+    if (!admit_path(c, who, call.syscall, *in, cwd->get(), interp, verify::Role::program, uids, file, facts)) return;
+  }
+  ExpectedImage image{asked, verify::file_key(file.st), {verify::file_key(file.st)}};
+  if (facts.elf.has_interp) {
+    verify::OpenFile loader;
+    verify::Facts loader_facts;
+    if (!admit_path(c, who, call.syscall, *in, cwd->get(), facts.elf.interp, verify::Role::library, uids, loader, loader_facts)) return;
+    image.mapped.push_back(verify::file_key(loader.st));
+  }
+  c.expected.put(who.pid, std::move(image));
+  if (auto st = respond_continue(who.listener, who.id); !st) return c.expected.forget(who.pid);
+  log_debug("supervisor: pid " + std::to_string(who.pid) + " " + call.syscall + " " + call.path +
+            (call.path == asked ? "" : " (" + asked + ")") + ": allowed");
+}
+
+}  // namespace vigil::supervisor

@@ -1,0 +1,80 @@
+#include "runtime/supervisor/judge.hpp"
+
+#include <seccomp.h>
+#include <sys/syscall.h>
+
+#include <csignal>
+
+#include "runtime/base/log.hpp"
+#include "runtime/supervisor/respond.hpp"
+
+namespace vigil::supervisor {
+namespace {
+
+void reply(Status st) {
+  // ENOENT: the process died or a signal interrupted the syscall meanwhile.
+  if (!st && st.error().code() != ENOENT) log_warn("supervisor: " + st.error().str());
+}
+
+}  // namespace
+
+Judge::Judge(policy::ExecPolicy p, AuditLog& audit, ExpectedImages& expected)
+    : policy_(std::move(p)), ctx_{policy_, cache_, audit, expected} {
+  const std::pair<const char*, Watched> names[] = {{"execve", Watched::execve},     {"execveat", Watched::execveat},
+                                                   {"mmap", Watched::mmap},         {"mmap2", Watched::mmap},
+                                                   {"mprotect", Watched::mprotect}, {"pkey_mprotect", Watched::mprotect}};
+  uint32_t arches[] = {seccomp_arch_native(), SCMP_ARCH_X86, SCMP_ARCH_X32};
+  for (uint32_t arch : arches)
+    for (const auto& [name, w] : names)
+      if (int nr = seccomp_syscall_resolve_name_arch(arch, name); nr >= 0) syscalls_[{arch, nr}] = w;
+}
+
+Watched Judge::watched(const seccomp_notif& n) const {
+  auto it = syscalls_.find({n.data.arch, n.data.nr});
+  return it == syscalls_.end() ? Watched::other : it->second;
+}
+
+bool Judge::quick(int listener, const seccomp_notif& n) {
+  Notified who{listener, n.id, pid_t(n.pid)};
+  switch (watched(n)) {
+    case Watched::mmap: return quick_map(ctx_, who, n, false);
+    case Watched::mprotect: return quick_map(ctx_, who, n, true);
+    case Watched::other: reply(respond_continue(listener, n.id)); return true;
+    default: return false;
+  }
+}
+
+void Judge::judge(int listener, const seccomp_notif& n) {
+  Notified who{listener, n.id, pid_t(n.pid)};
+  switch (watched(n)) {
+    case Watched::execve: return judge_exec(ctx_, who, n, false);
+    case Watched::execveat: return judge_exec(ctx_, who, n, true);
+    case Watched::mmap: return judge_map(ctx_, who, n, false);
+    case Watched::mprotect: return judge_map(ctx_, who, n, true);
+    case Watched::other: return reply(respond_continue(listener, n.id));
+  }
+}
+
+void answer(const JudgeContext& c, const Notified& who, const std::string& syscall, const verify::Verdict& v) {
+  if (v.action != policy::Action::allow)
+    c.audit.record({who.pid, syscall, v.subject, v.rule, std::string(policy::action_name(v.action)), v.detail});
+  if (!v.refuses()) return reply(respond_continue(who.listener, who.id));
+  if (v.action == policy::Action::kill) {
+    if (auto pidfd = open_pidfd(who)) (void)::syscall(SYS_pidfd_send_signal, pidfd->get(), SIGKILL, nullptr, 0);
+  }
+  reply(respond_errno(who.listener, who.id, EACCES));
+}
+
+bool admit(const JudgeContext& c, const Notified& who, const std::string& syscall, const verify::OpenFile& f,
+           verify::Role role, const UidMap& uids, verify::Facts* facts) {
+  verify::Checker checker(c.policy, c.cache);
+  auto v = f.fileless ? checker.check_fileless(f.path) : verify::Verdict{};
+  if (!v.refuses()) v = checker.check(f, role, [&](uint32_t u) { return uids.container_uid(u); }, facts);
+  if (v.refuses()) return answer(c, who, syscall, v), false;
+  if (v.action == policy::Action::warn) c.audit.record({who.pid, syscall, v.subject, v.rule, "warn", v.detail});
+  return true;
+}
+
+void fail_as_kernel(const Notified& who, int err) { reply(respond_errno(who.listener, who.id, err ? err : EACCES)); }
+
+}  // namespace vigil::supervisor

@@ -1,0 +1,60 @@
+// The supervisor's decisions on notified syscalls: execve/execveat (exec_notice.cpp) and
+// mmap/mprotect asking for PROT_EXEC (map_notice.cpp), under the policy's exec section.
+#pragma once
+
+#include <linux/seccomp.h>
+
+#include <map>
+#include <string>
+#include <utility>
+
+#include "runtime/policy/exec_policy.hpp"
+#include "runtime/supervisor/audit.hpp"
+#include "runtime/supervisor/expected_images.hpp"
+#include "runtime/supervisor/tracee_files.hpp"
+#include "runtime/verify/check.hpp"
+#include "runtime/verify/file_facts.hpp"
+
+namespace vigil::supervisor {
+
+struct JudgeContext {
+  const policy::ExecPolicy& policy;
+  verify::FactsCache& cache;
+  AuditLog& audit;
+  ExpectedImages& expected;
+};
+
+enum class Watched { other, execve, execveat, mmap, mprotect };
+
+class Judge {
+ public:
+  Judge(policy::ExecPolicy p, AuditLog& audit, ExpectedImages& expected);
+  // The receive thread's answer when no file needs reading; false hands it to a worker.
+  bool quick(int listener, const seccomp_notif& n);
+  void judge(int listener, const seccomp_notif& n);
+
+ private:
+  Watched watched(const seccomp_notif& n) const;
+
+  policy::ExecPolicy policy_;
+  verify::FactsCache cache_;
+  JudgeContext ctx_;
+  std::map<std::pair<uint32_t, int>, Watched> syscalls_;  // (arch, nr)
+};
+
+void judge_exec(const JudgeContext& c, const Notified& who, const seccomp_notif& n, bool at);
+// quick_map: what needs no file (W^X, anonymous memory); nullopt when a file must be checked.
+bool quick_map(const JudgeContext& c, const Notified& who, const seccomp_notif& n, bool mprotect);
+void judge_map(const JudgeContext& c, const Notified& who, const seccomp_notif& n, bool mprotect);
+
+// Carries out a verdict: audits anything but allow; deny makes the syscall fail with
+// EACCES, kill also SIGKILLs the process; allow and warn let it run.
+void answer(const JudgeContext& c, const Notified& who, const std::string& syscall, const verify::Verdict& v);
+// The checks of `f` as `role`: false when refused (and answered), true when it may run (a
+// warning audited); the caller answers then.
+bool admit(const JudgeContext& c, const Notified& who, const std::string& syscall, const verify::OpenFile& f,
+           verify::Role role, const UidMap& uids, verify::Facts* facts = nullptr);
+// The syscall fails with `err`, as the kernel would have failed it (no policy decision).
+void fail_as_kernel(const Notified& who, int err);
+
+}  // namespace vigil::supervisor
