@@ -43,11 +43,10 @@ void lookup_failed(const JudgeContext& c, const Notified& who, const std::string
 
 // Looks `path` up from `base` and checks it.
 bool admit_path(const JudgeContext& c, const Notified& who, const std::string& syscall, const InRoot& in, int base,
-                const std::string& path, verify::Role role, const UidMap& uids, verify::OpenFile& out,
-                verify::Facts& facts) {
+                const std::string& path, verify::Role role, verify::OpenFile& out, verify::Facts& facts) {
   auto f = open_settled(in, base, path, false, c.policy.tpe);
   if (!f) return lookup_failed(c, who, syscall, path, f.error()), false;
-  if (!admit(c, who, syscall, *f, role, uids, &facts)) return false;
+  if (!admit(c, who, syscall, *f, role, &facts)) return false;
   out = std::move(*f);
   return true;
 }
@@ -61,10 +60,8 @@ void judge_exec(const JudgeContext& c, const Notified& who, const seccomp_notif&
   call.path = *path;
   if (call.path.empty() && !(call.flags & AT_EMPTY_PATH)) return fail_as_kernel(who, ENOENT);
 
-  // What needs the supervisor's own /proc comes first, then the lookups in the process's root.
   auto root = open_proc_dir(who, "root");
-  auto cwd = open_proc_dir(who, "cwd");
-  if (!root || !cwd) return fail_as_kernel(who, ENOENT);
+  if (!root) return fail_as_kernel(who, ENOENT);
   unique_fd dirfd;
   if (call.dirfd != AT_FDCWD && (call.path.empty() || call.path[0] != '/')) {
     auto pidfd = open_pidfd(who);
@@ -72,22 +69,28 @@ void judge_exec(const JudgeContext& c, const Notified& who, const seccomp_notif&
     if (!fd) return fail_as_kernel(who, EBADF);
     dirfd = std::move(*fd);
   }
-  UidMap uids;
-  if (c.policy.tpe) {
-    auto m = read_uid_map(who);
-    if (!m) return fail_as_kernel(who, ENOENT);
-    uids = std::move(*m);
-  }
   auto in = InRoot::enter(root->get());
   if (!in) return fail_as_kernel(who, EACCES);
-  const int base = dirfd ? dirfd.get() : cwd->get();
+  // Relative paths start at the process's cwd: opened only for one (the kernel's lookups of
+  // a #! interpreter and of the loader start there too).
+  unique_fd cwd;
+  auto base_for = [&](const std::string& path, int given) -> int {
+    if (!path.empty() && path[0] == '/') return AT_FDCWD;
+    if (given >= 0) return given;
+    if (!cwd) {
+      auto fd = open_proc_dir(who, "cwd");
+      if (fd) cwd = std::move(*fd);
+    }
+    return cwd ? cwd.get() : AT_FDCWD;
+  };
 
   // fexecve runs the fd itself, perhaps a memfd or a deleted file.
   auto f = call.path.empty() ? in->adopt(std::move(dirfd), c.policy.tpe)
-                             : open_settled(*in, base, call.path, call.flags & AT_SYMLINK_NOFOLLOW, c.policy.tpe);
+                             : open_settled(*in, base_for(call.path, dirfd ? dirfd.get() : -1), call.path,
+                                            call.flags & AT_SYMLINK_NOFOLLOW, c.policy.tpe);
   if (!f) return lookup_failed(c, who, call.syscall, call.path, f.error());
   verify::Facts facts;
-  if (!admit(c, who, call.syscall, *f, verify::Role::program, uids, &facts)) return;
+  if (!admit(c, who, call.syscall, *f, verify::Role::program, &facts)) return;
   verify::OpenFile file = std::move(*f);
   const std::string asked = file.path;
 
@@ -95,13 +98,13 @@ void judge_exec(const JudgeContext& c, const Notified& who, const seccomp_notif&
   for (int depth = 0; !facts.elf.is_elf; depth++) {
     if (depth == kMaxInterpreters || !facts.shebang) return fail_as_kernel(who, ELOOP);
     std::string interp = facts.shebang->interpreter;
-    if (!admit_path(c, who, call.syscall, *in, cwd->get(), interp, verify::Role::program, uids, file, facts)) return;
+    if (!admit_path(c, who, call.syscall, *in, base_for(interp, -1), interp, verify::Role::program, file, facts)) return;
   }
   ExpectedImage image{asked, verify::file_key(file.st), {verify::file_key(file.st)}};
   if (facts.elf.has_interp) {
     verify::OpenFile loader;
     verify::Facts loader_facts;
-    if (!admit_path(c, who, call.syscall, *in, cwd->get(), facts.elf.interp, verify::Role::library, uids, loader, loader_facts)) return;
+    if (!admit_path(c, who, call.syscall, *in, base_for(facts.elf.interp, -1), facts.elf.interp, verify::Role::library, loader, loader_facts)) return;
     image.mapped.push_back(verify::file_key(loader.st));
   }
   c.expected.put(who.pid, std::move(image));

@@ -19,7 +19,7 @@ void reply(Status st) {
 }  // namespace
 
 Judge::Judge(policy::ExecPolicy p, AuditLog& audit, ExpectedImages& expected)
-    : policy_(std::move(p)), ctx_{policy_, cache_, audit, expected} {
+    : policy_(std::move(p)), ctx_{policy_, cache_, audit, expected, uids_} {
   const std::pair<const char*, Watched> names[] = {{"execve", Watched::execve},     {"execveat", Watched::execveat},
                                                    {"mmap", Watched::mmap},         {"mmap2", Watched::mmap},
                                                    {"mprotect", Watched::mprotect}, {"pkey_mprotect", Watched::mprotect}};
@@ -32,16 +32,6 @@ Judge::Judge(policy::ExecPolicy p, AuditLog& audit, ExpectedImages& expected)
 Watched Judge::watched(const seccomp_notif& n) const {
   auto it = syscalls_.find({n.data.arch, n.data.nr});
   return it == syscalls_.end() ? Watched::other : it->second;
-}
-
-bool Judge::quick(int listener, const seccomp_notif& n) {
-  Notified who{listener, n.id, pid_t(n.pid)};
-  switch (watched(n)) {
-    case Watched::mmap: return quick_map(ctx_, who, n, false);
-    case Watched::mprotect: return quick_map(ctx_, who, n, true);
-    case Watched::other: reply(respond_continue(listener, n.id)); return true;
-    default: return false;
-  }
 }
 
 void Judge::judge(int listener, const seccomp_notif& n) {
@@ -66,10 +56,10 @@ void answer(const JudgeContext& c, const Notified& who, const std::string& sysca
 }
 
 bool admit(const JudgeContext& c, const Notified& who, const std::string& syscall, const verify::OpenFile& f,
-           verify::Role role, const UidMap& uids, verify::Facts* facts) {
+           verify::Role role, verify::Facts* facts) {
   verify::Checker checker(c.policy, c.cache);
   auto v = f.fileless ? checker.check_fileless(f.path) : verify::Verdict{};
-  if (!v.refuses()) v = checker.check(f, role, [&](uint32_t u) { return uids.container_uid(u); }, facts);
+  if (!v.refuses()) v = checker.check(f, role, [&](uint32_t u) { return c.uids.container_uid(u); }, facts);
   if (v.refuses()) return answer(c, who, syscall, v), false;
   if (v.action == policy::Action::warn) c.audit.record({who.pid, syscall, v.subject, v.rule, "warn", v.detail});
   return true;

@@ -22,6 +22,7 @@ struct JudgeContext {
   verify::FactsCache& cache;
   AuditLog& audit;
   ExpectedImages& expected;
+  const UidMap& uids;  // the container's user namespace, for exec.tpe
 };
 
 enum class Watched { other, execve, execveat, mmap, mprotect };
@@ -29,22 +30,22 @@ enum class Watched { other, execve, execveat, mmap, mprotect };
 class Judge {
  public:
   Judge(policy::ExecPolicy p, AuditLog& audit, ExpectedImages& expected);
-  // The receive thread's answer when no file needs reading; false hands it to a worker.
-  bool quick(int listener, const seccomp_notif& n);
+  // The container's uid map, read from its init, for exec.tpe: set before any listener is
+  // watched.
+  void set_uid_map(UidMap uids) { uids_ = std::move(uids); }
   void judge(int listener, const seccomp_notif& n);
 
  private:
   Watched watched(const seccomp_notif& n) const;
 
   policy::ExecPolicy policy_;
+  UidMap uids_;
   verify::FactsCache cache_;
   JudgeContext ctx_;
   std::map<std::pair<uint32_t, int>, Watched> syscalls_;  // (arch, nr)
 };
 
 void judge_exec(const JudgeContext& c, const Notified& who, const seccomp_notif& n, bool at);
-// quick_map: what needs no file (W^X, anonymous memory); nullopt when a file must be checked.
-bool quick_map(const JudgeContext& c, const Notified& who, const seccomp_notif& n, bool mprotect);
 void judge_map(const JudgeContext& c, const Notified& who, const seccomp_notif& n, bool mprotect);
 
 // Carries out a verdict: audits anything but allow; deny makes the syscall fail with
@@ -53,7 +54,7 @@ void answer(const JudgeContext& c, const Notified& who, const std::string& sysca
 // The checks of `f` as `role`: false when refused (and answered), true when it may run (a
 // warning audited); the caller answers then.
 bool admit(const JudgeContext& c, const Notified& who, const std::string& syscall, const verify::OpenFile& f,
-           verify::Role role, const UidMap& uids, verify::Facts* facts = nullptr);
+           verify::Role role, verify::Facts* facts = nullptr);
 // The syscall fails with `err`, as the kernel would have failed it (no policy decision).
 void fail_as_kernel(const Notified& who, int err);
 

@@ -51,21 +51,13 @@ Result<unique_fd> mapped_file(const Notified& who, uint64_t addr) {
 
 }  // namespace
 
-bool quick_map(const JudgeContext& c, const Notified& who, const seccomp_notif& n, bool mprotect) {
-  const char* syscall = mprotect ? "mprotect" : "mmap";
-  uint64_t prot = n.data.args[2];
-  if (c.policy.deny_wx && (prot & PROT_WRITE) && (prot & PROT_EXEC)) {
-    answer(c, who, syscall, {policy::Action::deny, "exec.deny_wx", prot_text(prot), syscall});
-    return true;
-  }
-  bool anonymous = !mprotect && ((n.data.args[3] & MAP_ANONYMOUS) || int(n.data.args[4]) < 0);
-  if (c.policy.checks_libraries() && !anonymous) return false;
-  answer(c, who, syscall, {});
-  return true;
-}
-
 void judge_map(const JudgeContext& c, const Notified& who, const seccomp_notif& n, bool mprotect) {
   const char* syscall = mprotect ? "mprotect" : "mmap";
+  uint64_t prot = n.data.args[2];
+  if (c.policy.deny_wx && (prot & PROT_WRITE) && (prot & PROT_EXEC))
+    return answer(c, who, syscall, {policy::Action::deny, "exec.deny_wx", prot_text(prot), syscall});
+  bool anonymous = !mprotect && ((n.data.args[3] & MAP_ANONYMOUS) || int(n.data.args[4]) < 0);
+  if (!c.policy.checks_libraries() || anonymous) return answer(c, who, syscall, {});
   auto refuse = [&](const std::string& why) {
     answer(c, who, syscall, {policy::Action::deny, "exec.elf", why, syscall});
   };
@@ -78,12 +70,6 @@ void judge_map(const JudgeContext& c, const Notified& who, const seccomp_notif& 
   }
   if (!file) return file.error().code() == ENOENT ? fail_as_kernel(who, ENOENT) : refuse(file.error().str());
   if (!*file) return answer(c, who, syscall, {});  // anonymous memory
-  UidMap uids;
-  if (c.policy.tpe) {
-    auto m = read_uid_map(who);
-    if (!m) return fail_as_kernel(who, ENOENT);
-    uids = std::move(*m);
-  }
   auto root = open_proc_dir(who, "root");
   if (!root) return fail_as_kernel(who, ENOENT);
   auto in = InRoot::enter(root->get());
@@ -91,7 +77,7 @@ void judge_map(const JudgeContext& c, const Notified& who, const seccomp_notif& 
   auto f = in->adopt(std::move(*file), c.policy.tpe);
   // A device or other special file mapped executable: nothing a policy can vouch for.
   if (!f) return refuse("cannot be examined: " + f.error().str());
-  if (admit(c, who, syscall, *f, verify::Role::library, uids)) answer(c, who, syscall, {});
+  if (admit(c, who, syscall, *f, verify::Role::library)) answer(c, who, syscall, {});
 }
 
 }  // namespace vigil::supervisor

@@ -34,11 +34,10 @@ Notifier::~Notifier() {
   for (auto& t : threads_) t.join();
 }
 
-Status Notifier::start(size_t workers) {
+Status Notifier::start(size_t threads) {
   wake_ = unique_fd(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
   if (!wake_) return Error::from_errno("eventfd");
-  threads_.emplace_back([this] { receive_loop(); });
-  for (size_t i = 0; i < workers; i++) threads_.emplace_back([this] { worker_loop(); });
+  for (size_t i = 0; i < threads; i++) threads_.emplace_back([this] { thread_loop(); });
   return {};
 }
 
@@ -53,56 +52,50 @@ void Notifier::add(unique_fd listener) {
   (void)!::eventfd_write(wake_.get(), 1);
 }
 
-void Notifier::receive_loop() {
-  std::vector<std::shared_ptr<Listener>> listeners;
+std::shared_ptr<Notifier::Listener> Notifier::receive(std::vector<char>& buf) {
   for (;;) {
-    {
-      std::lock_guard lock(mu_);
-      if (stopping_) return;
-      for (auto& l : pending_) listeners.push_back(std::move(l));
-      pending_.clear();
-    }
     std::vector<pollfd> fds = {{wake_.get(), POLLIN, 0}};
-    for (const auto& l : listeners) fds.push_back({l->fd.get(), POLLIN, 0});
+    for (const auto& l : listeners_) fds.push_back({l->fd.get(), POLLIN, 0});
     if (::poll(fds.data(), fds.size(), -1) < 0) continue;
     if (fds[0].revents) {
       eventfd_t v;
       (void)::eventfd_read(wake_.get(), &v);
+      return nullptr;
     }
     for (size_t i = fds.size() - 1; i >= 1; i--) {
-      auto& l = listeners[i - 1];
+      auto l = listeners_[i - 1];
       if (fds[i].revents & POLLIN) {
-        Item item{l, std::vector<char>(notif_size_, 0)};
-        if (::ioctl(l->fd.get(), SECCOMP_IOCTL_NOTIF_RECV, item.notif.data()) != 0) continue;
-        seccomp_notif n;
-        std::memcpy(&n, item.notif.data(), sizeof n);
-        // What can be decided at once is answered here: a hop to a worker would cost the
-        // process a second wake-up. The rest waits for a worker, never this thread.
-        if (judge_.quick(l->fd.get(), n)) continue;
-        std::lock_guard lock(mu_);
-        queue_.push_back(std::move(item));
-        cv_.notify_one();
+        std::fill(buf.begin(), buf.end(), 0);
+        if (::ioctl(l->fd.get(), SECCOMP_IOCTL_NOTIF_RECV, buf.data()) == 0) return l;
       } else if (fds[i].revents & (POLLHUP | POLLERR)) {
         // Every process that could notify through it is gone.
-        listeners.erase(listeners.begin() + long(i - 1));
+        listeners_.erase(listeners_.begin() + long(i - 1));
       }
     }
   }
 }
 
-void Notifier::worker_loop() {
+void Notifier::thread_loop() {
+  std::vector<char> buf(notif_size_);  // a struct seccomp_notif of the kernel's size
   for (;;) {
-    Item item;
     {
       std::unique_lock lock(mu_);
-      cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      cv_.wait(lock, [&] { return stopping_ || !receiving_; });
       if (stopping_) return;
-      item = std::move(queue_.front());
-      queue_.pop_front();
+      receiving_ = true;
+      for (auto& l : pending_) listeners_.push_back(std::move(l));
+      pending_.clear();
     }
+    auto from = receive(buf);
+    {
+      std::lock_guard lock(mu_);
+      receiving_ = false;
+    }
+    cv_.notify_one();
+    if (!from) continue;
     seccomp_notif n;
-    std::memcpy(&n, item.notif.data(), sizeof n);
-    judge_.judge(item.listener->fd.get(), n);
+    std::memcpy(&n, buf.data(), sizeof n);
+    judge_.judge(from->fd.get(), n);
   }
 }
 

@@ -1,13 +1,14 @@
-// The seccomp listeners of a supervised container: one receive thread polls them all (the
-// init's, and one per `vigil exec`) and answers what it can decide at once; a small pool of
-// workers judges the rest. A process that dies or is interrupted while judged only makes the answer fail
-// with ENOENT, which is normal; no worker ever waits on a tracee.
+// The seccomp listeners of a supervised container (the init's, and one per `vigil exec`),
+// watched by a small pool of threads that take turns: one receives while the others wait;
+// the one that gets a notification hands receiving on to the next and judges it itself, so
+// the notifying process waits for one thread's wake-up, not two, and a slow judgement (a
+// large file to hash) never stops the others. A process that dies or is interrupted while
+// judged only makes the answer fail with ENOENT, which is normal; no thread waits on a tracee.
 #pragma once
 
 #include <linux/seccomp.h>
 
 #include <condition_variable>
-#include <deque>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -26,7 +27,7 @@ class Notifier {
   Notifier(const Notifier&) = delete;
   Notifier& operator=(const Notifier&) = delete;
 
-  Status start(size_t workers);
+  Status start(size_t threads);
   // A new listener to watch (thread-safe).
   void add(unique_fd listener);
 
@@ -34,21 +35,20 @@ class Notifier {
   struct Listener {
     unique_fd fd;
   };
-  struct Item {
-    std::shared_ptr<Listener> listener;
-    std::vector<char> notif;  // a struct seccomp_notif of the kernel's size
-  };
-  void receive_loop();
-  void worker_loop();
+  void thread_loop();
+  // The receiving thread's: waits for one notification into `buf`; null when woken for
+  // a new listener or to stop.
+  std::shared_ptr<Listener> receive(std::vector<char>& buf);
 
   Judge& judge_;
   unique_fd wake_;  // eventfd: a new listener, or stop
   size_t notif_size_ = sizeof(seccomp_notif);
   std::mutex mu_;
   std::condition_variable cv_;
-  std::deque<Item> queue_;
-  std::vector<std::shared_ptr<Listener>> pending_;  // added, not yet polled
+  bool receiving_ = false;  // a thread is receiving
   bool stopping_ = false;
+  std::vector<std::shared_ptr<Listener>> pending_;    // added, not yet watched
+  std::vector<std::shared_ptr<Listener>> listeners_;  // the receiving thread's alone
   std::vector<std::thread> threads_;
 };
 

@@ -23,7 +23,7 @@
 namespace vigil {
 namespace {
 
-constexpr size_t kWorkers = 2;
+constexpr size_t kNotifyThreads = 2;
 
 // One `vigil exec` process: seized by the tracing thread, then its listener is watched.
 void take_hand_in(int conn, supervisor::Tracer& tracer, supervisor::Notifier& notifier) {
@@ -87,7 +87,7 @@ void supervisor_main(int sock, const supervisor::LaunchRequest& r, const seccomp
   if (auto st = supervisor::confine(allow_list); !st) fail_setup(sock, st.error());
   supervisor::Judge judge(r.exec, *audit, expected);
   supervisor::Notifier notifier(judge);
-  if (auto st = notifier.start(kWorkers); !st) fail_setup(sock, st.error());
+  if (auto st = notifier.start(kNotifyThreads); !st) fail_setup(sock, st.error());
   // Hand-ins wait for the tracer to run; nobody can exec before create has returned anyway.
   std::thread([&] {
     for (;;) {
@@ -102,7 +102,14 @@ void supervisor_main(int sock, const supervisor::LaunchRequest& r, const seccomp
     ::unlink(supervisor::socket_path(dir).c_str());
     _exit(1);
   }
-  if (auto st = tracer.seize(pid_t(std::atoi(msg->payload.c_str()))); !st) fail_setup(sock, st.error());
+  pid_t init = pid_t(std::atoi(msg->payload.c_str()));
+  if (auto st = tracer.seize(init); !st) fail_setup(sock, st.error());
+  if (r.exec.tpe) {
+    auto uids = supervisor::read_uid_map(init);
+    if (!uids) fail_setup(sock, uids.error());
+    judge.set_uid_map(std::move(*uids));
+  }
+  // Nothing is judged before this: the listener is not watched yet.
   notifier.add(std::move(msg->fds[0]));
   (void)send_message(sock, MsgType::ready, 0, "");
   ::close(sock);

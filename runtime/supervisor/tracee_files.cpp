@@ -22,7 +22,13 @@ Result<unique_fd> proven(const Notified& n, unique_fd fd, const std::string& wha
   return fd;
 }
 
-std::string proc(const Notified& n, const char* what) { return "/proc/" + std::to_string(n.pid) + "/" + what; }
+// The host's /proc, by fd: the judging thread may be in a container's root when it looks.
+int host_proc() {
+  static const int fd = ::open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  return fd;
+}
+
+std::string proc(const Notified& n, const char* what) { return std::to_string(n.pid) + "/" + what; }
 
 }  // namespace
 
@@ -34,7 +40,8 @@ Result<unique_fd> open_pidfd(const Notified& n) {
 }
 
 Result<unique_fd> open_proc_dir(const Notified& n, const char* which) {
-  return proven(n, unique_fd(::open(proc(n, which).c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC)), std::string("open ") + which);
+  return proven(n, unique_fd(::openat(host_proc(), proc(n, which).c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC)),
+                std::string("open ") + which);
 }
 
 Result<unique_fd> take_fd(const Notified& n, int pidfd, int fd) {
@@ -47,9 +54,10 @@ std::optional<uint32_t> UidMap::container_uid(uint32_t host_uid) const {
   return std::nullopt;
 }
 
-Result<UidMap> read_uid_map(const Notified& n) {
-  auto text = TRY(read_file(proc(n, "uid_map")));
-  if (!notification_valid(n.listener, n.id)) return Error(ENOENT, "pid " + std::to_string(n.pid) + " left the syscall");
+Result<UidMap> read_uid_map(pid_t init) {
+  unique_fd fd(::openat(host_proc(), (std::to_string(init) + "/uid_map").c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) return Error::from_errno("open /proc/" + std::to_string(init) + "/uid_map");
+  auto text = TRY(read_fd(fd.get()));
   UidMap m;
   std::istringstream in(text);
   UidMap::Range r;

@@ -1,6 +1,7 @@
 // Handles on a notified process: its pidfd, its root and cwd, fds taken from it. Each is
 // opened by pid and then proven to be that process's with SECCOMP_IOCTL_NOTIF_ID_VALID (the
-// process is still blocked in the syscall, so its pid was not reused meanwhile).
+// process is still blocked in the syscall, so its pid was not reused meanwhile). The host's
+// /proc is reached by an fd, so a thread inside a container's root (in_root.hpp) may call these.
 #pragma once
 
 #include <sys/types.h>
@@ -34,6 +35,7 @@ struct UidMap {
   std::vector<Range> ranges;
   std::optional<uint32_t> container_uid(uint32_t host_uid) const;
 };
-Result<UidMap> read_uid_map(const Notified& n);
+// The container's: read from its init before it runs the container's program.
+Result<UidMap> read_uid_map(pid_t init);
 
 }  // namespace vigil::supervisor

@@ -110,9 +110,9 @@ void Tracer::run() {
       take_requests(false);
     }
     if (fds[0].revents) {
+      // SIGCHLD does not queue: one read clears it, and waitpid below finds every change.
       signalfd_siginfo si;
-      while (::read(signals_.get(), &si, sizeof si) == sizeof si) {
-      }
+      (void)!::read(signals_.get(), &si, sizeof si);
     }
     // Every pending stop and exit, SIGCHLDs coalesce.
     for (;;) {
