@@ -26,7 +26,10 @@ Judge::Judge(policy::ExecPolicy p, AuditLog& audit, ExpectedImages& expected)
   uint32_t arches[] = {seccomp_arch_native(), SCMP_ARCH_X86, SCMP_ARCH_X32};
   for (uint32_t arch : arches)
     for (const auto& [name, w] : names)
-      if (int nr = seccomp_syscall_resolve_name_arch(arch, name); nr >= 0) syscalls_[{arch, nr}] = w;
+      if (int nr = seccomp_syscall_resolve_name_arch(arch, name); nr >= 0) {
+        // The kernel reports x32 calls as x86_64 ones, told apart by their numbers.
+        syscalls_[{arch == SCMP_ARCH_X32 ? SCMP_ARCH_X86_64 : arch, nr}] = w;
+      }
 }
 
 Watched Judge::watched(const seccomp_notif& n) const {
@@ -41,7 +44,10 @@ void Judge::judge(int listener, const seccomp_notif& n) {
     case Watched::execveat: return judge_exec(ctx_, who, n, true);
     case Watched::mmap: return judge_map(ctx_, who, n, false);
     case Watched::mprotect: return judge_map(ctx_, who, n, true);
-    case Watched::other: return reply(respond_continue(listener, n.id));
+    case Watched::other:
+      // The filter notifies nothing else; should it, nothing passes unjudged.
+      log_warn("supervisor: unexpected notification of syscall " + std::to_string(n.data.nr));
+      return reply(respond_errno(listener, n.id, EACCES));
   }
 }
 
