@@ -1,7 +1,8 @@
 #!/bin/bash
 # Supervision's cost: start-up of /bin/true, and a busybox shell loop of 1000 fork+exec of
-# /bin/true, each with vigil plain and vigil supervised (a supervisor that enforces nothing
-# yet), interleaved. Prints medians and the supervised/plain ratios.
+# /bin/true, each with vigil plain and vigil supervised under a policy with an empty exec
+# section (the supervisor still verifies each exec: the file it checked is the one the kernel
+# mapped, no fileless exec), interleaved. Prints medians and the supervised/plain ratios.
 set -eu
 N=${BENCH_N:-100}
 LOOPS=${BENCH_LOOP_N:-7}
