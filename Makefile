@@ -4,9 +4,7 @@ CXXSTD   := -std=gnu++20
 WARN     := -Wall -Wextra -Werror
 CPPFLAGS := -I. -MMD -MP
 CXXFLAGS ?= -O2
-# libcrypto (exec verification's digests): libcrypto.a makes the static link warn that its DSO
-# and BIO code would need glibc's dlopen and resolver at run time; vigil only digests files,
-# with OpenSSL's configuration (which could name modules to load) left unread.
+# libcrypto: exec verification's SHA-256/512 only (runtime/verify/digest.cpp says why not EVP).
 LDLIBS   := -lseccomp -lcap -lboost_program_options -lcrypto
 SANITIZE := -fsanitize=address,undefined -fno-omit-frame-pointer
 # Both cores, always: a fresh build of the sanitized unit tests is most of `make check`.
