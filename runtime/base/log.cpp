@@ -7,6 +7,7 @@
 
 #include "runtime/base/clock.hpp"
 #include "runtime/base/file.hpp"
+#include "runtime/base/json_text.hpp"
 
 namespace vigil {
 namespace {
@@ -26,8 +27,8 @@ const char* level_name(LogLevel l) {
 std::string format(LogLevel level, const std::string& msg) {
   std::string time = rfc3339_now();
   if (g_config.json)
-    return nlohmann::json{{"level", level_name(level)}, {"msg", msg}, {"time", time}}.dump() + "\n";
-  return "time=\"" + time + "\" level=" + level_name(level) + " msg=" + nlohmann::json(msg).dump() + "\n";
+    return json_text(nlohmann::json{{"level", level_name(level)}, {"msg", msg}, {"time", time}}) + "\n";
+  return "time=\"" + time + "\" level=" + level_name(level) + " msg=" + json_text(nlohmann::json(msg)) + "\n";
 }
 
 void append_to_file(const std::string& line) {

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "runtime/base/clock.hpp"
+#include "runtime/base/json_text.hpp"
 #include "runtime/base/log.hpp"
 
 namespace vigil::supervisor {
@@ -21,7 +22,7 @@ nlohmann::json AuditLog::to_json(const Decision& d, const std::string& container
 }
 
 void AuditLog::record(const Decision& d) {
-  std::string line = to_json(d, id_, rfc3339_now()).dump() + "\n";
+  std::string line = json_text(to_json(d, id_, rfc3339_now())) + "\n";
   (void)!::write(fd_.get(), line.data(), line.size());
   log_warn("supervisor: " + d.action + " " + d.syscall + " " + d.subject + " by pid " + std::to_string(d.pid) +
            " (" + d.rule + (d.detail.empty() ? "" : ": " + d.detail) + ")");

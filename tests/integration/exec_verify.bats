@@ -401,6 +401,13 @@ hello from static'
   assert_eq "$output" rc=126
   assert_contains "$stderr" "/opt/data/nonelf: Permission denied"
   assert_audit "$ID" exec.elf deny /opt/data/nonelf
+  # A name that is not UTF-8 is refused and audited the same (the bytes replaced), and the
+  # supervisor carries on.
+  cp "$XROOTFS/opt/data/nonelf" "$XROOTFS/opt/data/bad"$'\xff\xfe'"name"
+  run_under "$ID-odd" p sh -c '/opt/data/bad*name; echo rc=$?; /opt/progs/static'
+  rm -f "$XROOTFS/opt/data/bad"*
+  assert_eq "$output" $'rc=126\nhello from static'
+  assert_audit "$ID-odd" exec.elf deny
 }
 
 # ---- attacks -------------------------------------------------------------------------------
