@@ -45,7 +45,24 @@ cleanup() {
   pkill -9 -f "containerd-shim-runc-v2 .*-address $work/containerd.sock" || true
   grep -F " $work/" /proc/self/mountinfo | awk '{print $5}' | sort -r | xargs -r umount -l
   rm -rf "$work" "/run/containerd/runc/$ns"
-  find /sys/fs/cgroup -mindepth 2 -maxdepth 2 -type d \( -name vigil-bench -o -name "$ns" \) -exec sh -c 'find "$1" -depth -type d -exec rmdir {} + 2>/dev/null' _ {} \;
+  remove_cgroups
+}
+
+# The benchmark's cgroups, in every hierarchy. conmon may still be leaving its own when podman
+# returns, so they are removed once empty, within a bound, and named if they stay.
+remove_cgroups() {
+  local deadline=$((SECONDS + 10)) dirs d
+  while :; do
+    dirs=$(find /sys/fs/cgroup -mindepth 2 -maxdepth 2 -type d \( -name vigil-bench -o -name "$ns" \) 2>/dev/null || true)
+    [ -n "$dirs" ] || return 0
+    for d in $dirs; do
+      # Where this namespace unmounted the cgroup2 mount (run.sh), podman and containerd made
+      # plain directories on /sys/fs/cgroup's tmpfs: removed as such.
+      if [ "$(stat -f -c %T "$d")" = tmpfs ]; then rm -rf "$d"; continue; fi
+      find "$d" -depth -type d -exec rmdir {} + 2>/dev/null || true
+    done
+    [ "$SECONDS" -lt "$deadline" ] || { echo "cgroups left behind: $dirs" >&2; return 1; }
+  done
 }
 trap cleanup EXIT
 

@@ -4,4 +4,9 @@ set -eu
 cd "$(dirname "$0")/../.."
 # crun 1.8 refuses hybrid cgroup hosts; in a private mount namespace without the cgroup2
 # mount it sees a plain v1 host (../shared/HOST.md). All runtimes run in that same namespace.
-exec unshare -m --propagation private bash -c 'umount /sys/fs/cgroup/unified 2>/dev/null || true; tests/bench/startup.sh && tests/bench/supervisor.sh && tests/bench/exec_verify.sh && exec tests/bench/clients.sh'
+# Under the unmounted cgroup2 mount point, crun and podman make plain directories on
+# /sys/fs/cgroup's tmpfs, hidden from the host: removed when the benchmarks end.
+exec unshare -m --propagation private bash -c '
+  umount /sys/fs/cgroup/unified 2>/dev/null || true
+  trap "[ \"\$(stat -f -c %T /sys/fs/cgroup/unified)\" = tmpfs ] && rm -rf /sys/fs/cgroup/unified/*" EXIT
+  tests/bench/startup.sh && tests/bench/supervisor.sh && tests/bench/exec_verify.sh && tests/bench/clients.sh'
