@@ -1,7 +1,5 @@
 #include "runtime/policy/exec_policy.hpp"
 
-#include "runtime/policy/glob.hpp"
-
 namespace vigil::policy {
 
 std::optional<Checksum> parse_checksum(std::string_view text) {
@@ -19,7 +17,7 @@ std::optional<Checksum> parse_checksum(std::string_view text) {
 
 ExecPolicy::Match ExecPolicy::match(std::string_view path) const {
   for (size_t i = rules.size(); i-- > 0;)
-    if (glob_match(rules[i].path, path)) return {rules[i].action, "exec.rules[" + std::to_string(i) + "]"};
+    if (rules[i].glob.matches(path)) return {rules[i].action, "exec.rules[" + std::to_string(i) + "]"};
   return {default_action, "exec.default"};
 }
 
@@ -33,7 +31,7 @@ ExecPolicy exec_policy(const Policy& p) {
   auto action = [&](const std::string& name) { return *parse_action(get(name).get<std::string>()); };
   ExecPolicy e;
   e.default_action = action("default");
-  for (const auto& r : get("rules")) e.rules.push_back({r["path"], *parse_action(r["action"].get<std::string>())});
+  for (const auto& r : get("rules")) e.rules.emplace_back(r["path"].get<std::string>(), *parse_action(r["action"].get<std::string>()));
   e.require_pie = get("require_pie");
   e.deny_execstack = get("deny_execstack");
   e.deny_ldso = get("deny_ldso");

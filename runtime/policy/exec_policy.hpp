@@ -10,12 +10,15 @@
 #include <vector>
 
 #include "runtime/policy/action.hpp"
+#include "runtime/policy/glob.hpp"
 #include "runtime/policy/policy.hpp"
 
 namespace vigil::policy {
 
 struct ExecRule {
-  std::string path;  // a glob
+  ExecRule(std::string p, Action a) : path(std::move(p)), glob(path), action(a) {}
+  std::string path;  // a glob, as written
+  Glob glob;         // path, compiled
   Action action;
 };
 

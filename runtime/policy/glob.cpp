@@ -10,22 +10,7 @@
 namespace vigil::policy {
 namespace {
 
-struct Token {
-  enum Kind {
-    literal,
-    one,       // ?
-    set,       // [...]
-    star,      // *
-    globstar,  // **
-    // Before the `**` and `/` of a `**/` starting a segment: `/a/**/b` matches /a/b too.
-    skippable,
-  } kind;
-  char c = 0;  // a literal's
-  bool negated = false;
-  std::vector<std::pair<unsigned char, unsigned char>> ranges;  // a set's
-
-  Token(Kind k, char ch = 0) : kind(k), c(ch) {}
-};
+using Token = Glob::Token;
 
 // The class starting at `pattern[at]` == '[', up to its `]`; `at` moves past it.
 Result<Token> parse_set(std::string_view pattern, size_t& at) {
@@ -110,12 +95,15 @@ void close(const std::vector<Token>& t, std::vector<char>& on) {
 
 }  // namespace
 
+Glob::Glob(std::string_view pattern) {
+  if (auto compiled = compile(pattern)) tokens_ = std::move(*compiled);
+}
+
 // A simulation of the pattern's automaton, one set of states per character: time
 // pattern × path at worst, whatever the pattern, as the path comes from the container.
-bool glob_match(std::string_view pattern, std::string_view path) {
-  auto compiled = compile(pattern);
-  if (!compiled) return false;
-  const auto& t = *compiled;
+bool Glob::matches(std::string_view path) const {
+  if (!tokens_) return false;
+  const auto& t = *tokens_;
   std::vector<char> on(t.size() + 1), next(t.size() + 1);
   on[0] = 1;
   close(t, on);
@@ -137,6 +125,8 @@ bool glob_match(std::string_view pattern, std::string_view path) {
   }
   return on[t.size()];
 }
+
+bool glob_match(std::string_view pattern, std::string_view path) { return Glob(pattern).matches(path); }
 
 std::optional<std::string> glob_error(std::string_view pattern) {
   auto compiled = compile(pattern);
