@@ -2,22 +2,28 @@
 
 #include <sys/mman.h>
 
+#include <algorithm>
+
 #include "runtime/seccomp/cache.hpp"
 
 namespace vigil::supervisor {
 namespace {
 
-const std::vector<std::string>& exec_syscalls() {
-  static const std::vector<std::string> names = {"execve", "execveat"};
-  return names;
-}
-
-const std::vector<std::string>& map_syscalls() {
-  static const std::vector<std::string> names = {"mmap", "mmap2", "mprotect", "pkey_mprotect"};
-  return names;
+std::vector<std::string> names_of(std::initializer_list<Watched> kinds) {
+  std::vector<std::string> out;
+  for (const auto& w : watched_syscalls())
+    if (std::find(kinds.begin(), kinds.end(), w.as) != kinds.end()) out.push_back(w.name);
+  return out;
 }
 
 }  // namespace
+
+const std::vector<WatchedSyscall>& watched_syscalls() {
+  static const std::vector<WatchedSyscall> all = {{"execve", Watched::execve},     {"execveat", Watched::execveat},
+                                                  {"mmap", Watched::mmap},         {"mmap2", Watched::mmap},
+                                                  {"mprotect", Watched::mprotect}, {"pkey_mprotect", Watched::mprotect}};
+  return all;
+}
 
 Result<seccomp::Program> notify_program(const std::string& cache_dir, const policy::ExecPolicy& exec) {
   seccomp::Profile p;
@@ -29,11 +35,13 @@ Result<seccomp::Program> notify_program(const std::string& cache_dir, const poli
   p.architectures = {"SCMP_ARCH_X86", "SCMP_ARCH_X32"};
 #endif
   // Every program a process of the container runs.
-  p.syscalls.push_back({exec_syscalls(), seccomp::Action::notify, std::nullopt, {}});
+  p.syscalls.push_back({names_of({Watched::execve, Watched::execveat}), seccomp::Action::notify, std::nullopt, {}});
   // Memory made executable, when the policy has a word on it: arguments are compared in the
   // filter, so every other mmap costs nothing.
   uint64_t mask = exec.checks_libraries() ? PROT_EXEC : exec.deny_wx ? PROT_WRITE | PROT_EXEC : 0;
-  if (mask) p.syscalls.push_back({map_syscalls(), seccomp::Action::notify, std::nullopt, {{2, mask, mask, seccomp::Op::masked_eq}}});
+  if (mask)
+    p.syscalls.push_back({names_of({Watched::mmap, Watched::mprotect}), seccomp::Action::notify, std::nullopt,
+                          {{2, mask, mask, seccomp::Op::masked_eq}}});
 
   nlohmann::json rules = nlohmann::json::array();
   for (const auto& r : p.syscalls) rules.push_back({{"names", r.names}, {"action", "SCMP_ACT_NOTIFY"}});

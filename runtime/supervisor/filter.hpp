@@ -5,12 +5,22 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "runtime/base/error.hpp"
 #include "runtime/policy/exec_policy.hpp"
 #include "runtime/seccomp/program.hpp"
 
 namespace vigil::supervisor {
+
+// How a notified syscall is judged; `other` is none the filter watches.
+enum class Watched { other, execve, execveat, mmap, mprotect };
+struct WatchedSyscall {
+  const char* name;
+  Watched as;
+};
+// Every syscall the filter may notify, by name (each ABI's number is looked up by it).
+const std::vector<WatchedSyscall>& watched_syscalls();
 
 // Compiled through the cache in `cache_dir`, like the OCI profiles. mmap and mprotect are
 // watched only as far as `exec` needs: PROT_EXEC for library checks, write+execute for W^X.

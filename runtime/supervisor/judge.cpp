@@ -20,15 +20,12 @@ void reply(Status st) {
 
 Judge::Judge(policy::ExecPolicy p, AuditLog& audit, ExpectedImages& expected)
     : policy_(std::move(p)), ctx_{policy_, cache_, audit, expected, uids_} {
-  const std::pair<const char*, Watched> names[] = {{"execve", Watched::execve},     {"execveat", Watched::execveat},
-                                                   {"mmap", Watched::mmap},         {"mmap2", Watched::mmap},
-                                                   {"mprotect", Watched::mprotect}, {"pkey_mprotect", Watched::mprotect}};
   uint32_t arches[] = {seccomp_arch_native(), SCMP_ARCH_X86, SCMP_ARCH_X32};
   for (uint32_t arch : arches)
-    for (const auto& [name, w] : names)
-      if (int nr = seccomp_syscall_resolve_name_arch(arch, name); nr >= 0) {
+    for (const auto& w : watched_syscalls())
+      if (int nr = seccomp_syscall_resolve_name_arch(arch, w.name); nr >= 0) {
         // The kernel reports x32 calls as x86_64 ones, told apart by their numbers.
-        syscalls_[{arch == SCMP_ARCH_X32 ? SCMP_ARCH_X86_64 : arch, nr}] = w;
+        syscalls_[{arch == SCMP_ARCH_X32 ? SCMP_ARCH_X86_64 : arch, nr}] = w.as;
       }
 }
 

@@ -11,6 +11,7 @@
 #include "runtime/policy/exec_policy.hpp"
 #include "runtime/supervisor/audit.hpp"
 #include "runtime/supervisor/expected_images.hpp"
+#include "runtime/supervisor/filter.hpp"
 #include "runtime/supervisor/tracee_files.hpp"
 #include "runtime/verify/check.hpp"
 #include "runtime/verify/file_facts.hpp"
@@ -24,8 +25,6 @@ struct JudgeContext {
   ExpectedImages& expected;
   const UidMap& uids;  // the container's user namespace, for exec.tpe
 };
-
-enum class Watched { other, execve, execveat, mmap, mprotect };
 
 class Judge {
  public:
