@@ -64,8 +64,7 @@ void judge_exec(const JudgeContext& c, const Notified& who, const seccomp_notif&
   if (!root) return fail_as_kernel(who, ENOENT);
   unique_fd dirfd;
   if (call.dirfd != AT_FDCWD && (call.path.empty() || call.path[0] != '/')) {
-    auto pidfd = open_pidfd(who);
-    auto fd = pidfd ? take_fd(who, pidfd->get(), call.dirfd) : Result<unique_fd>(pidfd.error());
+    auto fd = take_fd(who, call.dirfd);
     if (!fd) return fail_as_kernel(who, EBADF);
     dirfd = std::move(*fd);
   }

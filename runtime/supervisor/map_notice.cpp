@@ -9,11 +9,10 @@
 #include <sys/mman.h>
 
 #include <cstdio>
-#include <sstream>
 
-#include "runtime/base/file.hpp"
 #include "runtime/supervisor/in_root.hpp"
 #include "runtime/supervisor/judge.hpp"
+#include "runtime/supervisor/proc_maps.hpp"
 #include "runtime/supervisor/respond.hpp"
 #include "runtime/supervisor/tracee_memory.hpp"
 
@@ -30,18 +29,13 @@ std::string prot_text(uint64_t prot) {
 
 // /proc/PID/map_files/START-END of the file mapping holding `addr`; an empty fd for anonymous memory.
 Result<unique_fd> mapped_file(const Notified& who, uint64_t addr) {
-  std::string proc = "/proc/" + std::to_string(who.pid);
-  auto maps = TRY(read_file(proc + "/maps"));
-  std::istringstream in(maps);
-  std::string line;
-  while (std::getline(in, line)) {
-    unsigned long long start, end, inode;
-    if (std::sscanf(line.c_str(), "%llx-%llx %*s %*s %*s %llu", &start, &end, &inode) != 3) continue;
-    if (addr < start || addr >= end) continue;
-    if (inode == 0) return unique_fd();
+  for (const auto& m : TRY(read_maps(who.pid))) {
+    if (addr < m.start || addr >= m.end) continue;
+    if (m.inode == 0) return unique_fd();
     char range[64];
-    std::snprintf(range, sizeof range, "/map_files/%llx-%llx", start, end);
-    unique_fd fd(::open((proc + range).c_str(), O_RDONLY | O_CLOEXEC));
+    std::snprintf(range, sizeof range, "/proc/%d/map_files/%llx-%llx", who.pid, (unsigned long long)m.start,
+                  (unsigned long long)m.end);
+    unique_fd fd(::open(range, O_RDONLY | O_CLOEXEC));
     if (!fd) return Error::from_errno(std::string("open ") + range);
     if (!notification_valid(who.listener, who.id)) return Error(ENOENT, "left the syscall");
     return fd;
@@ -61,13 +55,7 @@ void judge_map(const JudgeContext& c, const Notified& who, const seccomp_notif& 
   auto refuse = [&](const std::string& why) {
     answer(c, who, syscall, {policy::Action::deny, "exec.elf", why, syscall});
   };
-  Result<unique_fd> file = unique_fd();
-  if (mprotect) {
-    file = mapped_file(who, n.data.args[0]);
-  } else {
-    auto pidfd = open_pidfd(who);
-    file = pidfd ? take_fd(who, pidfd->get(), int(n.data.args[4])) : Result<unique_fd>(pidfd.error());
-  }
+  auto file = mprotect ? mapped_file(who, n.data.args[0]) : take_fd(who, int(n.data.args[4]));
   if (!file) return file.error().code() == ENOENT ? fail_as_kernel(who, ENOENT) : refuse(file.error().str());
   if (!*file) return answer(c, who, syscall, {});  // anonymous memory
   auto root = open_proc_dir(who, "root");

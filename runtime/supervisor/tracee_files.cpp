@@ -44,8 +44,9 @@ Result<unique_fd> open_proc_dir(const Notified& n, const char* which) {
                 std::string("open ") + which);
 }
 
-Result<unique_fd> take_fd(const Notified& n, int pidfd, int fd) {
-  return proven(n, unique_fd(int(::syscall(SYS_pidfd_getfd, pidfd, fd, 0))), "pidfd_getfd " + std::to_string(fd));
+Result<unique_fd> take_fd(const Notified& n, int fd) {
+  auto pidfd = TRY(open_pidfd(n));
+  return proven(n, unique_fd(int(::syscall(SYS_pidfd_getfd, pidfd.get(), fd, 0))), "pidfd_getfd " + std::to_string(fd));
 }
 
 std::optional<uint32_t> UidMap::container_uid(uint32_t host_uid) const {

@@ -25,8 +25,8 @@ struct Notified {
 Result<unique_fd> open_pidfd(const Notified& n);
 // /proc/PID/root or /proc/PID/cwd, as an O_PATH directory.
 Result<unique_fd> open_proc_dir(const Notified& n, const char* which);
-// A duplicate of the process's `fd`.
-Result<unique_fd> take_fd(const Notified& n, int pidfd, int fd);
+// A duplicate of the process's `fd` (pidfd_getfd).
+Result<unique_fd> take_fd(const Notified& n, int fd);
 // Host uid → the uid the process's user namespace sees, from /proc/PID/uid_map.
 struct UidMap {
   struct Range {

@@ -1,0 +1,21 @@
+// /proc/PID/maps as the supervisor reads it: each mapping's range and the file behind it.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <vector>
+
+#include "runtime/base/error.hpp"
+
+namespace vigil::supervisor {
+
+struct Mapping {
+  uint64_t start = 0, end = 0;
+  dev_t dev = 0;
+  ino_t inode = 0;  // 0: anonymous memory
+};
+
+Result<std::vector<Mapping>> read_maps(pid_t pid);
+
+}  // namespace vigil::supervisor
