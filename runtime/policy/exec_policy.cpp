@@ -26,6 +26,10 @@ bool ExecPolicy::checks_libraries() const {
          deny_execstack || deny_wx || tpe;
 }
 
+bool ExecPolicy::judges_exec() const {
+  return checks_libraries() || require_pie || deny_ldso || deny_elf32 || deny_static || deny_dynamic || !allow_memfd;
+}
+
 ExecPolicy exec_policy(const Policy& p) {
   auto get = [&](const std::string& name) { return p.get(*find_key("exec." + name)); };
   auto action = [&](const std::string& name) { return *parse_action(get(name).get<std::string>()); };

@@ -54,6 +54,9 @@ struct ExecPolicy {
   Match match(std::string_view path) const;
   // Whether libraries (mmap/mprotect with PROT_EXEC) must be checked too.
   bool checks_libraries() const;
+  // Whether execs are judged at all: not when the section lets every program run, fileless
+  // ones included. The supervisor then never looks at an exec, and it costs nothing.
+  bool judges_exec() const;
 };
 
 // From a validated policy; what it does not set keeps the defaults above.

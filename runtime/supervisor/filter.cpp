@@ -1,5 +1,6 @@
 #include "runtime/supervisor/filter.hpp"
 
+#include <linux/seccomp.h>
 #include <sys/mman.h>
 
 #include <algorithm>
@@ -34,8 +35,9 @@ Result<seccomp::Program> notify_program(const std::string& cache_dir, const poli
   // 32-bit and x32 programs are judged too (else the filter's bad-arch action kills them).
   p.architectures = {"SCMP_ARCH_X86", "SCMP_ARCH_X32"};
 #endif
-  // Every program a process of the container runs.
-  p.syscalls.push_back({names_of({Watched::execve, Watched::execveat}), seccomp::Action::notify, std::nullopt, {}});
+  // Every program a process of the container runs, unless the policy lets any of them run.
+  if (exec.judges_exec())
+    p.syscalls.push_back({names_of({Watched::execve, Watched::execveat}), seccomp::Action::notify, std::nullopt, {}});
   // Memory made executable, when the policy has a word on it: arguments are compared in the
   // filter, so every other mmap costs nothing.
   uint64_t mask = exec.checks_libraries() ? PROT_EXEC : exec.deny_wx ? PROT_WRITE | PROT_EXEC : 0;
@@ -49,11 +51,15 @@ Result<seccomp::Program> notify_program(const std::string& cache_dir, const poli
       {"defaultAction", "SCMP_ACT_ALLOW"},
       {"architectures", p.architectures},
       {"syscalls", rules},
+      {"execs", exec.judges_exec()},
       {"protMask", mask},
       {"flags", {"SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"}},
       {"vigil", "supervisor"},  // keeps its cache entry apart from any profile of the same rules
   };
-  return seccomp::compile_cached(p, raw, cache_dir, nullptr);
+  auto program = TRY(seccomp::compile_cached(p, raw, cache_dir, nullptr));
+  // A listener even when nothing is notified: every supervised process is handed in the same way.
+  program.flags |= SECCOMP_FILTER_FLAG_NEW_LISTENER;
+  return program;
 }
 
 }  // namespace vigil::supervisor

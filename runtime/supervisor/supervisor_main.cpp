@@ -72,6 +72,7 @@ void supervisor_main(int sock, const supervisor::LaunchRequest& r, const seccomp
   if (!audit) fail_setup(sock, audit.error());
   supervisor::ExpectedImages expected;
   supervisor::Tracer tracer({[&](pid_t pid, pid_t former_tid) {
+                               if (!r.exec.judges_exec()) return std::string();
                                auto image = expected.take(former_tid);
                                std::string why = supervisor::exec_mismatch(pid, image);
                                if (!why.empty())

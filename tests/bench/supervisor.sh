@@ -1,8 +1,11 @@
 #!/bin/bash
 # Supervision's cost: start-up of /bin/true, and a busybox shell loop of 1000 fork+exec of
-# /bin/true, each with vigil plain and vigil supervised under a policy with an empty exec
-# section (the supervisor still verifies each exec: the file it checked is the one the kernel
-# mapped, no fileless exec), interleaved. Prints medians and the supervised/plain ratios.
+# /bin/true, each run plain and supervised, interleaved. Supervised twice:
+#  - by a supervisor that enforces nothing (exec: {"allow_memfd": true}): every process
+#    traced from birth, no exec judged; issue 6's figure;
+#  - under an empty exec section: each exec is also judged (no fileless exec, and the file
+#    checked is the one the kernel mapped), the least that exec verification costs.
+# Prints medians and the supervised/plain ratios.
 set -eu
 N=${BENCH_N:-100}
 LOOPS=${BENCH_LOOP_N:-7}
@@ -11,34 +14,42 @@ work=$(mktemp -d /tmp/vigil-bench-sup.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 . tests/bench/lib.sh
 
-bundle() {  # DIR ARGS-JSON ANNOTATIONS-JSON
+bundle() {  # DIR ARGS-JSON
   mkdir -p "$1"
   build/vigil spec --bundle "$1"
   build/tests/jsonedit "$1/config.json" set /root/path "\"$top/build/demo/rootfs\""
   build/tests/jsonedit "$1/config.json" set /process/terminal false
   build/tests/jsonedit "$1/config.json" set /process/args "$2"
-  build/tests/jsonedit "$1/config.json" set /annotations "$3"
 }
-loop='["sh","-c","i=0; while [ $i -lt 1000 ]; do /bin/true; i=$((i+1)); done"]'
-bundle "$work/true" '["/bin/true"]' '{}'
-bundle "$work/true-sup" '["/bin/true"]' '{"run.vigil.supervise":"true"}'
-bundle "$work/loop" "$loop" '{}'
-bundle "$work/loop-sup" "$loop" '{"run.vigil.supervise":"true"}'
+bundle "$work/true" '["/bin/true"]'
+bundle "$work/loop" '["sh","-c","i=0; while [ $i -lt 1000 ]; do /bin/true; i=$((i+1)); done"]'
+echo '{"version": 1, "supervise": true, "exec": {"allow_memfd": true}}' >"$work/nothing.json"
+echo '{"version": 1, "supervise": true}' >"$work/judged.json"
 
-run_in() { timed "$1" "$top/build/vigil" --root "$work/state" run --bundle "$work/$2" "$3"; }
+# run_as NAME BUNDLE ID [POLICY]
+run_as() {
+  local policy=()
+  [ -z "${4:-}" ] || policy=(--policy "$work/$4.json")
+  timed "$1" "$top/build/vigil" --root "$work/state" "${policy[@]}" run --bundle "$work/$2" "$3"
+}
 
 # A round to warm the cache of compiled filters and the page cache, not counted.
-run_in plain true warm
-run_in supervised true-sup warm-sup
-times[plain]="" times[supervised]=""
+run_as plain true warm
+run_as supervised true warm-sup nothing
+run_as exec-judged true warm-judged judged
+times[plain]="" times[supervised]="" times[exec-judged]=""
 for i in $(seq "$N"); do
-  run_in plain true "t$i"
-  run_in supervised true-sup "s$i"
+  run_as plain true "t$i"
+  run_as supervised true "s$i" nothing
+  run_as exec-judged true "j$i" judged
 done
 compare "start-up: $N runs of /bin/true (median wall time)" plain supervised
+compare "  the same, each exec judged" plain exec-judged
 for i in $(seq "$LOOPS"); do
-  run_in loop-plain loop "l$i"
-  run_in loop-supervised loop-sup "ls$i"
+  run_as loop-plain loop "l$i"
+  run_as loop-supervised loop "ls$i" nothing
+  run_as loop-exec-judged loop "lj$i" judged
 done
 compare "exec loop: 1000 fork+exec of /bin/true in a busybox shell, $LOOPS runs each (median wall time)" \
   loop-plain loop-supervised
+compare "  the same, each exec judged" loop-plain loop-exec-judged

@@ -43,6 +43,25 @@ proc_state() { awk '{print $3}' "/proc/$1/stat"; }
   assert_clean
 }
 
+@test "supervisor: a policy that lets every program run is not asked about execs, yet traces everything" {
+  echo '{"version": 1, "supervise": true, "exec": {"allow_memfd": true}}' >"$T/host.json"
+  cmd 'for i in 1 2; do /bin/echo line $i; done; echo ready; while :; do sleep 1; done'
+  leave_running "$ID" --policy "$T/host.json" --debug --log "$T/log" run -d --bundle "$BUNDLE"
+  assert_status 0
+  wait_ready "$ID"
+  file_has "$(out_file "$ID")" "line 2" || fail "the script did not run: $(container_output "$ID")"
+  local init sup child
+  init=$(init_pid "$ID")
+  sup=$(supervisor_of "$ID")
+  assert_eq "$(tracer_of "$init")" "$sup"
+  child=$(pgrep -P "$init" | head -1)
+  [ -n "$child" ] || fail "no child of the init"
+  assert_eq "$(tracer_of "$child")" "$sup"
+  ! grep -q "execve" "$T/log" || fail "an exec was judged: $(grep execve "$T/log")"
+  vigil delete --force "$ID"
+  assert_clean
+}
+
 @test "supervisor: the init and exec'd processes are traced from birth; the supervisor is in the host's namespaces" {
   supervise_by_annotation
   cmd 'echo ready; while :; do sleep 1; done'

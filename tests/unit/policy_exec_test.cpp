@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include "runtime/policy/exec_policy.hpp"
 
 namespace vigil::policy {
@@ -68,6 +70,37 @@ TEST(PolicyExec, LibrariesAreCheckedWhenAnythingAppliesToThem) {
         std::string(R"({"deny_execstack": true})"), std::string(R"({"deny_wx": true})"),
         std::string(R"({"tpe": {"enabled": true}})")})
     EXPECT_TRUE(exec_of(section).checks_libraries()) << section;
+}
+
+TEST(PolicyExec, ExecsAreJudgedUnlessEveryProgramMayRun) {
+  EXPECT_TRUE(exec_policy(Policy{}).judges_exec());  // fileless execs are refused by default
+  EXPECT_FALSE(exec_of(R"({"allow_memfd": true})").judges_exec());
+  EXPECT_FALSE(exec_of(R"({"allow_memfd": true, "tpe": {"trusted_uids": [5]}})").judges_exec());
+  // A value for every other key that asks something of a program: a key added later must be
+  // listed here, and judged.
+  const std::map<std::string, std::string> stricter = {
+      {"default", R"("warn")"},
+      {"rules", R"([{"path": "/x", "action": "allow"}])"},
+      {"require_pie", "true"},
+      {"deny_execstack", "true"},
+      {"deny_ldso", "true"},
+      {"deny_elf32", "true"},
+      {"deny_static", "true"},
+      {"deny_dynamic", "true"},
+      {"deny_wx", "true"},
+      {"checksums", R"({"/x": "sha256:)" + std::string(64, '0') + R"("})"},
+      {"unlisted", R"("deny")"},
+      {"tpe.enabled", "true"},
+  };
+  for (const auto& k : keys()) {
+    if (k.section != "exec" || k.name == "allow_memfd" || k.name == "tpe.trusted_uids") continue;
+    std::string name(k.name);
+    ASSERT_EQ(stricter.count(name), 1u) << "exec." << name << " is not listed";
+    Policy p;
+    p.set(*find_key("exec.allow_memfd"), true);
+    p.set(k, nlohmann::json::parse(stricter.at(name)));
+    EXPECT_TRUE(exec_policy(p).judges_exec()) << name;
+  }
 }
 
 TEST(PolicyExec, Checksums) {
