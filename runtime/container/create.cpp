@@ -144,7 +144,7 @@ Result<CreatedInit> create_container(const CreateOptions& o) {
 
   Status saved;
   if (sup) {
-    auto launched = sup->attach(init.pid, init.seccomp_listener.get());
+    auto launched = sup->hand_over(init.pid, init.seccomp_listener.get());
     if (launched) {
       state.supervisor_pid = launched->pid;
       state.supervisor_start = launched->start_time;
@@ -155,6 +155,8 @@ Result<CreatedInit> create_container(const CreateOptions& o) {
     init.seccomp_listener.reset();
   }
   if (saved) saved = dir.save(state);
+  // While the state was saved, the supervisor seized the init.
+  if (saved && sup) saved = sup->ready();
   if (saved && init.seccomp_listener && !policy.supervise()) {
     auto ps = seccomp::process_state(init.pid, profile->listener_metadata, oci::public_state(state, "creating"));
     saved = seccomp::hand_off_listener(profile->listener_path, init.seccomp_listener.get(), ps);

@@ -15,7 +15,7 @@ const std::vector<std::string>& allowed() {
   static const std::vector<std::string> names = {
       "ptrace", "wait4", "waitid", "pidfd_open", "pidfd_getfd", "pidfd_send_signal", "kill", "tgkill",
       "ioctl", "poll", "ppoll", "read", "readv", "pread64", "write", "writev", "pwrite64", "close",
-      "process_vm_readv", "accept4", "accept", "recvmsg", "sendmsg", "recvfrom", "sendto", "getsockopt",
+      "process_vm_readv", "accept4", "accept", "recvmsg", "sendmsg", "recvfrom", "sendto", "getsockopt", "setsockopt",
       "openat", "openat2", "newfstatat", "fstat", "statx", "lseek", "readlinkat", "getdents64", "fcntl",
       "unshare", "fchdir", "chroot",
       "unlink", "unlinkat", "futex", "mmap", "munmap", "mremap", "mprotect", "madvise", "brk",

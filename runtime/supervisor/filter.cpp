@@ -17,7 +17,14 @@ std::vector<std::string> names_of(std::initializer_list<Watched> kinds) {
   return out;
 }
 
+// The protection bits an mmap or mprotect must have to be notified; 0: none is.
+uint64_t prot_mask(const policy::ExecPolicy& exec) {
+  return exec.checks_libraries() ? PROT_EXEC : exec.deny_wx ? PROT_WRITE | PROT_EXEC : 0;
+}
+
 }  // namespace
+
+bool notifies(const policy::ExecPolicy& exec) { return exec.judges_exec() || prot_mask(exec) != 0; }
 
 const std::vector<WatchedSyscall>& watched_syscalls() {
   static const std::vector<WatchedSyscall> all = {{"execve", Watched::execve},     {"execveat", Watched::execveat},
@@ -40,7 +47,7 @@ Result<seccomp::Program> notify_program(const std::string& cache_dir, const poli
     p.syscalls.push_back({names_of({Watched::execve, Watched::execveat}), seccomp::Action::notify, std::nullopt, {}});
   // Memory made executable, when the policy has a word on it: arguments are compared in the
   // filter, so every other mmap costs nothing.
-  uint64_t mask = exec.checks_libraries() ? PROT_EXEC : exec.deny_wx ? PROT_WRITE | PROT_EXEC : 0;
+  uint64_t mask = prot_mask(exec);
   if (mask)
     p.syscalls.push_back({names_of({Watched::mmap, Watched::mprotect}), seccomp::Action::notify, std::nullopt,
                           {{2, mask, mask, seccomp::Op::masked_eq}}});

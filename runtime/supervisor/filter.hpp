@@ -22,6 +22,9 @@ struct WatchedSyscall {
 // Every syscall the filter may notify, by name (each ABI's number is looked up by it).
 const std::vector<WatchedSyscall>& watched_syscalls();
 
+// Whether the filter for `exec` notifies any syscall at all.
+bool notifies(const policy::ExecPolicy& exec);
+
 // Compiled through the cache in `cache_dir`, like the OCI profiles. mmap and mprotect are
 // watched only as far as `exec` needs: PROT_EXEC for library checks, write+execute for W^X.
 Result<seccomp::Program> notify_program(const std::string& cache_dir, const policy::ExecPolicy& exec);

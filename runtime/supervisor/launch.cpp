@@ -5,7 +5,6 @@
 
 #include <csignal>
 
-
 #include "runtime/base/log.hpp"
 #include "runtime/base/unix_socket.hpp"
 #include "runtime/init/protocol.hpp"
@@ -13,7 +12,6 @@
 #include "runtime/process/exec.hpp"
 #include "runtime/process/process_handle.hpp"
 #include "runtime/process/signals.hpp"
-#include "runtime/supervisor/confine.hpp"
 #include "runtime/supervisor/supervisor_main.hpp"
 
 namespace vigil::supervisor {
@@ -28,13 +26,13 @@ Status expect_ready(int sock, const std::string& what) {
 
 // A fork, not an exec: create is single-threaded, and the supervisor starts from its image
 // with only the socket kept, in a session of its own, every signal back to its default.
-Result<Child> fork_supervisor(int sock, const LaunchRequest& r, const seccomp::Program& allow_list) {
+Result<Child> fork_supervisor(int sock, const LaunchRequest& r) {
   auto child = TRY(fork_child("the supervisor"));
   if (child.pid() == 0) {
     ::setsid();
     reset_signals_for_exec();
     if (!close_fds_from(3, {sock, r.log})) _exit(1);
-    supervisor_main(sock, r, allow_list);
+    supervisor_main(sock, r);
   }
   return child;
 }
@@ -47,20 +45,22 @@ Result<Supervisor> Supervisor::start(const LaunchRequest& r) {
   int sv[2];
   if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) return Error::from_errno("socketpair");
   unique_fd sock(sv[0]), child_sock(sv[1]);
-  auto allow_list = TRY(confinement(r.cache_dir));
-  Child child = TRY(fork_supervisor(child_sock.get(), r, allow_list));
+  Child child = TRY(fork_supervisor(child_sock.get(), r));
   return Supervisor(std::move(child), std::move(sock));
 }
 
-Result<Launched> Supervisor::attach(pid_t init, int listener) {
+Result<Launched> Supervisor::hand_over(pid_t init, int listener) {
   int fds[] = {listener};
   TRY_CTX(send_message(sock_.get(), MsgType::request, 0, std::to_string(init), fds), "start the supervisor");
-  TRY(expect_ready(sock_.get(), "start the supervisor"));
   auto start = process_start_time(child_.pid());
   if (!start) return Error(ESRCH, "the supervisor exited right after it started");
-  Launched out{child_.pid(), *start};
+  return Launched{child_.pid(), *start};
+}
+
+Status Supervisor::ready() {
+  TRY(expect_ready(sock_.get(), "start the supervisor"));
   (void)child_.release();  // it outlives us
-  return out;
+  return {};
 }
 
 Status hand_in(const std::string& dir, pid_t pid, int listener) {

@@ -30,13 +30,16 @@ struct LaunchRequest {
 
 class Supervisor {
  public:
-  // Forks the supervisor in a session of its own; it gets ready (confined, its threads
-  // running) while the caller makes the init. Call it single-threaded.
+  // Forks the supervisor in a session of its own; it gets ready to seize while the caller
+  // makes the init. Call it single-threaded.
   static Result<Supervisor> start(const LaunchRequest& r);
   // Hands it the init (our child, not yet started, so its pid cannot be reused) and the
-  // init's listener; returns once the init is seized, so no instruction of the program runs
-  // untraced. The supervisor then outlives us; before this, dropping it kills it.
-  Result<Launched> attach(pid_t init, int listener);
+  // init's listener, and returns at once with who the supervisor is: the caller can save
+  // its state meanwhile.
+  Result<Launched> hand_over(pid_t init, int listener);
+  // Returns once the init is seized, so no instruction of the program runs untraced. The
+  // supervisor then outlives us; before this, dropping it kills it.
+  Status ready();
 
  private:
   Supervisor(Child c, unique_fd sock) : child_(std::move(c)), sock_(std::move(sock)) {}

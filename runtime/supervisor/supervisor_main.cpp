@@ -7,7 +7,6 @@
 
 #include <csignal>
 #include <cstring>
-#include <thread>
 
 #include "runtime/base/log.hpp"
 #include "runtime/base/unix_socket.hpp"
@@ -15,6 +14,7 @@
 #include "runtime/supervisor/audit.hpp"
 #include "runtime/supervisor/confine.hpp"
 #include "runtime/supervisor/exec_stop.hpp"
+#include "runtime/supervisor/filter.hpp"
 #include "runtime/supervisor/judge.hpp"
 #include "runtime/supervisor/launch.hpp"
 #include "runtime/supervisor/notifier.hpp"
@@ -25,24 +25,29 @@ namespace {
 
 constexpr size_t kNotifyThreads = 2;
 
-// One `vigil exec` process: seized by the tracing thread, then its listener is watched.
-void take_hand_in(int conn, supervisor::Tracer& tracer, supervisor::Notifier& notifier) {
+// How long a hand-in may take to arrive: the tracer waits for it, and its tracees with it.
+constexpr timeval kHandInTimeout = {1, 0};
+
+// One `vigil exec` process, on the tracing thread: seized, then its listener is watched.
+void take_hand_in(int control, supervisor::Tracer& tracer, supervisor::Notifier& notifier) {
+  unique_fd conn(::accept4(control, nullptr, nullptr, SOCK_CLOEXEC));
+  if (!conn) return;
   ucred cred{};
   socklen_t len = sizeof cred;
-  if (::getsockopt(conn, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0 || cred.uid != ::geteuid()) {
-    (void)send_message(conn, MsgType::error, EPERM, "only the supervisor's own user may hand in processes");
+  if (::getsockopt(conn.get(), SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0 || cred.uid != ::geteuid()) {
+    (void)send_message(conn.get(), MsgType::error, EPERM, "only the supervisor's own user may hand in processes");
     return;
   }
-  auto msg = recv_message(conn);
+  (void)::setsockopt(conn.get(), SOL_SOCKET, SO_RCVTIMEO, &kHandInTimeout, sizeof kHandInTimeout);
+  auto msg = recv_message(conn.get());
   if (!msg || msg->type != MsgType::request || msg->fds.size() != 1) return;
   pid_t pid = pid_t(std::atoi(msg->payload.c_str()));
-  Status st = tracer.request_seize(pid).get();
-  if (!st) {
-    (void)send_message(conn, MsgType::error, st.error().code(), st.error().what());
+  if (Status st = tracer.seize(pid); !st) {
+    (void)send_message(conn.get(), MsgType::error, st.error().code(), st.error().what());
     return;
   }
   notifier.add(std::move(msg->fds[0]));
-  (void)send_message(conn, MsgType::ready, 0, "");
+  (void)send_message(conn.get(), MsgType::ready, 0, "");
 }
 
 [[noreturn]] void fail_setup(int sock, const Error& e) {
@@ -50,9 +55,15 @@ void take_hand_in(int conn, supervisor::Tracer& tracer, supervisor::Notifier& no
   _exit(1);
 }
 
+// After create has returned: the container dies with us (EXITKILL), so say why.
+[[noreturn]] void fail_running(const Error& e) {
+  log_line(LogLevel::error, "supervisor: " + e.str() + "; the container is killed with it");
+  _exit(1);
+}
+
 }  // namespace
 
-void supervisor_main(int sock, const supervisor::LaunchRequest& r, const seccomp::Program& allow_list) {
+void supervisor_main(int sock, const supervisor::LaunchRequest& r) {
   ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
   // create's stdio belongs to its caller (conmon, the shim wait for it to close): not ours.
   if (int null = ::open("/dev/null", O_RDWR | O_CLOEXEC); null >= 0) {
@@ -67,7 +78,8 @@ void supervisor_main(int sock, const supervisor::LaunchRequest& r, const seccomp
   log_configure(log);
   const std::string &dir = r.dir, &id = r.id;
 
-  // Ready before the init exists: this overlaps with its making.
+  // Before the init is handed over, only what must exist when create returns: this overlaps
+  // with the init's making, and create waits for the rest of it.
   auto audit = supervisor::AuditLog::open(dir + "/audit.log", id);
   if (!audit) fail_setup(sock, audit.error());
   supervisor::ExpectedImages expected;
@@ -84,18 +96,6 @@ void supervisor_main(int sock, const supervisor::LaunchRequest& r, const seccomp
   // The socket `vigil exec` hands its processes in on: root only.
   auto control = listen_unix(supervisor::socket_path(dir));
   if (!control) fail_setup(sock, control.error());
-  // From here on only what the supervisor's work needs; the threads inherit the filter.
-  if (auto st = supervisor::confine(allow_list); !st) fail_setup(sock, st.error());
-  supervisor::Judge judge(r.exec, *audit, expected);
-  supervisor::Notifier notifier(judge);
-  if (auto st = notifier.start(kNotifyThreads); !st) fail_setup(sock, st.error());
-  // Hand-ins wait for the tracer to run; nobody can exec before create has returned anyway.
-  std::thread([&] {
-    for (;;) {
-      unique_fd conn(::accept4(control->get(), nullptr, nullptr, SOCK_CLOEXEC));
-      if (conn) take_hand_in(conn.get(), tracer, notifier);
-    }
-  }).detach();
 
   // The init and its listener; EOF means create failed and there is nothing to watch.
   auto msg = recv_message(sock);
@@ -105,15 +105,29 @@ void supervisor_main(int sock, const supervisor::LaunchRequest& r, const seccomp
   }
   pid_t init = pid_t(std::atoi(msg->payload.c_str()));
   if (auto st = tracer.seize(init); !st) fail_setup(sock, st.error());
+  supervisor::UidMap uids;
   if (r.exec.tpe) {
-    auto uids = supervisor::read_uid_map(init);
-    if (!uids) fail_setup(sock, uids.error());
-    judge.set_uid_map(std::move(*uids));
+    auto read = supervisor::read_uid_map(init);
+    if (!read) fail_setup(sock, read.error());
+    uids = std::move(*read);
   }
-  // Nothing is judged before this: the listener is not watched yet.
-  notifier.add(std::move(msg->fds[0]));
   (void)send_message(sock, MsgType::ready, 0, "");
   ::close(sock);
+
+  // The init's stops and notifications wait for us in the kernel until the tracer and the
+  // notifier threads below take them, and nothing from the container is read before we
+  // are confined. From here on only what the supervisor's work needs; the threads inherit
+  // the filter.
+  auto allow_list = supervisor::confinement(r.cache_dir);
+  if (!allow_list) fail_running(allow_list.error());
+  if (auto st = supervisor::confine(*allow_list); !st) fail_running(st.error());
+  supervisor::Judge judge(r.exec, *audit, expected);
+  if (r.exec.tpe) judge.set_uid_map(std::move(uids));
+  supervisor::Notifier notifier(judge);
+  notifier.add(std::move(msg->fds[0]));
+  // With nothing notified (supervisor::notifies), the listeners are only held.
+  if (auto st = notifier.start(supervisor::notifies(r.exec) ? kNotifyThreads : 0); !st) fail_running(st.error());
+  tracer.watch(control->get(), [&] { take_hand_in(control->get(), tracer, notifier); });
   tracer.run();
   // The container's last process is gone.
   ::unlink(supervisor::socket_path(dir).c_str());

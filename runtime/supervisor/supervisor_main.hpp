@@ -1,6 +1,5 @@
 #pragma once
 
-#include "runtime/seccomp/program.hpp"
 #include "runtime/supervisor/launch.hpp"
 
 namespace vigil {
@@ -8,8 +7,8 @@ namespace vigil {
 // A supervised container's supervisor (runtime/supervisor/), forked by create with SOCK to
 // it: it seizes the container's init, watches the seccomp listeners, takes `vigil exec`'s processes
 // on its socket, and exits when the container's last process is gone.
-// `r` says which container, `allow_list` what to confine itself to (supervisor::confinement);
-// the init and its listener come over `sock`, and the outcome goes back on it.
-[[noreturn]] void supervisor_main(int sock, const supervisor::LaunchRequest& r, const seccomp::Program& allow_list);
+// `r` says which container and what to enforce; the init and its listener come over `sock`,
+// and the outcome goes back on it.
+[[noreturn]] void supervisor_main(int sock, const supervisor::LaunchRequest& r);
 
 }  // namespace vigil

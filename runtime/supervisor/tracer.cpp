@@ -1,7 +1,6 @@
 #include "runtime/supervisor/tracer.hpp"
 
 #include <poll.h>
-#include <sys/eventfd.h>
 #include <sys/ptrace.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
@@ -21,14 +20,13 @@ bool is_stop_signal(int sig) { return sig == SIGSTOP || sig == SIGTSTP || sig ==
 }  // namespace
 
 Status Tracer::init() {
-  // Tracee stops come as SIGCHLD: read through a signalfd, so seize requests can wake us too.
+  // Tracee stops come as SIGCHLD: read through a signalfd, polled with the watched fd.
   sigset_t set;
   sigemptyset(&set);
   sigaddset(&set, SIGCHLD);
   if (::pthread_sigmask(SIG_BLOCK, &set, nullptr) != 0) return Error(EINVAL, "block SIGCHLD");
   signals_ = unique_fd(::signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK));
-  wake_ = unique_fd(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
-  if (!signals_ || !wake_) return Error::from_errno("signalfd/eventfd for the tracer");
+  if (!signals_) return Error::from_errno("signalfd for the tracer");
   return {};
 }
 
@@ -38,25 +36,9 @@ Status Tracer::seize(pid_t pid) {
   return {};
 }
 
-std::future<Status> Tracer::request_seize(pid_t pid) {
-  std::promise<Status> p;
-  auto f = p.get_future();
-  {
-    std::lock_guard lock(mu_);
-    requests_.emplace_back(pid, std::move(p));
-  }
-  (void)!::eventfd_write(wake_.get(), 1);
-  return f;
-}
-
-void Tracer::take_requests(bool done) {
-  std::vector<std::pair<pid_t, std::promise<Status>>> reqs;
-  {
-    std::lock_guard lock(mu_);
-    reqs.swap(requests_);
-  }
-  for (auto& [pid, promise] : reqs)
-    promise.set_value(done ? Status(Error(ESRCH, "the container has no process left")) : seize(pid));
+void Tracer::watch(int fd, std::function<void()> on_readable) {
+  watched_ = fd;
+  on_watched_ = std::move(on_readable);
 }
 
 void Tracer::handle(pid_t pid, int status) {
@@ -101,14 +83,10 @@ void Tracer::on_exec(pid_t pid) {
 }
 
 void Tracer::run() {
-  pollfd fds[2] = {{signals_.get(), POLLIN, 0}, {wake_.get(), POLLIN, 0}};
+  pollfd fds[2] = {{signals_.get(), POLLIN, 0}, {watched_, POLLIN, 0}};  // a negative fd is skipped
   while (!traced_.empty()) {
     if (::poll(fds, 2, -1) < 0 && errno != EINTR) break;
-    if (fds[1].revents) {
-      eventfd_t v;
-      (void)::eventfd_read(wake_.get(), &v);
-      take_requests(false);
-    }
+    if (fds[1].revents) on_watched_();
     if (fds[0].revents) {
       // SIGCHLD does not queue: one read clears it, and waitpid below finds every change.
       signalfd_siginfo si;
@@ -122,7 +100,6 @@ void Tracer::run() {
       handle(pid, status);
     }
   }
-  take_requests(true);
 }
 
 }  // namespace vigil::supervisor

@@ -4,19 +4,15 @@
 // keeps the process's own semantics: signals re-injected, group stops (^Z, SIGSTOP) kept
 // stopped with PTRACE_LISTEN until SIGCONT.
 //
-// ptrace requests must come from the tracing thread, so run() owns them all: other threads
-// hand pids to seize() through request_seize().
+// ptrace requests must come from the tracing thread, so run() owns them all; what must
+// seize (a `vigil exec` hand-in) is answered on it too, through watch().
 #pragma once
 
 #include <sys/types.h>
 
 #include <functional>
-#include <future>
 #include <string>
-#include <mutex>
 #include <set>
-#include <utility>
-#include <vector>
 
 #include "runtime/base/error.hpp"
 #include "runtime/base/unique_fd.hpp"
@@ -36,23 +32,20 @@ class Tracer {
   Status init();  // call on the tracing thread, before seize() and run()
   // Seizes `pid` (the tracing thread only).
   Status seize(pid_t pid);
-  // From any thread: has run() seize `pid`; the future says how it went.
-  std::future<Status> request_seize(pid_t pid);
+  // run() also calls `on_readable` (on the tracing thread) whenever `fd` is readable.
+  void watch(int fd, std::function<void()> on_readable);
   // Answers stops until no traced process is left.
   void run();
 
  private:
   void handle(pid_t pid, int status);
-  void take_requests(bool done);
-
   void on_exec(pid_t pid);
 
   Hooks hooks_;
   std::set<pid_t> traced_;
   unique_fd signals_;  // signalfd for SIGCHLD
-  unique_fd wake_;     // eventfd for seize requests
-  std::mutex mu_;
-  std::vector<std::pair<pid_t, std::promise<Status>>> requests_;
+  int watched_ = -1;
+  std::function<void()> on_watched_;
 };
 
 }  // namespace vigil::supervisor

@@ -132,6 +132,30 @@ proc_state() { awk '{print $3}' "/proc/$1/stat"; }
   assert_clean
 }
 
+@test "supervisor: a hand-in that never comes holds its tracer up at most a second" {
+  supervise_by_annotation
+  cmd 'echo ready; while :; do sleep 1; done'
+  run_detached_ok "$ID"
+  wait_ready "$ID"
+  # A client of the exec socket that connects and sends nothing.
+  bg python3 -c 'import socket, sys, time
+s = socket.socket(socket.AF_UNIX)
+s.connect(sys.argv[1])
+open(sys.argv[2], "w").close()
+time.sleep(60)' "$STATE/$ID/supervisor.sock" "$T/connected"
+  wait_for test -e "$T/connected"
+  local t0=$EPOCHREALTIME
+  run vigil exec "$ID" echo in
+  assert_status 0
+  assert_eq "$output" in
+  local ms=$(( (${EPOCHREALTIME/./} - ${t0/./}) / 1000 ))
+  (( ms < 3000 )) || fail "exec took $ms ms"
+  kill "$BG_PID"
+  wait "$BG_PID" 2>/dev/null || true
+  vigil delete --force "$ID"
+  assert_clean
+}
+
 @test "supervisor: it exits after the container and leaves nothing behind" {
   supervise_by_annotation
   cmd 'echo ready; read x'
