@@ -11,7 +11,6 @@
 #include "runtime/init/reexec.hpp"
 #include "runtime/process/exec.hpp"
 #include "runtime/process/process_handle.hpp"
-#include "runtime/process/signals.hpp"
 #include "runtime/supervisor/supervisor_main.hpp"
 
 namespace vigil::supervisor {
@@ -25,12 +24,11 @@ Status expect_ready(int sock, const std::string& what) {
 }
 
 // A fork, not an exec: create is single-threaded, and the supervisor starts from its image
-// with only the socket kept, in a session of its own, every signal back to its default.
+// with only the socket and the log kept (create's lock on the state dir, its fifos, are not
+// the supervisor's to hold).
 Result<Child> fork_supervisor(int sock, const LaunchRequest& r) {
   auto child = TRY(fork_child("the supervisor"));
   if (child.pid() == 0) {
-    ::setsid();
-    reset_signals_for_exec();
     if (!close_fds_from(3, {sock, r.log})) _exit(1);
     supervisor_main(sock, r);
   }

@@ -30,8 +30,8 @@ struct LaunchRequest {
 
 class Supervisor {
  public:
-  // Forks the supervisor in a session of its own; it gets ready to seize while the caller
-  // makes the init. Call it single-threaded.
+  // Forks the supervisor, which waits, idle, while the caller makes the init. Call it
+  // single-threaded.
   static Result<Supervisor> start(const LaunchRequest& r);
   // Hands it the init (our child, not yet started, so its pid cannot be reused) and the
   // init's listener, and returns at once with who the supervisor is: the caller can save

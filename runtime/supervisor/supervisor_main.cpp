@@ -64,13 +64,26 @@ void take_hand_in(int control, supervisor::Tracer& tracer, supervisor::Notifier&
 }  // namespace
 
 void supervisor_main(int sock, const supervisor::LaunchRequest& r) {
+  // Nothing before the init is handed over: meanwhile create makes it, and any work here
+  // would compete with that. What follows overlaps with create saving the container's state.
+  auto msg = recv_message(sock);
+  // EOF: create failed, and there is nothing to watch.
+  if (!msg || msg->type != MsgType::request || msg->fds.size() != 1) _exit(1);
+
   ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
   // create's stdio belongs to its caller (conmon, the shim wait for it to close): not ours.
   if (int null = ::open("/dev/null", O_RDWR | O_CLOEXEC); null >= 0) {
     for (int fd = 0; fd < 3; fd++) ::dup2(null, fd);
     ::close(null);
   }
-  // Our session is our own; only delete's SIGKILL is meant for us.
+  // Our session is our own; only delete's SIGKILL is meant for us. Inherited are create's
+  // mask and dispositions that are the default or ignored (exec resets handlers): SIGCHLD
+  // must be the default for a tracer.
+  ::setsid();
+  sigset_t none;
+  sigemptyset(&none);
+  ::sigprocmask(SIG_SETMASK, &none, nullptr);
+  ::signal(SIGCHLD, SIG_DFL);
   for (int s : {SIGHUP, SIGINT, SIGQUIT, SIGPIPE, SIGTERM, SIGTSTP, SIGTTIN, SIGTTOU}) ::signal(s, SIG_IGN);
   LogConfig log = log_config();
   log.file.clear();
@@ -78,8 +91,7 @@ void supervisor_main(int sock, const supervisor::LaunchRequest& r) {
   log_configure(log);
   const std::string &dir = r.dir, &id = r.id;
 
-  // Before the init is handed over, only what must exist when create returns: this overlaps
-  // with the init's making, and create waits for the rest of it.
+  // What must exist when create returns.
   auto audit = supervisor::AuditLog::open(dir + "/audit.log", id);
   if (!audit) fail_setup(sock, audit.error());
   supervisor::ExpectedImages expected;
@@ -97,12 +109,6 @@ void supervisor_main(int sock, const supervisor::LaunchRequest& r) {
   auto control = listen_unix(supervisor::socket_path(dir));
   if (!control) fail_setup(sock, control.error());
 
-  // The init and its listener; EOF means create failed and there is nothing to watch.
-  auto msg = recv_message(sock);
-  if (!msg || msg->type != MsgType::request || msg->fds.size() != 1) {
-    ::unlink(supervisor::socket_path(dir).c_str());
-    _exit(1);
-  }
   pid_t init = pid_t(std::atoi(msg->payload.c_str()));
   if (auto st = tracer.seize(init); !st) fail_setup(sock, st.error());
   supervisor::UidMap uids;
