@@ -8,7 +8,7 @@
 # Prints medians and the supervised/plain ratios.
 set -eu
 N=${BENCH_N:-100}
-LOOPS=${BENCH_LOOP_N:-7}
+LOOPS=${BENCH_LOOP_N:-11}
 top=$(pwd)
 work=$(mktemp -d /tmp/vigil-bench-sup.XXXXXX)
 trap 'rm -rf "$work"' EXIT
