@@ -24,11 +24,12 @@ Status expect_ready(int sock, const std::string& what) {
 }
 
 // A fork, not an exec: create is single-threaded, and the supervisor starts from its image
-// with only the socket and the log kept (create's lock on the state dir, its fifos, are not
-// the supervisor's to hold).
+// in a session of its own (the terminal's signals are not for it), with only the socket and
+// the log kept (create's lock on the state dir, its fifos, are not the supervisor's to hold).
 Result<Child> fork_supervisor(int sock, const LaunchRequest& r) {
   auto child = TRY(fork_child("the supervisor"));
   if (child.pid() == 0) {
+    ::setsid();
     if (!close_fds_from(3, {sock, r.log})) _exit(1);
     supervisor_main(sock, r);
   }

@@ -76,15 +76,14 @@ void supervisor_main(int sock, const supervisor::LaunchRequest& r) {
     for (int fd = 0; fd < 3; fd++) ::dup2(null, fd);
     ::close(null);
   }
-  // Our session is our own; only delete's SIGKILL is meant for us. Inherited are create's
-  // mask and dispositions that are the default or ignored (exec resets handlers): SIGCHLD
-  // must be the default for a tracer.
-  ::setsid();
+  // Only delete's SIGKILL is meant for us. Inherited are create's mask and dispositions
+  // that are the default or ignored (exec resets handlers): SIGCHLD must be the default
+  // for a tracer. Ignored before the mask is cleared, so none pending is delivered.
+  for (int s : {SIGHUP, SIGINT, SIGQUIT, SIGPIPE, SIGTERM, SIGTSTP, SIGTTIN, SIGTTOU}) ::signal(s, SIG_IGN);
+  ::signal(SIGCHLD, SIG_DFL);
   sigset_t none;
   sigemptyset(&none);
   ::sigprocmask(SIG_SETMASK, &none, nullptr);
-  ::signal(SIGCHLD, SIG_DFL);
-  for (int s : {SIGHUP, SIGINT, SIGQUIT, SIGPIPE, SIGTERM, SIGTSTP, SIGTTIN, SIGTTOU}) ::signal(s, SIG_IGN);
   LogConfig log = log_config();
   log.file.clear();
   log.fd = r.log;
