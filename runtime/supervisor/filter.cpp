@@ -58,7 +58,6 @@ Result<seccomp::Program> notify_program(const std::string& cache_dir, const poli
       {"defaultAction", "SCMP_ACT_ALLOW"},
       {"architectures", p.architectures},
       {"syscalls", rules},
-      {"execs", exec.judges_exec()},
       {"protMask", mask},
       {"flags", {"SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"}},
       {"vigil", "supervisor"},  // keeps its cache entry apart from any profile of the same rules

@@ -3,9 +3,6 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <csignal>
-
-#include "runtime/base/log.hpp"
 #include "runtime/base/unix_socket.hpp"
 #include "runtime/init/protocol.hpp"
 #include "runtime/init/reexec.hpp"
