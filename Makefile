@@ -59,7 +59,7 @@ build/tests/%: tests/tools/%.cpp $(wildcard tests/tools/*.hpp)
 EXEC_DIR   := build/tests/exec
 EXEC_CC    := gcc -O1 -Wall -Wextra -Werror
 EXEC_PROGS := $(addprefix $(EXEC_DIR)/,pie nopie denied static execstack marker dlopen spawn wx fileless race \
-              libplain.so libexecstack.so) $(EXEC_DIR)/elf32
+              newcalls exit42 libplain.so libexecstack.so) $(EXEC_DIR)/elf32
 $(EXEC_DIR)/pie $(EXEC_DIR)/denied: tests/exec/hello.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
@@ -96,6 +96,15 @@ $(EXEC_DIR)/wx $(EXEC_DIR)/fileless: $(EXEC_DIR)/%: tests/exec/%.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
 	@$(EXEC_CC) -static -o $@ $<
+# seccomp.bats' programs: calls newer than old profiles, and a program of one system call.
+$(EXEC_DIR)/newcalls: tests/exec/newcalls.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	@$(EXEC_CC) -static -pthread -o $@ $<
+$(EXEC_DIR)/exit42: tests/exec/exit42.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	@$(EXEC_CC) -static -nostdlib -o $@ $<
 $(EXEC_DIR)/race: tests/exec/race.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"

@@ -27,7 +27,7 @@ Status start_container(const std::string& root, const std::string& id) {
   // right after start (ctr sizes its terminal then, before the program reads the size).
   if (!c.state.hooks.contains("poststart")) return {};
   auto failed = TRY_CTX(read_fd(done.get()), "start container " + id);
-  if (!failed.empty()) return Error(ECHILD, "start container " + id + ": its program did not start (see the log)");
+  if (!failed.empty()) return Error::msg("start container " + id + ": its program did not start: " + failed);
   run_post_hooks("poststart", c.state);
   return {};
 }

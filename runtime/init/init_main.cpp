@@ -48,6 +48,9 @@ struct Context {
   unique_fd console_sock;  // process.terminal: where the pty master goes
   unique_fd terminal;      // process.terminal: the pty's slave, the program's stdio
   std::string state_json;  // for the container's own hooks, from the parent
+  IdentityPlan identity;
+  std::optional<ExecCall> program;
+  bool profile_loaded = false;  // the OCI profile (or there is none)
 };
 
 // Our own fds must not sit where the container expects its preserved ones.
@@ -141,20 +144,31 @@ Status join_session_keyring(const std::string& id) {
 
 bool in_new_or_joined_userns(const oci::Spec& spec) { return spec.linux.has(oci::NamespaceType::user); }
 
-// Loads the filter; a listener goes to the parent at once, which passes it to listenerPath.
-Status load_seccomp(Context& c, const seccomp::Program& p) {
+// Loads a filter with a listener, which goes to the parent at once: to the supervisor, or
+// to the agent at listenerPath, during create (as runc hands it over).
+Status load_with_listener(Context& c, const seccomp::Program& p) {
   auto listener = TRY(seccomp::load_filter(p));
-  if (!listener) return {};
   int fds[] = {listener.get()};
   return send_message(c.sock, MsgType::seccomp, 0, "", fds);
 }
 
-// The OCI profile, then the supervisor's notify filter over it: the kernel takes the
-// strictest of their answers, so the profile's denials stand and the rest is the
-// supervisor's to judge.
-Status load_filters(Context& c) {
-  if (c.req.seccomp) TRY(load_seccomp(c, *c.req.seccomp));
-  if (c.req.supervisor) TRY(load_seccomp(c, *c.req.supervisor));
+// Filters whose listener the parent needs before ready: the supervisor's, and an OCI
+// profile that notifies. Each filter is judged on its own and the kernel takes the strictest
+// answer, whatever their order, so the profile's denials stand over the supervisor's.
+Status load_listening_filters(Context& c) {
+  if (c.req.supervisor) TRY(load_with_listener(c, *c.req.supervisor));
+  if (c.req.seccomp && c.req.seccomp->listener()) {
+    TRY(load_with_listener(c, *c.req.seccomp));
+    c.profile_loaded = true;
+  }
+  return {};
+}
+
+// The OCI profile comes last, so that it constrains none of our own work: after it the init
+// makes no call but execve (identity.hpp says how the CAP_SYS_ADMIN the load may need goes).
+Status enter_profile(Context& c) {
+  if (c.req.seccomp && !c.profile_loaded) TRY(seccomp::load_filter(*c.req.seccomp));
+  c.profile_loaded = true;
   return {};
 }
 
@@ -197,11 +211,11 @@ Status bind_console(Context& c, int root) {
   return real_sys().bind(c.terminal.get(), false, {}, {}, target.get(), "/dev/console");
 }
 
-Result<std::string> set_up_process(Context& c);
+Status set_up_process(Context& c);
 
-// Stage 2 of create, step by step: the container's environment, then its process.
-// Returns the program's path, ready to exec after `start`.
-Result<std::string> set_up_container(Context& c) {
+// Stage 2 of create, step by step: the container's environment, then its process, ready
+// to exec after `start`.
+Status set_up_container(Context& c) {
   const oci::Spec& spec = c.spec;
   const oci::Process& proc = *spec.process;
   // A session of its own, as runc gives: no controlling terminal of the caller's.
@@ -232,9 +246,18 @@ Result<std::string> set_up_container(Context& c) {
   return set_up_process(c);
 }
 
+std::vector<std::string> with_home(const oci::Process& proc) {
+  std::vector<std::string> env = proc.env;
+  for (const auto& e : env)
+    if (e.rfind("HOME=", 0) == 0) return env;
+  env.push_back("HOME=/");
+  return env;
+}
+
 // The process, for create and exec alike: limits, then cwd and program lookup while still
-// root, then seccomp and the identity.
-Result<std::string> set_up_process(Context& c) {
+// root, the identity, and the filters whose listeners must go out now. The OCI profile waits
+// for enter_profile(), right before the exec.
+Status set_up_process(Context& c) {
   const oci::Spec& spec = c.spec;
   const oci::Process& proc = *spec.process;
   TRY(apply_rlimits(proc.rlimits));
@@ -249,43 +272,41 @@ Result<std::string> set_up_process(Context& c) {
     TRY(attach_terminal(c.terminal.get(), proc.user.uid));
     c.terminal.reset();
   }
-  // seccomp last, so the profile constrains as little of our own setup as possible: after the
-  // identity change when no_new_privs allows it, else while we still have CAP_SYS_ADMIN.
-  if (!proc.no_new_privileges) TRY(load_filters(c));
-  TRY(apply_user_and_capabilities(proc));
+  c.identity = plan_identity(proc);
+  TRY(assume_identity(c.identity));
   ::umask(proc.user.umask.value_or(022));
-  if (proc.no_new_privileges) TRY(load_filters(c));
-  return path;
+  TRY(load_listening_filters(c));
+  c.program.emplace(std::move(path), proc.args, with_home(proc));
+  return {};
 }
 
-std::vector<std::string> with_home(const oci::Process& proc) {
-  std::vector<std::string> env = proc.env;
-  for (const auto& e : env)
-    if (e.rfind("HOME=", 0) == 0) return env;
-  env.push_back("HOME=/");
-  return env;
-}
-
-// After `start`: the program will not run. A byte on exec_done tells `start` so (its EOF
-// alone means the exec happened).
-[[noreturn]] void program_failed(Context& c, int status) {
-  if (c.exec_done) (void)!::write(c.exec_done.get(), "!", 1);
+// After ready nobody waits on the socket: what stops the program from running goes to the
+// log, to the container's stderr (runc's place for it), and to exec_done, where `start`
+// reads it. Best effort, under whatever filter is loaded by then.
+[[noreturn]] void fail_after_ready(Context& c, int status, const Error& err) {
+  std::string text = err.str();
+  log_line(LogLevel::error, text);
+  std::string line = "vigil: " + text + "\n";
+  (void)!::write(2, line.data(), line.size());
+  if (c.exec_done) (void)!::write(c.exec_done.get(), text.data(), text.size());
   _exit(status);
 }
 
-// The last step: only stdio and the preserved fds stay, and the program replaces us.
-[[noreturn]] void run_program(Context& c, const std::string& path) {
-  if (auto st = prepare_fds(c.req.preserve_fds); !st) program_failed(c, 1);
-  const auto& proc = *c.spec.process;
-  Error err = exec_program(path, proc.args, with_home(proc));
-  std::string line = "vigil: " + err.str() + "\n";
-  (void)!::write(2, line.data(), line.size());
-  program_failed(c, err.code() == ENOENT ? 127 : 126);
+// Only stdio and the preserved fds will stay open across the exec. Done before the OCI
+// profile is loaded: profiles older than close_range(2) refuse it.
+void prepare_fds_or_fail(Context& c) {
+  if (auto st = prepare_fds(c.req.preserve_fds); !st) fail_after_ready(c, 1, st.error());
+}
+
+// The last steps: the OCI profile is loaded, and the program replaces us.
+[[noreturn]] void run_program(Context& c) {
+  if (auto st = enter_profile(c); !st) fail_after_ready(c, 1, st.error());
+  int err = c.program->exec();
+  fail_after_ready(c, err == ENOENT ? 127 : 126, Error(err, "exec " + c.program->path()));
 }
 
 [[noreturn]] void container_init(Context& c) {
-  auto path = set_up_container(c);
-  if (!path) init_fail(c.sock, path.error());
+  if (auto st = set_up_container(c); !st) init_fail(c.sock, st.error());
   if (auto st = send_message(c.sock, MsgType::ready, 0, ""); !st) _exit(1);
   // Block until `start` writes to the exec fifo. EOF would mean nobody can start us.
   char byte;
@@ -294,25 +315,27 @@ std::vector<std::string> with_home(const oci::Process& proc) {
   while (n < 0 && errno == EINTR);
   if (n != 1) _exit(1);
   c.exec_fifo.reset();
-  // startContainer hooks: after start, in the container, before its program. A failure stops
-  // the container; it can only be told to the log, as start has returned.
-  auto started = run_hooks("startContainer", c.spec.hooks.start_container, c.state_json,
-                           [](std::string_view l) { log_hook_output("startContainer", l); });
-  if (!started) {
-    log_line(LogLevel::error, started.error().str());
-    program_failed(c, 1);
+  prepare_fds_or_fail(c);
+  // startContainer hooks: after start, in the container, before its program. They run under
+  // the OCI profile, as in runc.
+  const auto& hooks = c.spec.hooks.start_container;
+  if (!hooks.empty()) {
+    if (auto st = enter_profile(c); !st) fail_after_ready(c, 1, st.error());
+    auto started = run_hooks("startContainer", hooks, c.state_json,
+                             [](std::string_view l) { log_hook_output("startContainer", l); });
+    if (!started) fail_after_ready(c, 1, started.error());
   }
-  run_program(c, *path);
+  run_program(c);
 }
 
 // exec: the new process is set up like the container's own, then runs at once.
 [[noreturn]] void exec_process(Context& c) {
   // A session of its own, as the container's init has, to own a terminal.
   ::setsid();
-  auto path = set_up_process(c);
-  if (!path) init_fail(c.sock, path.error());
+  if (auto st = set_up_process(c); !st) init_fail(c.sock, st.error());
   if (auto st = send_message(c.sock, MsgType::ready, 0, ""); !st) _exit(1);
-  run_program(c, *path);
+  prepare_fds_or_fail(c);
+  run_program(c);
 }
 
 // exec: every namespace of the container at once, through a pidfd of its init (setns with

@@ -2,57 +2,53 @@
 #include <sys/capability.h>
 #include <sys/personality.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <unistd.h>
-
-#include <memory>
 
 #include "runtime/process/identity.hpp"
 
 namespace vigil {
 namespace {
 
-using CapPtr = std::unique_ptr<std::remove_pointer_t<cap_t>, int (*)(void*)>;
+constexpr uint64_t bit(cap_value_t c) { return uint64_t(1) << c; }
 
-std::vector<cap_value_t> to_caps(const std::vector<std::string>& names) {
-  std::vector<cap_value_t> out;
+// Names libcap does not know (a newer kernel's) are left out, as runc leaves them.
+uint64_t to_mask(const std::vector<std::string>& names) {
+  uint64_t mask = 0;
   for (const auto& n : names) {
     cap_value_t v;
-    if (cap_from_name(n.c_str(), &v) == 0) out.push_back(v);
+    if (cap_from_name(n.c_str(), &v) == 0 && v < 64) mask |= bit(v);
   }
-  return out;
+  return mask;
 }
 
-bool contains(const std::vector<cap_value_t>& v, cap_value_t c) {
-  for (auto x : v)
-    if (x == c) return true;
-  return false;
-}
-
-Status drop_bounding(const std::vector<cap_value_t>& keep) {
-  for (cap_value_t c = 0; c < cap_value_t(cap_max_bits()); c++) {
-    if (contains(keep, c) || CAP_IS_SUPPORTED(c) == 0) continue;
-    if (cap_drop_bound(c) < 0) return Error::from_errno("drop capability " + std::string(cap_to_name(c)) + " from the bounding set");
+Status drop_bounding(uint64_t keep) {
+  for (cap_value_t c = 0; c < cap_value_t(cap_max_bits()) && c < 64; c++) {
+    if ((keep & bit(c)) || CAP_IS_SUPPORTED(c) == 0) continue;
+    if (::prctl(PR_CAPBSET_DROP, c, 0, 0, 0) < 0)
+      return Error::from_errno("drop capability " + std::string(cap_to_name(c)) + " from the bounding set");
   }
   return {};
 }
 
-Status set_caps(const oci::Capabilities& c) {
-  CapPtr caps(cap_init(), cap_free);
-  if (!caps) return Error::from_errno("cap_init");
-  const std::pair<cap_flag_t, const std::vector<std::string>*> sets[] = {
-      {CAP_EFFECTIVE, &c.effective}, {CAP_PERMITTED, &c.permitted}, {CAP_INHERITABLE, &c.inheritable}};
-  for (const auto& [flag, names] : sets) {
-    auto v = to_caps(*names);
-    if (!v.empty() && cap_set_flag(caps.get(), flag, int(v.size()), v.data(), CAP_SET) < 0)
-      return Error::from_errno("cap_set_flag");
-  }
-  if (cap_set_proc(caps.get()) < 0) return Error::from_errno("set capabilities");
-  if (cap_reset_ambient() < 0 && errno != EINVAL) return Error::from_errno("reset ambient capabilities");
+// capset(2) itself, with the three sets as they are planned.
+Status set_caps(uint64_t effective, uint64_t permitted, uint64_t inheritable) {
+  __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
+  __user_cap_data_struct data[2] = {
+      {uint32_t(effective), uint32_t(permitted), uint32_t(inheritable)},
+      {uint32_t(effective >> 32), uint32_t(permitted >> 32), uint32_t(inheritable >> 32)}};
+  if (::syscall(SYS_capset, &header, data) < 0) return Error::from_errno("set capabilities");
+  return {};
+}
+
+Status set_ambient(uint64_t ambient) {
+  if (::prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
+    return Error::from_errno("reset ambient capabilities");
   // The kernel only raises an ambient capability that is also permitted and inheritable;
   // runc's default config lists ambient ones without inheritable, and runc skips them too.
-  for (auto a : to_caps(c.ambient))
-    if (cap_set_ambient(a, CAP_SET) < 0 && errno != EPERM)
-      return Error::from_errno("raise ambient capability " + std::string(cap_to_name(a)));
+  for (cap_value_t c = 0; c < 64; c++)
+    if ((ambient & bit(c)) && ::prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, c, 0, 0) < 0 && errno != EPERM)
+      return Error::from_errno("raise ambient capability " + std::string(cap_to_name(c)));
   return {};
 }
 
@@ -63,20 +59,36 @@ Status apply_personality(const oci::Personality& p) {
   return {};
 }
 
-Status apply_user_and_capabilities(const oci::Process& proc) {
-  const auto& u = proc.user;
+IdentityPlan plan_identity(const oci::Process& proc) {
+  IdentityPlan plan;
+  plan.uid = proc.user.uid;
+  plan.gid = proc.user.gid;
+  plan.groups.assign(proc.user.additional_gids.begin(), proc.user.additional_gids.end());
   // No capabilities object means none at all, as runc reads it.
   const oci::Capabilities caps = proc.capabilities.value_or(oci::Capabilities{});
-  TRY(drop_bounding(to_caps(caps.bounding)));
+  plan.bounding = to_mask(caps.bounding);
+  plan.effective = to_mask(caps.effective);
+  plan.permitted = to_mask(caps.permitted);
+  plan.inheritable = to_mask(caps.inheritable);
+  plan.ambient = to_mask(caps.ambient);
+  plan.no_new_privs = proc.no_new_privileges;
+  uint64_t admin = bit(CAP_SYS_ADMIN);
+  plan.keeps_sys_admin = !plan.no_new_privs && ((plan.effective & admin) == 0 || (plan.permitted & admin) == 0);
+  return plan;
+}
+
+Status assume_identity(const IdentityPlan& plan) {
+  TRY(drop_bounding(plan.bounding));
   // Keep the permitted set across the uid change; it is cut down to the asked-for sets below.
   if (::prctl(PR_SET_KEEPCAPS, 1) < 0) return Error::from_errno("prctl PR_SET_KEEPCAPS");
-  std::vector<gid_t> groups(u.additional_gids.begin(), u.additional_gids.end());
-  if (::setgroups(groups.size(), groups.data()) < 0) return Error::from_errno("setgroups");
-  if (::setresgid(u.gid, u.gid, u.gid) < 0) return Error::from_errno("setgid " + std::to_string(u.gid));
-  if (::setresuid(u.uid, u.uid, u.uid) < 0) return Error::from_errno("setuid " + std::to_string(u.uid));
+  if (::setgroups(plan.groups.size(), plan.groups.data()) < 0) return Error::from_errno("setgroups");
+  if (::setresgid(plan.gid, plan.gid, plan.gid) < 0) return Error::from_errno("setgid " + std::to_string(plan.gid));
+  if (::setresuid(plan.uid, plan.uid, plan.uid) < 0) return Error::from_errno("setuid " + std::to_string(plan.uid));
   if (::prctl(PR_SET_KEEPCAPS, 0) < 0) return Error::from_errno("prctl PR_SET_KEEPCAPS");
-  TRY(set_caps(caps));
-  if (proc.no_new_privileges && ::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+  uint64_t admin = plan.keeps_sys_admin ? bit(CAP_SYS_ADMIN) : 0;
+  TRY(set_caps(plan.effective | admin, plan.permitted | admin, plan.inheritable));
+  TRY(set_ambient(plan.ambient));
+  if (plan.no_new_privs && ::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
     return Error::from_errno("prctl PR_SET_NO_NEW_PRIVS");
   return {};
 }

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <climits>
+#include <utility>
 
 namespace vigil {
 namespace {
@@ -74,14 +75,17 @@ Status enter_cwd(const std::string& cwd) {
   return {};
 }
 
-Error exec_program(const std::string& path, const std::vector<std::string>& args, const std::vector<std::string>& env) {
-  std::vector<char*> argv, envp;
-  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-  argv.push_back(nullptr);
-  for (const auto& e : env) envp.push_back(const_cast<char*>(e.c_str()));
-  envp.push_back(nullptr);
-  ::execve(path.c_str(), argv.data(), envp.data());
-  return Error::from_errno("exec " + path);
+ExecCall::ExecCall(std::string path, std::vector<std::string> args, std::vector<std::string> env)
+    : path_(std::move(path)), args_(std::move(args)), env_(std::move(env)) {
+  for (auto& a : args_) argv_.push_back(a.data());
+  argv_.push_back(nullptr);
+  for (auto& e : env_) envp_.push_back(e.data());
+  envp_.push_back(nullptr);
+}
+
+int ExecCall::exec() const {
+  ::execve(path_.c_str(), argv_.data(), envp_.data());
+  return errno;
 }
 
 }  // namespace vigil

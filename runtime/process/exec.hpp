@@ -23,7 +23,23 @@ Status close_fds_from(int first, std::vector<int> keep);
 // chdir into the container's working directory and check it is inside the root.
 Status enter_cwd(const std::string& cwd);
 
-// execve with exactly `env`; returns only on failure.
-Error exec_program(const std::string& path, const std::vector<std::string>& args, const std::vector<std::string>& env);
+// The program's execve arguments, built ahead: the exec itself comes after the seccomp
+// profile is loaded, where nothing may allocate.
+class ExecCall {
+ public:
+  ExecCall(std::string path, std::vector<std::string> args, std::vector<std::string> env);
+  // Moving keeps argv/envp valid (a moved vector keeps its elements where they are); a copy
+  // would not.
+  ExecCall(ExecCall&&) = default;
+  ExecCall& operator=(ExecCall&&) = default;
+  const std::string& path() const { return path_; }
+  // execve with exactly the environment given; returns only on failure, with its errno.
+  int exec() const;
+
+ private:
+  std::string path_;
+  std::vector<std::string> args_, env_;
+  std::vector<char*> argv_, envp_;
+};
 
 }  // namespace vigil

@@ -15,13 +15,16 @@ namespace vigil::seccomp {
 namespace {
 
 constexpr size_t kMaxEntries = 64;
+// Raised whenever build_filter compiles the same profile differently (2: the ENOSYS stub), so
+// that entries of an older vigil of the same version miss.
+constexpr int kCompilerRevision = 2;
 
 // Everything the compiled program depends on.
 std::string cache_key(const nlohmann::json& raw) {
   utsname u{};
   ::uname(&u);
   const auto* v = seccomp_version();
-  return std::string("vigil ") + VIGIL_VERSION + "\nlibseccomp " + std::to_string(v->major) + "." +
+  return std::string("vigil ") + VIGIL_VERSION + " " + std::to_string(kCompilerRevision) + "\nlibseccomp " + std::to_string(v->major) + "." +
          std::to_string(v->minor) + "." + std::to_string(v->micro) + "\nkernel " + u.release + " " + u.machine +
          "\n" + raw.dump() + "\n";
 }

@@ -12,6 +12,7 @@
 
 #include "runtime/base/file.hpp"
 #include "runtime/base/unique_fd.hpp"
+#include "runtime/seccomp/enosys.hpp"
 
 namespace vigil::seccomp {
 
@@ -181,10 +182,6 @@ Result<std::vector<sock_filter>> export_program(scmp_filter_ctx ctx) {
     return Error(EINVAL, "seccomp: libseccomp exported " + std::to_string(bytes.size()) + " bytes, not a BPF program");
   std::vector<sock_filter> prog(bytes.size() / sizeof(sock_filter));
   std::memcpy(prog.data(), bytes.data(), bytes.size());
-  // The kernel would refuse it with a bare EINVAL at load time, inside the container's init.
-  if (prog.size() > BPF_MAXINSNS)
-    return Error(EINVAL, "seccomp: the filter has " + std::to_string(prog.size()) +
-                             " instructions, more than the kernel takes (" + std::to_string(BPF_MAXINSNS) + ")");
   return prog;
 }
 
@@ -253,7 +250,13 @@ Result<Filter> build_filter(const Profile& p, std::vector<std::string>* debug) {
   if (count_names(p) > 32 && seccomp_attr_set(f.ctx_, SCMP_FLTATR_CTL_OPTIMIZE, 2) < 0)
     note(debug, "seccomp: binary tree optimization not available");
   for (size_t i = 0; i < p.syscalls.size(); i++) TRY(add_rule(f.ctx_, p.syscalls[i], i, default_action, debug));
-  f.program_ = TRY(export_program(f.ctx_));
+  f.program_ = TRY(enosys_stub(p, debug));
+  auto program = TRY(export_program(f.ctx_));
+  f.program_.insert(f.program_.end(), program.begin(), program.end());
+  // The kernel would refuse it with a bare EINVAL at load time, inside the container's init.
+  if (f.program_.size() > BPF_MAXINSNS)
+    return Error(EINVAL, "seccomp: the filter has " + std::to_string(f.program_.size()) +
+                             " instructions, more than the kernel takes (" + std::to_string(BPF_MAXINSNS) + ")");
   return f;
 }
 

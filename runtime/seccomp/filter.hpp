@@ -29,7 +29,8 @@ class Filter {
   ~Filter();
 
   scmp_filter_ctx ctx() const { return ctx_; }
-  // The program as libseccomp exported it after the last rule was added.
+  // The program as libseccomp exported it after the last rule was added, behind the ENOSYS
+  // stub (enosys.hpp).
   const std::vector<sock_filter>& program() const { return program_; }
   // SECCOMP_FILTER_FLAG_* for seccomp(2): TSYNC, LOG and SPEC_ALLOW as the profile asks,
   // NEW_LISTENER when a rule notifies.

@@ -8,6 +8,7 @@ setup() {
   vigil_setup
   cfg append /mounts '{"destination":"/tmp","type":"tmpfs","source":"tmpfs","options":["nosuid","nodev"]}'
   AGENT=$REPO/build/tests/seccomp_agent
+  PROFILES=$REPO/tests/integration/seccomp-profiles
 }
 teardown() { vigil_teardown; }
 
@@ -95,5 +96,97 @@ teardown() { vigil_teardown; }
   create "$ID"
   assert_status 1
   assert_contains "$output" "SCMP_ACT_NOTIFY on write would block the listener hand-off"
+  assert_clean
+}
+
+# ---- profiles of other days ------------------------------------------------------------
+# docker-2017.json and docker-2020.json are Docker's default profile as it stood then (an
+# allow-list without close_range, clone3, faccessat2, openat2 or epoll_pwait2; 2020 adds
+# statx, rseq, io_uring and pidfd_open); podman's current one comes from the host.
+
+# use_profile FILE: linux.seccomp from the Docker-format FILE, converted as podman converts
+# it for this config's capabilities.
+use_profile() {
+  local caps
+  caps=$("$JSONEDIT" "$BUNDLE/config.json" get /process/capabilities/bounding | tr ',' ' ' | tr -d '[]"')
+  # shellcheck disable=SC2086
+  cfg set /linux/seccomp "$("$PROFILES/to-oci" "$1" $caps)"
+}
+
+# with_program NAME: the container runs build/tests/exec/NAME, copied into a rootfs of its own.
+with_program() {
+  private_rootfs
+  cp "$REPO/build/tests/exec/$1" "$BUNDLE/rootfs/$1"
+  cfg set /process/args "[\"/$1\"]"
+}
+
+@test "seccomp: Docker's profiles of 2017 and 2020 and podman's run the program, with and without noNewPrivileges" {
+  cmd 'echo hello; ls /bin/sh'
+  local profile nnp n=0
+  for profile in "$PROFILES/docker-2017.json" "$PROFILES/docker-2020.json" /usr/share/containers/seccomp.json; do
+    use_profile "$profile"
+    for nnp in true false; do
+      cfg set /process/noNewPrivileges $nnp
+      n=$((n + 1))
+      run_fg "$ID-$n"
+      [ "$status" -eq 0 ] || fail "$(basename "$profile"), noNewPrivileges $nnp: status $status: $stderr"
+      assert_eq "$output" $'hello\n/bin/sh'
+    done
+  done
+  assert_clean
+}
+
+@test "seccomp: under the 2017 profile clone3, faccessat2 and close_range get ENOSYS, and glibc falls back" {
+  with_program newcalls
+  use_profile "$PROFILES/docker-2017.json"
+  run_fg "$ID"
+  assert_status 0
+  assert_eq "$output" $'clone3: ENOSYS\nfaccessat2: ENOSYS\nclose_range: ENOSYS\npthread_create: ok\nposix_spawn: ok\nfaccessat(AT_EACCESS): ok'
+  # A call the profile refuses but that is older than its newest gets the default, as in runc.
+  cmd 'chroot / true 2>&1; echo $?'
+  run_fg "$ID-2"
+  assert_contains "$output" "Operation not permitted"
+  assert_clean
+}
+
+@test "seccomp: after loading the profile the init calls only execve, with or without noNewPrivileges" {
+  with_program exit42
+  # Anything else the init called would fail with EOPNOTSUPP and stop it.
+  cfg set /linux/seccomp '{"defaultAction":"SCMP_ACT_ERRNO","defaultErrnoRet":95,"syscalls":[
+    {"names":["execve","exit_group"],"action":"SCMP_ACT_ALLOW"}]}'
+  local nnp
+  for nnp in true false; do
+    cfg set /process/noNewPrivileges $nnp
+    run_fg "$ID-$nnp"
+    [ "$status" -eq 42 ] || fail "noNewPrivileges $nnp: status $status: $stderr"
+  done
+  # Without no_new_privs the load needed CAP_SYS_ADMIN, kept until the exec: the program
+  # has only the capabilities asked for.
+  cmd 'grep -E "^Cap(Eff|Prm):" /proc/self/status'
+  cfg set /linux/seccomp '{"defaultAction":"SCMP_ACT_ALLOW"}'
+  run_fg "$ID"
+  assert_eq "$output" $'CapPrm:\t0000000020000420\nCapEff:\t0000000020000420'
+  assert_clean
+}
+
+@test "seccomp: a failure after start reaches run's caller and the log, and start's with poststart hooks" {
+  private_rootfs
+  printf 'not a program\n' >"$BUNDLE/rootfs/junk"
+  chmod 755 "$BUNDLE/rootfs/junk"
+  cfg set /process/args '["/junk"]'
+  leave_running "$ID" --log "$T/log" run --bundle "$BUNDLE"
+  assert_status 126
+  assert_contains "$(container_stderr "$ID")" "vigil: exec /junk: ENOEXEC (Exec format error)"
+  grep -q 'level=error msg="exec /junk: ENOEXEC' "$T/log" || fail "not in the log: $(cat "$T/log")"
+  # create + start: the container stops with the message on its stderr; a start that waits
+  # for the program (poststart hooks) fails with it.
+  cfg set /hooks '{"poststart":[{"path":"/bin/true"}]}'
+  create_ok "$ID-2"
+  run vigil start "$ID-2"
+  assert_status 1
+  assert_contains "$output" "its program did not start: exec /junk: ENOEXEC"
+  wait_status "$ID-2" stopped
+  assert_contains "$(container_stderr "$ID-2")" "vigil: exec /junk: ENOEXEC"
+  vigil delete "$ID-2"
   assert_clean
 }

@@ -458,6 +458,76 @@ TEST(SeccompLoad, PodmanLikeProfileAnswersAsConfigured) {
   EXPECT_EXITED_0(status);
 }
 
+// An allow-list of its day: the largest x86_64 number it names is pwritev2's, 328.
+constexpr const char* kOldProfile = R"({"defaultAction": "SCMP_ACT_ERRNO",
+    "architectures": ["SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"], "syscalls": [
+    {"names": ["exit", "exit_group", "getpid", "getppid", "read", "write", "rt_sigreturn", "pwritev2"],
+     "action": "SCMP_ACT_ALLOW"}%s]})";
+
+std::string old_profile(const std::string& extra_rules = "") {
+  std::string text = kOldProfile;
+  return text.replace(text.find("%s"), 2, extra_rules);
+}
+
+TEST(SeccompEnosys, CallsAboveTheProfilesLastGetEnosysOlderOnesTheDefault) {
+  std::vector<std::string> debug;
+  built(old_profile(), &debug);
+  EXPECT_TRUE(contains(debug, "seccomp: calls above 328 get ENOSYS on SCMP_ARCH_X86_64")) << ::testing::PrintToString(debug);
+  int status = status_under(old_profile(), [] {
+    if (::syscall(SYS_getpid) <= 0) return 1;
+    if (!denied(::syscall(SYS_clone3, nullptr, 0), ENOSYS)) return 2;
+    if (!denied(::syscall(SYS_faccessat2, AT_FDCWD, "/", R_OK, 0), ENOSYS)) return 3;
+    if (!denied(::syscall(SYS_close_range, 100, 200, 0), ENOSYS)) return 4;
+    if (!denied(::syscall(SYS_chroot, "/"), EPERM)) return 5;  // unlisted but older: the default
+    if (!denied(::syscall(SYS_statx, AT_FDCWD, "/", 0, 0, nullptr), ENOSYS)) return 6;
+    return 0;
+  });
+  EXPECT_EXITED_0(status);
+}
+
+TEST(SeccompEnosys, EveryNameRaisesTheThresholdWhateverItsAction) {
+  // clone3 (435) refused outright: it keeps its errno, and only calls above it get ENOSYS.
+  int status = status_under(old_profile(R"(, {"names": ["clone3"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1})"), [] {
+    if (!denied(::syscall(SYS_clone3, nullptr, 0), EPERM)) return 1;
+    if (!denied(::syscall(SYS_close_range, 100, 200, 0), ENOSYS)) return 2;
+    if (!denied(::syscall(SYS_statx, AT_FDCWD, "/", 0, 0, nullptr), EPERM)) return 3;
+    return 0;
+  });
+  EXPECT_EXITED_0(status);
+}
+
+TEST(SeccompEnosys, NoStubWhereRuncMakesNone) {
+  const char* permissive[] = {
+      R"({"defaultAction": "SCMP_ACT_ALLOW", "architectures": ["SCMP_ARCH_X86_64"],
+          "syscalls": [{"names": ["mkdir"], "action": "SCMP_ACT_ERRNO"}]})",
+      R"({"defaultAction": "SCMP_ACT_LOG", "architectures": ["SCMP_ARCH_X86_64"],
+          "syscalls": [{"names": ["mkdir"], "action": "SCMP_ACT_ERRNO"}]})",
+      R"({"defaultAction": "SCMP_ACT_TRACE", "architectures": ["SCMP_ARCH_X86_64"],
+          "syscalls": [{"names": ["mkdir"], "action": "SCMP_ACT_ALLOW"}]})",
+      R"({"defaultAction": "SCMP_ACT_ERRNO", "defaultErrnoRet": 38, "architectures": ["SCMP_ARCH_X86_64"],
+          "syscalls": [{"names": ["mkdir"], "action": "SCMP_ACT_ALLOW"}]})",
+      // No architectures listed: runc makes a stub for the listed ones only.
+      R"({"defaultAction": "SCMP_ACT_ERRNO", "syscalls": [{"names": ["mkdir"], "action": "SCMP_ACT_ALLOW"}]})",
+  };
+  for (const char* text : permissive) {
+    std::vector<std::string> debug;
+    built(text, &debug);
+    for (const auto& line : debug) EXPECT_EQ(line.find("get ENOSYS"), std::string::npos) << text;
+  }
+  int status = status_under(
+      R"({"defaultAction": "SCMP_ACT_ERRNO", "syscalls": [{"names": ["exit_group", "getpid"], "action": "SCMP_ACT_ALLOW"}]})",
+      [] { return denied(::syscall(SYS_clone3, nullptr, 0), EPERM) ? 0 : 1; });
+  EXPECT_EXITED_0(status);
+}
+
+TEST(SeccompEnosys, KillDefaultGetsTheStubToo) {
+  int status = status_under(R"({"defaultAction": "SCMP_ACT_KILL_PROCESS",
+      "architectures": ["SCMP_ARCH_X86_64"], "syscalls": [
+      {"names": ["exit", "exit_group", "getpid", "pwritev2"], "action": "SCMP_ACT_ALLOW"}]})",
+                            [] { return denied(::syscall(SYS_clone3, nullptr, 0), ENOSYS) ? 0 : 1; });
+  EXPECT_EXITED_0(status);
+}
+
 TEST(SeccompLoad, DeniedSyscallReturnsTheConfiguredErrno) {
   std::string dir = "/tmp/vigil-seccomp-test-" + std::to_string(::getpid());
   int status = status_under(R"({"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [
