@@ -4,6 +4,7 @@
 
 #include "cmd/command.hpp"
 #include "cmd/units.hpp"
+#include "runtime/base/json_parse.hpp"
 
 namespace vigil::cmd {
 namespace {
@@ -17,8 +18,7 @@ Result<cgroup::Resources> from_file(const std::string& path) {
     if (!in) return Error::from_errno("open " + path);
     text << in.rdbuf();
   }
-  auto j = nlohmann::json::parse(text.str(), nullptr, false);
-  if (j.is_discarded()) return Error(EINVAL, "--resources " + path + ": invalid JSON");
+  auto j = TRY(parse_json(text.str(), "--resources " + path));
   return cgroup::parse_resources(j, "resources");
 }
 

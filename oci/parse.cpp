@@ -10,6 +10,7 @@
 #include "oci/json_reader.hpp"
 #include "oci/validate.hpp"
 #include "runtime/base/file.hpp"
+#include "runtime/base/json_parse.hpp"
 
 namespace vigil::oci {
 
@@ -204,43 +205,10 @@ Result<Spec> read_spec(const Json& doc) {
   return s;
 }
 
-// nlohmann gives the 1-based offset of the last byte it read; people want line and column.
-// Columns count characters, not UTF-8 continuation bytes.
-std::string line_and_column(const std::string& text, size_t byte) {
-  auto at = text.begin() + std::min(byte > 0 ? byte - 1 : 0, text.size());
-  auto line = 1 + std::count(text.begin(), at, '\n');
-  auto line_start = std::find(std::make_reverse_iterator(at), text.rend(), '\n').base();
-  auto column = 1 + std::count_if(line_start, at, [](unsigned char c) { return (c & 0xC0) != 0x80; });
-  return "line " + std::to_string(line) + ", column " + std::to_string(column);
-}
-
-// The reason alone from nlohmann's message: without its id, its own position, its
-// "syntax error while parsing value - " preamble and the echo of the bytes it last read.
-std::string short_reason(std::string what) {
-  if (auto id_end = what.find("] "); what.starts_with("[json.exception.") && id_end != std::string::npos)
-    what.erase(0, id_end + 2);
-  if (auto colon = what.find(": "); what.starts_with("parse error") && colon != std::string::npos)
-    what.erase(0, colon + 2);
-  if (auto dash = what.find(" - "); what.starts_with("syntax error") && dash != std::string::npos)
-    what.erase(0, dash + 3);
-  if (auto echo = what.find("; last read: '"); echo != std::string::npos) {
-    auto expected = what.rfind("; expected ");
-    what = what.substr(0, echo) + (expected != std::string::npos && expected > echo ? what.substr(expected) : "");
-  }
-  return what;
-}
-
 }  // namespace
 
 Result<Spec> parse_spec(const std::string& text, const std::string& file, std::vector<std::string>* warnings) {
-  Json doc;
-  try {
-    doc = Json::parse(text);
-  } catch (const Json::parse_error& e) {
-    return Error::msg(file + ": invalid JSON at " + line_and_column(text, e.byte) + ": " + short_reason(e.what()));
-  } catch (const Json::exception& e) {  // number overflow ("1e999"): no position to give
-    return Error::msg(file + ": invalid JSON: " + short_reason(e.what()));
-  }
+  Json doc = TRY(parse_json(text, file));
   auto spec = TRY_CTX(read_spec(doc), file);
   TRY_CTX(validate_spec(spec, warnings), file);
   spec.raw = std::move(doc);

@@ -1,5 +1,7 @@
 #include "oci/state.hpp"
 
+#include "runtime/base/json_parse.hpp"
+
 namespace vigil::oci {
 
 nlohmann::json to_json(const ContainerState& s) {
@@ -11,8 +13,8 @@ nlohmann::json to_json(const ContainerState& s) {
 }
 
 Result<ContainerState> state_from_json(const std::string& text) {
+  auto j = TRY_CTX(parse_json(text, "state.json"), "corrupt state");
   try {
-    auto j = nlohmann::json::parse(text);
     ContainerState s;
     s.oci_version = j.at("ociVersion");
     s.id = j.at("id");

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "runtime/base/file.hpp"
+#include "runtime/base/json_parse.hpp"
 #include "runtime/cgroup/oom_watch.hpp"
 #include "runtime/cgroup/stats.hpp"
 #include "runtime/container/container.hpp"
@@ -41,8 +42,7 @@ class AuditTail {
     if (end == std::string::npos) return;
     std::istringstream lines(text->substr(0, end));
     for (std::string line; std::getline(lines, line);) {
-      auto j = nlohmann::json::parse(line, nullptr, false);
-      if (!j.is_discarded()) emit(event("audit", id, std::move(j)));
+      if (auto j = parse_json(line, "audit.log")) emit(event("audit", id, std::move(*j)));
     }
     offset_ += end + 1;
   }

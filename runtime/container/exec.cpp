@@ -5,6 +5,7 @@
 
 #include "oci/parse.hpp"
 #include "runtime/base/file.hpp"
+#include "runtime/base/json_parse.hpp"
 #include "runtime/base/log.hpp"
 #include "runtime/container/container.hpp"
 #include "runtime/container/handle.hpp"
@@ -23,8 +24,7 @@ namespace {
 Result<nlohmann::json> exec_process_json(const ExecOptions& o, const nlohmann::json& config) {
   if (!o.process_file.empty()) {
     auto text = TRY(read_file(o.process_file));
-    auto j = nlohmann::json::parse(text, nullptr, false);
-    if (j.is_discarded()) return Error(EINVAL, "--process " + o.process_file + ": invalid JSON");
+    auto j = TRY(parse_json(text, "--process " + o.process_file));
     if (o.tty && j.is_object()) j["terminal"] = true;
     return j;
   }
@@ -62,8 +62,7 @@ Result<int> exec_container(const ExecOptions& o) {
   if (!init) return Error(ESRCH, "cannot exec in container " + o.id + ": container not running");
   // The container's config (its namespaces, seccomp profile, defaults), with this process.
   std::string config_path = c.state.bundle + "/config.json";
-  auto raw = nlohmann::json::parse(TRY(read_file(config_path)), nullptr, false);
-  if (raw.is_discarded()) return Error(EINVAL, config_path + ": invalid JSON");
+  auto raw = TRY(parse_json(TRY(read_file(config_path)), config_path));
   raw["process"] = TRY(exec_process_json(o, raw));
   oci::Spec spec = TRY(oci::parse_spec(raw.dump(), o.process_file.empty() ? "exec" : o.process_file));
   TRY(check_lsm_labels(spec));

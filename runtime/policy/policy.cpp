@@ -1,5 +1,6 @@
 #include "runtime/policy/policy.hpp"
 
+#include "runtime/base/json_parse.hpp"
 #include "runtime/policy/kind.hpp"
 
 namespace vigil::policy {
@@ -97,12 +98,7 @@ std::vector<std::string> validate(const json& doc, const std::string& where) {
 }
 
 Result<Policy> parse_policy(const std::string& text, const std::string& where) {
-  json doc;
-  try {
-    doc = json::parse(text);
-  } catch (const json::parse_error& e) {
-    return Error(EINVAL, where + ": invalid JSON: " + e.what());
-  }
+  json doc = TRY(parse_json(text, where));
   auto errors = validate(doc, where);
   if (!errors.empty()) {
     std::string all;
