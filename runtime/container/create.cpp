@@ -15,6 +15,7 @@
 #include "runtime/cgroup/cgroup.hpp"
 #include "runtime/cgroup/device_rules.hpp"
 #include "runtime/cgroup/hierarchies.hpp"
+#include "runtime/cgroup/stats.hpp"
 #include "runtime/container/container.hpp"
 #include "runtime/container/preflight.hpp"
 #include "runtime/container/store.hpp"
@@ -131,7 +132,17 @@ Result<CreatedInit> create_container(const CreateOptions& o) {
   if (policy.supervise()) sup = TRY(supervisor::Supervisor::start({o.id, dir.path(), seccomp_cache_dir(o.root), log_fd.get(), exec_policy}));
   ConsoleChannel console;
   if (spec.process->terminal) console = TRY(open_console_channel(o.console_socket));
-  auto init = TRY(spawn_init(spec, req, {fifo.get(), exec_done.get(), log_fd.get(), console.theirs.get()}, on));
+  // A cgroup we did not make may have counted OOM kills before; ours starts at zero.
+  const cgroup::Dir* memory = cg.find("memory");
+  uint64_t ooms_before = memory && memory->created.empty() ? cgroup::oom_kills(cg).value_or(0) : 0;
+  auto spawned = spawn_init(spec, req, {fifo.get(), exec_done.get(), log_fd.get(), console.theirs.get()}, on);
+  if (!spawned) {
+    // The kernel killed the setup with SIGKILL: the socket only says ECONNRESET or EOF.
+    if (cgroup::oom_kills(cg).value_or(0) > ooms_before)
+      return Error::msg("container init was OOM-killed during setup (memory limit too low?)");
+    return std::move(spawned).error();
+  }
+  auto init = std::move(*spawned);
   fifo.reset();
   exec_done.reset();
   auto terminal = console.take_master();
