@@ -210,3 +210,64 @@ refused() {
   cfg append /mounts "{\"destination\":\"/root\",\"type\":\"bind\",\"source\":\"$T/no-such-dir\",\"options\":[\"rbind\"]}"
   refused "$ID" "mount /root" "$T/no-such-dir"
 }
+
+# nested N: N nested JSON arrays, "[[…]]".
+nested() {
+  local pad
+  printf -v pad '%*s' "$1" ''
+  printf '%s%s' "${pad// /[}" "${pad// /]}"
+}
+
+@test "bad input: JSON nested 100000 deep is refused in every input vigil reads, 1000 deep is not" {
+  local config deep
+  config=$(cat "$BUNDLE/config.json")
+  deep=$(nested 100000)
+  # config.json, whose linux.seccomp is read from the same text.
+  printf '%s' "${config%\}}, \"x\": $(nested 1000)}" >"$BUNDLE/config.json"
+  create_ok "$ID-1000"
+  vigil delete --force "$ID-1000"
+  printf '%s' "${config%\}}, \"x\": $deep}" >"$BUNDLE/config.json"
+  refused "$ID" "$BUNDLE/config.json: invalid JSON at line" "nested deeper than 1024 levels"
+  # A policy file.
+  printf '%s' "$config" >"$BUNDLE/config.json"
+  printf '{"version": 1, "x": %s}' "$deep" >"$T/policy.json"
+  run vigil --policy "$T/policy.json" create --bundle "$BUNDLE" "$ID"
+  assert_status 1
+  assert_contains "$output" "$T/policy.json: invalid JSON at line 1, column 1044: nested deeper than 1024 levels"
+  run vigil policy check "$T/policy.json"
+  assert_status 1
+  assert_contains "$output" "nested deeper than 1024 levels"
+  assert_clean
+  # exec --process and update --resources, on a running container.
+  cmd 'echo ready; while :; do sleep 1; done'
+  run_detached_ok "$ID"
+  wait_ready "$ID"
+  printf '%s' "$deep" >"$T/deep.json"
+  run vigil exec --process "$T/deep.json" "$ID"
+  assert_status 1
+  assert_contains "$output" "--process $T/deep.json: invalid JSON at line 1, column 1025: nested deeper than 1024 levels"
+  run vigil update --resources "$T/deep.json" "$ID"
+  assert_status 1
+  assert_contains "$output" "--resources $T/deep.json: invalid JSON at line 1, column 1025: nested deeper than 1024 levels"
+  # A state file someone else wrote.
+  cp "$STATE/$ID/state.json" "$T/state.json"
+  printf '%s' "$deep" >"$STATE/$ID/state.json"
+  run vigil state "$ID"
+  assert_status 1
+  assert_contains "$output" "corrupt state: state.json: invalid JSON at line 1, column 1025: nested deeper than 1024 levels"
+  cp "$T/state.json" "$STATE/$ID/state.json"
+  vigil delete --force "$ID"
+  assert_clean
+}
+
+@test "bad input: a memory limit too small for the runtime's setup says the init was OOM-killed" {
+  compgen -G "/sys/fs/cgroup/memory/memory.limit_in_bytes" >/dev/null || [ -f /sys/fs/cgroup/cgroup.controllers ] ||
+    skip "no memory controller on this host"
+  cfg set /linux/resources '{"memory":{"limit":4096}}'
+  leave_running "$ID" --log "$T/log" create --bundle "$BUNDLE"
+  assert_status 1
+  assert_eq "$output" "vigil: container init was OOM-killed during setup (memory limit too low?)"
+  grep -q 'level=error msg="container init was OOM-killed during setup (memory limit too low?)"' "$T/log" ||
+    fail "not in the log: $(cat "$T/log")"
+  assert_clean
+}

@@ -318,8 +318,19 @@ test_mounts() {
   grep -F -e "$T/" -e "$T " /proc/self/mountinfo || true
 }
 
+# test_cgroups: the cgroups of this test's containers (vigil's default place, /vigil/ID) that
+# are still there.
+test_cgroups() {
+  local id
+  while IFS= read -r id; do
+    [ -n "$id" ] || continue
+    compgen -G "/sys/fs/cgroup/*/vigil/$id" || true
+    compgen -G "/sys/fs/cgroup/vigil/$id" || true
+  done <"$T/ids"
+}
+
 # assert_clean: nothing of this test's is left: no container state, no process, no mount,
-# and the shared rootfs unchanged. (assert_clean --no-procs skips the process scan.)
+# no cgroup, and the shared rootfs unchanged. (assert_clean --no-procs skips the process scan.)
 assert_clean() {
   local problems="" procs="" mounts
   # vigil's cache of compiled seccomp filters stays, as it does in /run/vigil.
@@ -335,6 +346,9 @@ assert_clean() {
   fi
   mounts=$(test_mounts)
   [ -z "$mounts" ] || problems+="mounts left:"$'\n'"$mounts"$'\n'
+  local cgroups
+  cgroups=$(test_cgroups)
+  [ -z "$cgroups" ] || problems+="cgroups left:"$'\n'"$cgroups"$'\n'
   if [ -f "$T.rootfs-before" ] && ! rootfs_snapshot | cmp -s - "$T.rootfs-before"; then
     problems+="the shared rootfs $ROOTFS changed:"$'\n'"$(rootfs_snapshot | diff "$T.rootfs-before" - | head -20)"$'\n'
   fi
