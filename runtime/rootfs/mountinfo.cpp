@@ -70,10 +70,4 @@ Result<std::string> mount_point_of(const std::string& path) {
   return best;
 }
 
-std::string parent_dir(const std::string& path) {
-  auto slash = path.find_last_of('/');
-  if (slash == std::string::npos || slash == 0) return "/";
-  return path.substr(0, slash);
-}
-
 }  // namespace vigil

@@ -20,6 +20,5 @@ std::vector<MountInfo> parse_mountinfo(const std::string& text);
 Result<std::vector<MountInfo>> read_mountinfo();
 // The mount point of the mount that holds `path` (absolute, no symlinks), from this process's view.
 Result<std::string> mount_point_of(const std::string& path);
-std::string parent_dir(const std::string& path);
 
 }  // namespace vigil

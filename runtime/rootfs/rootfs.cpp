@@ -44,14 +44,29 @@ bool binds_dev(const oci::Spec& spec) {
   return false;
 }
 
+// No mount namespace of the container's own: it shares the caller's (runtime-spec), so
+// whatever we mounted or created would land in the caller's mount table and outlive the
+// container. Nothing is; preflight refused the configs that would need it. The hooks run,
+// then the init chroots into the rootfs (pivot_root would move the caller's root).
+Status enter_rootfs_without_mount_ns(Sys& sys, const RootfsParams& p) {
+  auto root = TRY(open_fd(p.rootfs, O_PATH | O_DIRECTORY));
+  if (p.before_pivot) TRY(p.before_pivot());
+  return sys.chroot_root(root.get());
+}
+
 }  // namespace
 
 Status setup_rootfs(Sys& sys, const RootfsParams& p) {
   const oci::Spec& spec = *p.spec;
-  // 1. Nothing we mount may propagate back to the host.
+  if (!spec.linux.has(oci::NamespaceType::mount)) return enter_rootfs_without_mount_ns(sys, p);
+  // 1. Our copy of the host's tree gets rootfsPropagation (rslave unless asked): host mounts
+  // still reach us, and the binds of shared host directories stay peers (Bidirectional).
   TRY(sys.set_propagation("/", propagation_flags(spec.linux.rootfs_propagation)));
-  // 2. pivot_root refuses a new root whose parent mount is shared.
-  TRY(sys.set_propagation(TRY(mount_point_of(parent_dir(p.rootfs))), MS_PRIVATE));
+  // 2. The mount holding the rootfs becomes private: the rootfs itself when it is a mount
+  // point (containerd's overlay), which step 1 may just have made shared. pivot_root refuses
+  // a new root (step 3's bind) whose parent is shared, and a private source keeps whatever
+  // we mount below the rootfs from propagating to the host.
+  TRY(sys.set_propagation(TRY(mount_point_of(p.rootfs)), MS_PRIVATE));
   // 3. The rootfs becomes a mount of its own (pivot_root needs one); reopen it to get the top of it.
   {
     auto dir = TRY(open_fd(p.rootfs, O_PATH | O_DIRECTORY));

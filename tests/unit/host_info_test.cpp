@@ -32,11 +32,6 @@ TEST(Mountinfo, ParsesFieldsAndEscapes) {
   EXPECT_EQ(m[6].mount_point, "/mnt/with space");
 }
 
-TEST(Mountinfo, ParentDir) {
-  EXPECT_EQ(parent_dir("/a/b/c"), "/a/b");
-  EXPECT_EQ(parent_dir("/a"), "/");
-}
-
 TEST(Hierarchies, HybridHost) {
   auto hs = parse_hierarchies(kMountinfo, kProcCgroup);
   ASSERT_EQ(hs.size(), 4u);
