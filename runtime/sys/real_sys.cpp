@@ -120,6 +120,13 @@ class RealSys final : public Sys {
     return {};
   }
 
+  Status chroot_root(int new_root) override {
+    if (::fchdir(new_root) < 0) return Error::from_errno("chdir to rootfs");
+    if (::chroot(".") < 0) return Error::from_errno("chroot");
+    if (::chdir("/") < 0) return Error::from_errno("chdir /");
+    return {};
+  }
+
   Status sethostname(const std::string& name) override {
     if (::sethostname(name.data(), name.size()) < 0) return Error::from_errno("sethostname " + name);
     return {};

@@ -50,6 +50,8 @@ class Sys {
   virtual Status pivot_root(int new_root) = 0;
   // --no-pivot: MS_MOVE the rootfs onto / and chroot into it.
   virtual Status move_root(int new_root) = 0;
+  // No mount namespace of the container's own: chroot into `new_root`, nothing mounted.
+  virtual Status chroot_root(int new_root) = 0;
   virtual Status sethostname(const std::string& name) = 0;
   virtual Status setdomainname(const std::string& name) = 0;
 };

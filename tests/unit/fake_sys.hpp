@@ -41,6 +41,7 @@ class FakeSys final : public Sys {
   }
   Status pivot_root(int) override { return record("pivot_root"); }
   Status move_root(int) override { return record("move_root"); }
+  Status chroot_root(int) override { return record("chroot"); }
   Status sethostname(const std::string& n) override { return record("sethostname " + n); }
   Status setdomainname(const std::string& n) override { return record("setdomainname " + n); }
 

@@ -141,5 +141,19 @@ TEST(RootfsSetup, NoPivotMovesTheRoot) {
   EXPECT_EQ(index_of(f.sys.calls, "pivot_root"), f.sys.calls.size());
 }
 
+TEST(RootfsSetup, WithoutAMountNamespaceOnlyChrootsAfterTheHooks) {
+  Fixture f;
+  auto spec = oci::parse_spec(R"({"ociVersion":"1.2.0","root":{"path":"rootfs"},"process":{"args":["sh"],"cwd":"/"},
+      "linux":{"namespaces":[{"type":"pid"}]}})");
+  ASSERT_TRUE(spec.ok()) << spec.error().str();
+  RootfsParams p;
+  p.spec = &*spec;
+  p.rootfs = f.rootfs;
+  p.before_pivot = [&] { f.sys.calls.push_back("hooks"); return Status(); };
+  p.console = [&](int) { f.sys.calls.push_back("console"); return Status(); };
+  ASSERT_TRUE(setup_rootfs(f.sys, p).ok());
+  EXPECT_EQ(f.sys.calls, (std::vector<std::string>{"hooks", "chroot"}));
+}
+
 }  // namespace
 }  // namespace vigil
