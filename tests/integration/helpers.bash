@@ -218,6 +218,15 @@ host_mount() {
   printf '%s\n' "${!#}" >>"$T.host-mounts"
 }
 
+# undo_host_mounts: unmounts what host_mount mounted (and other paths listed in
+# $T.host-mounts), last first; what is not mounted there is skipped.
+undo_host_mounts() {
+  local m
+  [ -s "$T.host-mounts" ] || return 0
+  tac "$T.host-mounts" | while read -r m; do umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null || true; done
+  : >"$T.host-mounts"
+}
+
 # ---- supervised containers -----------------------------------------------------------
 
 # audit_log ID: the path of a supervised container's audit log, <root>/<id>/audit.log.
@@ -361,10 +370,7 @@ vigil_teardown() {
   cd / || true
   local id pid procs mounts m
   # Mounts the test made on the host itself (host_mount) go first.
-  if [ -s "$T.host-mounts" ]; then
-    tac "$T.host-mounts" | while read -r m; do umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null || true; done
-    : >"$T.host-mounts"
-  fi
+  undo_host_mounts
   # Every id the test used that could name a container dir, and whatever is in the state root.
   {
     cat "$T/ids" 2>/dev/null
