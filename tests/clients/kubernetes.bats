@@ -44,6 +44,14 @@ setup() {
   DIR=$BATS_FILE_TMPDIR/containerd
 }
 
+# The Bidirectional test's host mounts, whatever became of the test.
+teardown() {
+  local m
+  for m in "$BATS_TEST_TMPDIR/vol/fromctr" "$BATS_TEST_TMPDIR/vol"; do
+    while mountpoint -q "$m"; do umount "$m" || umount -l "$m" || break; done
+  done
+}
+
 # pod SCENARIO [pod.py flags]: tests/clients/cri/pod.py against the suite's containerd;
 # output is its JSON.
 pod() {
@@ -96,6 +104,20 @@ assert_pod_gone() {
   [ "$(seen /tracer)" -gt 0 ] || fail "the container is not traced by a supervisor"
   assert_eq "$(seen /exec/exit)" 3
   assert_eq "$(seen /main/exit)" 7
+  assert_eq "$(seen /pods_left)" 0
+  assert_pod_gone
+}
+
+@test "kubernetes: a privileged pod with a Bidirectional volume mounts through it onto the host" {
+  # The kubelet wants the volume's host directory on a shared mount; the rootfs is a mount
+  # of its own (the snapshot), and containerd asks for rootfsPropagation rshared.
+  local vol=$BATS_TEST_TMPDIR/vol
+  mkdir -p "$vol/fromctr"
+  mount --bind "$vol" "$vol"
+  mount --make-shared "$vol"
+  pod bidirectional --volume "$vol"
+  assert_eq "$(seen /host_sees_container_mount)" true
+  assert_eq "$(seen /storage/exit)" 137
   assert_eq "$(seen /pods_left)" 0
   assert_pod_gone
 }

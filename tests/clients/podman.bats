@@ -190,6 +190,22 @@ vigil_state_field() {
   assert_eq "$output" "Seccomp:	0"
 }
 
+@test "podman: seccomp: Docker's profiles of 2017 and 2020 run the container, supervised too" {
+  local profile
+  for profile in docker-2017 docker-2020; do
+    run p run --rm --security-opt "seccomp=$REPO/tests/integration/seccomp-profiles/$profile.json" localhost/busybox \
+      sh -c 'echo hello; grep Seccomp: /proc/self/status'
+    assert_status 0
+    assert_eq "$output" $'hello\nSeccomp:\t2'
+  done
+  run p run --rm --annotation run.vigil.supervise=true \
+    --security-opt "seccomp=$REPO/tests/integration/seccomp-profiles/docker-2017.json" localhost/busybox \
+    sh -c 'echo hello; grep Seccomp_filters: /proc/self/status'
+  # The profile and the supervisor's filter over it.
+  assert_status 0
+  assert_eq "$output" $'hello\nSeccomp_filters:\t2'
+}
+
 @test "podman: -v bind mounts (rw and ro) and --tmpfs" {
   mkdir "$T/vol"
   echo from-host >"$T/vol/in"

@@ -4,8 +4,10 @@ its containers get `--handler` as their runtime handler. Prints what it saw as o
 object for the test to assert on; exits 1 only when a CRI call fails.
 
   pod.py --sock SOCK --stubs DIR --handler vigil --image IMG --cgroup-parent /P SCENARIO
-  SCENARIO: lifecycle   a container runs, is exec'd into, exits; another is stopped
-            created      a container is created and removed without ever starting
+  SCENARIO: lifecycle      a container runs, is exec'd into, exits; another is stopped
+            created        a container is created and removed without ever starting
+            bidirectional  a privileged container mounts a tmpfs in a Bidirectional volume
+                           (--volume DIR, a shared mount on the host), as CSI node plugins do
 """
 import argparse, json, os, sys, time, uuid
 
@@ -17,7 +19,8 @@ ap.add_argument("--image", required=True)
 ap.add_argument("--cgroup-parent", required=True)
 ap.add_argument("--logs", required=True)
 ap.add_argument("--pod-annotation", action="append", default=[], help="KEY=VALUE on the pod")
-ap.add_argument("scenario", choices=["lifecycle", "created"])
+ap.add_argument("--volume", help="the host directory of the bidirectional scenario")
+ap.add_argument("scenario", choices=["lifecycle", "created", "bidirectional"])
 args = ap.parse_args()
 sys.path.insert(0, args.stubs)
 import grpc  # noqa: E402
@@ -30,13 +33,15 @@ uid = uuid.uuid4().hex[:12]
 # The host's network (no CNI here), a pid namespace per container, the pod's ipc.
 ns = pb.NamespaceOption(network=pb.NODE, pid=pb.CONTAINER, ipc=pb.POD)
 runtime_default = pb.SecurityProfile(profile_type=pb.SecurityProfile.RuntimeDefault)
+privileged = args.scenario == "bidirectional"
 pod = pb.PodSandboxConfig(
     metadata=pb.PodSandboxMetadata(name="vigil-pod", uid=uid, namespace="default"),
     annotations=dict(a.split("=", 1) for a in args.pod_annotation),
     log_directory=os.path.join(args.logs, uid),
     linux=pb.LinuxPodSandboxConfig(
         cgroup_parent=args.cgroup_parent,
-        security_context=pb.LinuxSandboxSecurityContext(namespace_options=ns, seccomp=runtime_default)))
+        security_context=pb.LinuxSandboxSecurityContext(namespace_options=ns, seccomp=runtime_default,
+                                                        privileged=privileged)))
 os.makedirs(pod.log_directory, exist_ok=True)
 
 
@@ -50,6 +55,11 @@ def container(name, command):
             security_context=pb.LinuxContainerSecurityContext(
                 namespace_options=ns, seccomp=runtime_default,
                 masked_paths=["/proc/timer_list"], readonly_paths=["/proc/sys"])))
+
+
+def mounted(path):
+    with open("/proc/self/mountinfo") as f:
+        return any(line.split()[4] == path for line in f)
 
 
 def wait_exited(cid):
@@ -106,6 +116,23 @@ try:
         st = wait_exited(sid)
         seen["sleeper"] = {"state": pb.ContainerState.Name(st.state), "exit": st.exit_code}
         rt.RemoveContainer(pb.RemoveContainerRequest(container_id=sid), timeout=60)
+    elif args.scenario == "bidirectional":
+        config = container("storage", ["sh", "-c", "mount -t tmpfs ctr /vol/fromctr && echo mounted; sleep 1000"])
+        config.linux.security_context.privileged = True
+        config.mounts.append(pb.Mount(container_path="/vol", host_path=args.volume,
+                                      propagation=pb.PROPAGATION_BIDIRECTIONAL))
+        cid = rt.CreateContainer(pb.CreateContainerRequest(pod_sandbox_id=pod_id, sandbox_config=pod, config=config),
+                                 timeout=60).container_id
+        rt.StartContainer(pb.StartContainerRequest(container_id=cid), timeout=60)
+        target = os.path.join(args.volume, "fromctr")
+        for _ in range(200):
+            if mounted(target):
+                break
+            time.sleep(0.05)
+        seen["host_sees_container_mount"] = mounted(target)
+        rt.StopContainer(pb.StopContainerRequest(container_id=cid, timeout=1), timeout=60)
+        seen["storage"] = {"exit": wait_exited(cid).exit_code}
+        rt.RemoveContainer(pb.RemoveContainerRequest(container_id=cid), timeout=60)
     else:
         cid = rt.CreateContainer(pb.CreateContainerRequest(
             pod_sandbox_id=pod_id, sandbox_config=pod, config=container("never", ["sleep", "1000"])),
