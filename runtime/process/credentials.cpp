@@ -22,25 +22,6 @@ uint64_t to_mask(const std::vector<std::string>& names) {
   return mask;
 }
 
-Status drop_bounding(uint64_t keep) {
-  for (cap_value_t c = 0; c < cap_value_t(cap_max_bits()) && c < 64; c++) {
-    if ((keep & bit(c)) || CAP_IS_SUPPORTED(c) == 0) continue;
-    if (::prctl(PR_CAPBSET_DROP, c, 0, 0, 0) < 0)
-      return Error::from_errno("drop capability " + std::string(cap_to_name(c)) + " from the bounding set");
-  }
-  return {};
-}
-
-// capset(2) itself, with the three sets as they are planned.
-Status set_caps(uint64_t effective, uint64_t permitted, uint64_t inheritable) {
-  __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
-  __user_cap_data_struct data[2] = {
-      {uint32_t(effective), uint32_t(permitted), uint32_t(inheritable)},
-      {uint32_t(effective >> 32), uint32_t(permitted >> 32), uint32_t(inheritable >> 32)}};
-  if (::syscall(SYS_capset, &header, data) < 0) return Error::from_errno("set capabilities");
-  return {};
-}
-
 Status set_ambient(uint64_t ambient) {
   if (::prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
     return Error::from_errno("reset ambient capabilities");
@@ -53,6 +34,24 @@ Status set_ambient(uint64_t ambient) {
 }
 
 }  // namespace
+
+Status drop_bounding_set(uint64_t keep) {
+  for (cap_value_t c = 0; c < cap_value_t(cap_max_bits()) && c < 64; c++) {
+    if ((keep & bit(c)) || CAP_IS_SUPPORTED(c) == 0) continue;
+    if (::prctl(PR_CAPBSET_DROP, c, 0, 0, 0) < 0)
+      return Error::from_errno("drop capability " + std::string(cap_to_name(c)) + " from the bounding set");
+  }
+  return {};
+}
+
+Status set_capabilities(uint64_t effective, uint64_t permitted, uint64_t inheritable) {
+  __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
+  __user_cap_data_struct data[2] = {
+      {uint32_t(effective), uint32_t(permitted), uint32_t(inheritable)},
+      {uint32_t(effective >> 32), uint32_t(permitted >> 32), uint32_t(inheritable >> 32)}};
+  if (::syscall(SYS_capset, &header, data) < 0) return Error::from_errno("set capabilities");
+  return {};
+}
 
 Status apply_personality(const oci::Personality& p) {
   if (::personality(oci::personality_value(p)) < 0) return Error::from_errno("personality " + p.domain);
@@ -78,7 +77,7 @@ IdentityPlan plan_identity(const oci::Process& proc) {
 }
 
 Status assume_identity(const IdentityPlan& plan) {
-  TRY(drop_bounding(plan.bounding));
+  TRY(drop_bounding_set(plan.bounding));
   // Keep the permitted set across the uid change; it is cut down to the asked-for sets below.
   if (::prctl(PR_SET_KEEPCAPS, 1) < 0) return Error::from_errno("prctl PR_SET_KEEPCAPS");
   if (::setgroups(plan.groups.size(), plan.groups.data()) < 0) return Error::from_errno("setgroups");
@@ -86,7 +85,7 @@ Status assume_identity(const IdentityPlan& plan) {
   if (::setresuid(plan.uid, plan.uid, plan.uid) < 0) return Error::from_errno("setuid " + std::to_string(plan.uid));
   if (::prctl(PR_SET_KEEPCAPS, 0) < 0) return Error::from_errno("prctl PR_SET_KEEPCAPS");
   uint64_t admin = plan.keeps_sys_admin ? bit(CAP_SYS_ADMIN) : 0;
-  TRY(set_caps(plan.effective | admin, plan.permitted | admin, plan.inheritable));
+  TRY(set_capabilities(plan.effective | admin, plan.permitted | admin, plan.inheritable));
   TRY(set_ambient(plan.ambient));
   if (plan.no_new_privs && ::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
     return Error::from_errno("prctl PR_SET_NO_NEW_PRIVS");

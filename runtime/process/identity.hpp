@@ -32,6 +32,12 @@ struct IdentityPlan {
 };
 IdentityPlan plan_identity(const oci::Process& proc);
 
+// Capability sets as 64-bit masks (bit N: capability N).
+// Drops every capability this kernel knows from the bounding set, but those in `keep`.
+Status drop_bounding_set(uint64_t keep);
+// capset(2) of the calling thread.
+Status set_capabilities(uint64_t effective, uint64_t permitted, uint64_t inheritable);
+
 // Drops the bounding set, switches uid/gid/groups keeping capabilities, then sets the
 // effective, permitted, inheritable and ambient sets (runc's order) and no_new_privs;
 // CAP_SYS_ADMIN stays where keeps_sys_admin says.

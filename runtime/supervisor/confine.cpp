@@ -1,7 +1,11 @@
 #include "runtime/supervisor/confine.hpp"
 
+#include <fcntl.h>
+#include <linux/capability.h>
+#include <linux/securebits.h>
 #include <sys/prctl.h>
 
+#include "runtime/process/identity.hpp"
 #include "runtime/seccomp/cache.hpp"
 #include "runtime/seccomp/load.hpp"
 
@@ -9,37 +13,69 @@ namespace vigil::supervisor {
 namespace {
 
 // By job: tracing, notifications, exec hand-ins, judging (opening and reading the
-// container's files, from its root: see in_root.hpp), logging, memory and threads (clone: no execve, so only more of
-// this same confined supervisor), exiting.
+// container's files, from its root: see in_root.hpp), logging, memory and threads (clone: no
+// execve, so only more of this same confined supervisor), exiting. openat and unlinkat have
+// rules of their own below.
 const std::vector<std::string>& allowed() {
   static const std::vector<std::string> names = {
       "ptrace", "wait4", "waitid", "pidfd_open", "pidfd_getfd", "pidfd_send_signal", "kill", "tgkill",
       "ioctl", "poll", "ppoll", "read", "readv", "pread64", "write", "writev", "pwrite64", "close",
       "process_vm_readv", "accept4", "accept", "recvmsg", "sendmsg", "recvfrom", "sendto", "getsockopt", "setsockopt",
-      "openat", "openat2", "newfstatat", "fstat", "statx", "lseek", "readlinkat", "getdents64", "fcntl",
+      "openat2", "newfstatat", "fstat", "statx", "lseek", "readlinkat", "getdents64", "fcntl",
       "unshare", "fchdir", "chroot",
-      "unlink", "unlinkat", "futex", "mmap", "munmap", "mremap", "mprotect", "madvise", "brk",
+      "futex", "mmap", "munmap", "mremap", "mprotect", "madvise", "brk",
       "rt_sigprocmask", "rt_sigaction", "rt_sigreturn", "sigaltstack", "restart_syscall", "getpid",
       "gettid", "getuid", "geteuid", "clock_gettime", "clock_nanosleep", "nanosleep", "sched_yield",
       "getrandom", "set_robust_list", "rseq", "sched_getaffinity", "eventfd2", "clone", "clone3", "exit", "exit_group"};
   return names;
 }
 
+// openat only for reading: what the supervisor writes (its audit log, the log) it opened
+// before confining itself. (openat2 takes its flags in a struct seccomp cannot read.)
+constexpr uint64_t kWriteFlags = O_WRONLY | O_RDWR | O_CREAT | O_TRUNC | O_APPEND;
+
+constexpr uint64_t bit(int cap) { return uint64_t(1) << cap; }
+
+// What the work needs, and why: the rest goes, from every set and the bounding set.
+uint64_t kept_capabilities() {
+  uint64_t keep = bit(CAP_SYS_PTRACE)     // seize hand-ins; read tracee memory, take its fds, open its /proc files
+                  | bit(CAP_KILL)         // SIGKILL to the container's processes, whatever their uid
+                  | bit(CAP_SYS_CHROOT)   // a judging thread enters the process's root (in_root.hpp)
+                  | bit(CAP_DAC_READ_SEARCH);  // open and read the container's files, whatever their mode
+  // /proc/PID/map_files (mprotect of a mapped library): CAP_CHECKPOINT_RESTORE since Linux
+  // 5.9, CAP_SYS_ADMIN before.
+  bool checkpoint_restore = ::prctl(PR_CAPBSET_READ, CAP_CHECKPOINT_RESTORE, 0, 0, 0) >= 0;
+  return keep | bit(checkpoint_restore ? CAP_CHECKPOINT_RESTORE : CAP_SYS_ADMIN);
+}
+
 }  // namespace
 
 Result<seccomp::Program> confinement(const std::string& cache_dir) {
-  nlohmann::json names = allowed();
-  nlohmann::json raw = {{"defaultAction", "SCMP_ACT_ERRNO"},
-                        {"syscalls", {{{"names", names}, {"action", "SCMP_ACT_ALLOW"}}}},
-                        {"vigil", "supervisor's own"}};
   seccomp::Profile p;
   p.default_action = seccomp::Action::errno_ret;
   p.flags = std::vector<seccomp::Flag>{};
   p.syscalls.push_back({allowed(), seccomp::Action::allow, std::nullopt, {}});
+  p.syscalls.push_back({{"openat"}, seccomp::Action::allow, std::nullopt, {{2, kWriteFlags, 0, seccomp::Op::masked_eq}}});
+  p.syscalls.push_back({{"unlinkat"}, seccomp::Action::allow, std::nullopt, {{0, uint64_t(kStateDirFd), 0, seccomp::Op::eq}}});
+  nlohmann::json raw = {{"defaultAction", "SCMP_ACT_ERRNO"},
+                        {"syscalls", allowed()},
+                        {"openat", kWriteFlags},
+                        {"unlinkat", kStateDirFd},
+                        {"vigil", "supervisor's own"}};
   return with_context(seccomp::compile_cached(p, raw, cache_dir, nullptr), "supervisor: compile its own filter");
 }
 
 Status confine(const seccomp::Program& allow_list) {
+  uint64_t keep = kept_capabilities();
+  // Root regains nothing through exec or a uid change, and these stay so.
+  if (::prctl(PR_SET_SECUREBITS, SECBIT_NOROOT | SECBIT_NOROOT_LOCKED | SECBIT_NO_SETUID_FIXUP |
+                                     SECBIT_NO_SETUID_FIXUP_LOCKED | SECBIT_KEEP_CAPS_LOCKED |
+                                     SECBIT_NO_CAP_AMBIENT_RAISE | SECBIT_NO_CAP_AMBIENT_RAISE_LOCKED,
+              0, 0, 0) < 0)
+    return Error::from_errno("supervisor: set securebits");
+  TRY_CTX(drop_bounding_set(0), "supervisor");
+  TRY_CTX(set_capabilities(keep, keep, 0), "supervisor");
+  if (::prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0) return Error::from_errno("supervisor: clear ambient capabilities");
   if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) return Error::from_errno("supervisor: set no_new_privs");
   TRY_CTX(seccomp::load_filter(allow_list), "supervisor: load its own filter");
   return {};

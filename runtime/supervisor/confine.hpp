@@ -1,6 +1,10 @@
 // The supervisor confines itself once it is set up, before it starts its threads (which
-// inherit it): no_new_privs, and a seccomp allow-list of the system calls its work needs. Anything else fails with EPERM,
-// so a supervisor subverted through what it reads from the container can do little.
+// inherit it): only the capabilities its work needs (none in the bounding set, securebits
+// locked), no_new_privs, and a seccomp allow-list of the system calls that work makes, with
+// openat for reading only and unlinkat only in its state directory. Anything else fails with
+// EPERM, so a supervisor subverted through what it reads from the container can do little.
+// Landlock it cannot use: a Landlock domain may not ptrace, read the memory of, take fds
+// from or open /proc/PID/root of a process outside it (docs/POLICY.md).
 #pragma once
 
 #include <string>
@@ -9,6 +13,10 @@
 #include "runtime/seccomp/program.hpp"
 
 namespace vigil::supervisor {
+
+// The container's state directory, kept open at this fd: the one place the confined
+// supervisor may remove a file (its socket, when it exits).
+inline constexpr int kStateDirFd = 63;
 
 // The allow-list, compiled (through the cache in `cache_dir`) by create before it forks the
 // supervisor, so the supervisor itself only loads it.

@@ -35,7 +35,7 @@ Result<Child> fork_supervisor(int sock, const LaunchRequest& r) {
 
 }  // namespace
 
-std::string socket_path(const std::string& dir) { return dir + "/supervisor.sock"; }
+std::string socket_path(const std::string& dir) { return dir + "/" + kSocketName; }
 
 Result<Supervisor> Supervisor::start(const LaunchRequest& r) {
   int sv[2];

@@ -48,6 +48,7 @@ class Supervisor {
 };
 
 // The supervisor's socket in a container's state dir.
+inline constexpr const char* kSocketName = "supervisor.sock";
 std::string socket_path(const std::string& dir);
 
 // exec: `pid` (not yet past its execve) and its listener to the running supervisor, which

@@ -104,9 +104,15 @@ void supervisor_main(int sock, const supervisor::LaunchRequest& r) {
                              },
                              [&](pid_t tid) { expected.forget(tid); }});
   if (auto st = tracer.init(); !st) fail_setup(sock, st.error());
-  // The socket `vigil exec` hands its processes in on: root only.
+  // The socket `vigil exec` hands its processes in on: root only. Its directory stays open
+  // for the socket's removal at the end, the one file the confined supervisor may remove.
   auto control = listen_unix(supervisor::socket_path(dir));
   if (!control) fail_setup(sock, control.error());
+  if (::fcntl(supervisor::kStateDirFd, F_GETFD) >= 0)
+    fail_setup(sock, Error(EBUSY, "supervisor: fd " + std::to_string(supervisor::kStateDirFd) + " is taken"));
+  if (unique_fd d(::open(dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+      !d || ::dup3(d.get(), supervisor::kStateDirFd, O_CLOEXEC) < 0)
+    fail_setup(sock, Error::from_errno("open " + dir));
 
   pid_t init = pid_t(std::atoi(msg->payload.c_str()));
   if (auto st = tracer.seize(init); !st) fail_setup(sock, st.error());
@@ -135,7 +141,7 @@ void supervisor_main(int sock, const supervisor::LaunchRequest& r) {
   tracer.watch(control->get(), [&] { take_hand_in(control->get(), tracer, notifier); });
   tracer.run();
   // The container's last process is gone.
-  ::unlink(supervisor::socket_path(dir).c_str());
+  ::unlinkat(supervisor::kStateDirFd, supervisor::kSocketName, 0);
   log_debug("supervisor of " + id + ": the container has no process left, exiting");
   _exit(0);
 }

@@ -285,3 +285,48 @@ time.sleep(60)' "$STATE/$ID/supervisor.sock" "$T/connected"
   vigil delete "$ID"
   assert_clean
 }
+
+# inject PID NR ARGS...: the thread makes that system call, as code that subverted it would.
+inject() { "$REPO/build/tests/inject" "$@"; }
+
+# open_how FLAGS: openat2's struct open_how (FLAGS < 256, mode 0, resolve 0) as x:HEX, little-endian.
+open_how() { printf 'x:%02x%046d' "$1" 0; }
+
+@test "supervisor: it keeps only the capabilities its work needs, and refuses what it must not do" {
+  supervise_by_annotation
+  cmd 'echo still-supervised'
+  create_ok "$ID"
+  local sup status
+  sup=$(supervisor_of "$ID")
+  status=$(cat "/proc/$sup/status")
+  # SYS_PTRACE, KILL, SYS_CHROOT, DAC_READ_SEARCH and CHECKPOINT_RESTORE; nothing to regain.
+  assert_contains "$status" $'CapPrm:\t00000100000c0024'
+  assert_contains "$status" $'CapEff:\t00000100000c0024'
+  assert_contains "$status" $'CapBnd:\t0000000000000000'
+  assert_contains "$status" $'CapAmb:\t0000000000000000'
+  assert_contains "$status" $'NoNewPrivs:\t1'
+  assert_contains "$status" $'Seccomp:\t2'
+  echo secret >"$T/host-file"
+  # Told to write, create or remove a file of the host (its seccomp filter: openat reads only,
+  # unlinkat only in its state directory), to make a namespace (no CAP_SYS_ADMIN), to open a
+  # root-only file for writing by openat2 (no CAP_DAC_OVERRIDE), to mount, to open a network
+  # socket, to exec, or to take capabilities back: refused, every one.
+  chmod 400 "$T/host-file"
+  assert_eq "$(inject "$sup" 257 -100 "s:$T/host-file" 1)" EPERM
+  assert_eq "$(inject "$sup" 257 -100 "s:$T/new-file" 0x41)" EPERM
+  assert_eq "$(inject "$sup" 263 -100 "s:$T/host-file" 0)" EPERM
+  assert_eq "$(inject "$sup" 272 0x20000)" EPERM
+  assert_eq "$(inject "$sup" 437 -100 "s:$T/host-file" "$(open_how 1)" 24)" EACCES
+  assert_eq "$(inject "$sup" 165 s:none "s:$T" s:tmpfs 0 0)" EPERM
+  assert_eq "$(inject "$sup" 41 2 1 0)" EPERM
+  assert_eq "$(inject "$sup" 59 s:/bin/sh 0 0)" EPERM
+  assert_eq "$(inject "$sup" 126 0 0)" EPERM
+  assert_eq "$(cat "$T/host-file")" secret
+  [ ! -e "$T/new-file" ] || fail "the supervisor created a file"
+  # What it must do, it still does.
+  start_ok "$ID"
+  wait_status "$ID" stopped
+  assert_eq "$(container_output "$ID")" still-supervised
+  vigil delete "$ID"
+  assert_clean
+}
