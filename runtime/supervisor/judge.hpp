@@ -28,7 +28,8 @@ struct JudgeContext {
 
 class Judge {
  public:
-  Judge(policy::ExecPolicy p, AuditLog& audit, ExpectedImages& expected);
+  // Files not in the cache yet are read by `examiner`.
+  Judge(policy::ExecPolicy p, AuditLog& audit, ExpectedImages& expected, verify::Examiner& examiner);
   // The container's uid map, read from its init, for exec.tpe: set before any listener is
   // watched.
   void set_uid_map(UidMap uids) { uids_ = std::move(uids); }

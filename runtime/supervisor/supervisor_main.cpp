@@ -13,6 +13,7 @@
 #include "runtime/init/protocol.hpp"
 #include "runtime/supervisor/audit.hpp"
 #include "runtime/supervisor/confine.hpp"
+#include "runtime/supervisor/examiner_process.hpp"
 #include "runtime/supervisor/exec_stop.hpp"
 #include "runtime/supervisor/filter.hpp"
 #include "runtime/supervisor/judge.hpp"
@@ -131,8 +132,19 @@ void supervisor_main(int sock, const supervisor::LaunchRequest& r) {
   // the filter.
   auto allow_list = supervisor::confinement(r.cache_dir);
   if (!allow_list) fail_running(allow_list.error());
+  // The container's files are read by the examiner, started while we may still fork it.
+  std::unique_ptr<verify::Examiner> examiner;
+  if (supervisor::notifies(r.exec)) {
+    auto filter = supervisor::examiner_confinement(r.cache_dir);
+    if (!filter) fail_running(filter.error());
+    auto started = supervisor::ExaminerProcess::start(*filter);
+    if (!started) fail_running(started.error());
+    examiner = std::move(*started);
+  } else {
+    examiner = std::make_unique<verify::LocalExaminer>();  // never asked: nothing is notified
+  }
   if (auto st = supervisor::confine(*allow_list); !st) fail_running(st.error());
-  supervisor::Judge judge(r.exec, *audit, expected);
+  supervisor::Judge judge(r.exec, *audit, expected, *examiner);
   if (r.exec.tpe) judge.set_uid_map(std::move(uids));
   supervisor::Notifier notifier(judge);
   notifier.add(std::move(msg->fds[0]));

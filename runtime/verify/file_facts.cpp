@@ -22,7 +22,8 @@ size_t FactsCache::KeyHash::operator()(const FileKey& k) const {
   return h;
 }
 
-FactsCache::FactsCache(size_t max_entries) : max_(max_entries > 0 ? max_entries : 1) {}
+FactsCache::FactsCache(Examiner& examiner, size_t max_entries)
+    : examiner_(examiner), max_(max_entries > 0 ? max_entries : 1) {}
 
 FactsCache::Entry& FactsCache::entry(const FileKey& k) {
   if (auto it = entries_.find(k); it != entries_.end()) {
@@ -48,9 +49,7 @@ Result<Facts> FactsCache::facts(int fd, const struct stat& st) {
     std::lock_guard lock(mu_);
     if (const auto& cached = entry(k).facts) return *cached;
   }
-  Facts f;
-  f.elf = TRY(read_elf(fd));
-  if (!f.elf.is_elf) f.shebang = TRY(read_shebang(fd));
+  Facts f = TRY(examiner_.facts(fd));
   std::lock_guard lock(mu_);
   entry(k).facts = f;
   return f;
@@ -63,7 +62,7 @@ Result<std::string> FactsCache::digest(int fd, const struct stat& st, DigestAlgo
     const auto& digests = entry(k).digests;
     if (auto it = digests.find(algo); it != digests.end()) return it->second;
   }
-  std::string hex = TRY(file_digest(fd, algo));
+  std::string hex = TRY(examiner_.digest(fd, algo));
   std::lock_guard lock(mu_);
   entry(k).digests[algo] = hex;
   return hex;

@@ -1,7 +1,8 @@
 // What verification learns of a file, computed once per version of it: ELF facts, the `#!`
 // line and digests, cached by (device, inode, size, mtime, ctime). A write changes mtime
 // and ctime, so a changed file is never judged by an old entry. One cache per supervised
-// container, bounded, shared by the supervisor's threads.
+// container, bounded, shared by the supervisor's threads; what it does not hold it asks of
+// its examiner.
 #pragma once
 
 #include <sys/stat.h>
@@ -15,9 +16,7 @@
 #include <unordered_map>
 
 #include "runtime/base/error.hpp"
-#include "runtime/verify/digest.hpp"
-#include "runtime/verify/elf.hpp"
-#include "runtime/verify/script.hpp"
+#include "runtime/verify/examiner.hpp"
 
 namespace vigil::verify {
 
@@ -30,14 +29,9 @@ struct FileKey {
 };
 FileKey file_key(const struct stat& st);
 
-struct Facts {
-  ElfInfo elf;
-  std::optional<Shebang> shebang;
-};
-
 class FactsCache {
  public:
-  explicit FactsCache(size_t max_entries = 4096);
+  explicit FactsCache(Examiner& examiner, size_t max_entries = 4096);
   // `fd` is open for reading and `st` is its fstat.
   Result<Facts> facts(int fd, const struct stat& st);
   Result<std::string> digest(int fd, const struct stat& st, DigestAlgo algo);
@@ -49,6 +43,7 @@ class FactsCache {
   };
   Entry& entry(const FileKey& k);  // with mu_ held; evicts the least recently used when full
 
+  Examiner& examiner_;
   size_t max_;
   std::mutex mu_;
   std::list<FileKey> lru_;  // most recent first

@@ -330,3 +330,38 @@ open_how() { printf 'x:%02x%046d' "$1" 0; }
   vigil delete "$ID"
   assert_clean
 }
+
+@test "supervisor: the container's files are read by an examiner that holds nothing, and refuses what it must not do" {
+  supervise_by_annotation
+  cmd 'read x; /bin/echo verified'
+  create_ok "$ID"
+  local sup ex status
+  sup=$(supervisor_of "$ID")
+  ex=$(pgrep -P "$sup" -x vigil-examiner) || fail "the supervisor has no examiner"
+  status=$(cat "/proc/$ex/status")
+  # Nobody, no capability, nothing to regain, confined.
+  assert_contains "$status" $'Uid:\t65534\t65534\t65534\t65534'
+  assert_contains "$status" $'Gid:\t65534\t65534\t65534\t65534'
+  assert_eq "$(awk '/^Groups:/ {print $2}' <<<"$status")" ""
+  assert_contains "$status" $'CapPrm:\t0000000000000000'
+  assert_contains "$status" $'CapEff:\t0000000000000000'
+  assert_contains "$status" $'CapBnd:\t0000000000000000'
+  assert_contains "$status" $'NoNewPrivs:\t1'
+  assert_contains "$status" $'Seccomp:\t2'
+  # Told to open a file, make a socket, trace or signal a process, exec, or become root
+  # again: refused by its filter (and, for files, TCP and signals, by Landlock beneath it:
+  # landlock_test.cpp tries that domain on its own).
+  echo secret >"$T/host-file"
+  assert_eq "$(inject "$ex" 257 -100 "s:$T/host-file" 0)" EPERM
+  assert_eq "$(inject "$ex" 41 2 1 0)" EPERM
+  assert_eq "$(inject "$ex" 101 16966 1 0 0)" EPERM
+  assert_eq "$(inject "$ex" 62 1 9)" EPERM
+  assert_eq "$(inject "$ex" 59 s:/bin/sh 0 0)" EPERM
+  assert_eq "$(inject "$ex" 117 0 0 0)" EPERM
+  # And it still examines: the container's programs run verified.
+  start_ok "$ID"
+  wait_status "$ID" stopped
+  assert_eq "$(container_output "$ID")" verified
+  vigil delete "$ID"
+  assert_clean
+}

@@ -31,7 +31,8 @@ OpenFile open_file(const std::string& path, const std::string& as = "") {
 std::optional<uint32_t> same_uid(uint32_t u) { return u; }
 
 Verdict check(const policy::ExecPolicy& p, const OpenFile& f, Role role = Role::program) {
-  FactsCache cache;
+  LocalExaminer examiner;
+  FactsCache cache(examiner);
   return Checker(p, cache).check(f, role, same_uid);
 }
 
@@ -134,14 +135,16 @@ TEST(VerifyCheck, TrustedPathExecution) {
   p.trusted_uids = {4242};
   EXPECT_EQ(check(p, open_file(dir + "/script")).detail, "directory owned by 0, not a trusted uid");
   // As the container sees it: an unmapped owner is never trusted.
-  FactsCache cache;
+  LocalExaminer examiner;
+  FactsCache cache(examiner);
   auto unmapped = Checker(p, cache).check(open_file(dir + "/script"), Role::program, [](uint32_t) { return std::nullopt; });
   EXPECT_EQ(unmapped.detail, "directory owned by an unmapped uid, not a trusted uid");
 }
 
 TEST(VerifyCheck, FilelessNeedsAllowMemfd) {
   policy::ExecPolicy p;
-  FactsCache cache;
+  LocalExaminer examiner;
+  FactsCache cache(examiner);
   EXPECT_EQ(Checker(p, cache).check_fileless("/memfd:x (deleted)").rule, "exec.allow_memfd");
   p.allow_memfd = true;
   EXPECT_EQ(Checker(p, cache).check_fileless("/memfd:x (deleted)").action, Action::allow);

@@ -34,7 +34,8 @@ constexpr const char* kEmpty = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934c
 
 TEST(VerifyFacts, ElfOrScript) {
   internal::TempDir dir;
-  FactsCache cache;
+  LocalExaminer examiner;
+  FactsCache cache(examiner);
   File script(dir, "s", "#!/bin/sh -e\nexit 0\n");
   auto s = cache.facts(script.fd.get(), script.st);
   ASSERT_TRUE(s.ok()) << s.error().str();
@@ -55,7 +56,8 @@ TEST(VerifyFacts, ElfOrScript) {
 TEST(VerifyFacts, TheKeyDecides) {
   // Asked about b with a's key, the cache answers for a: what it computed once is reused.
   internal::TempDir dir;
-  FactsCache cache;
+  LocalExaminer examiner;
+  FactsCache cache(examiner);
   File a(dir, "a", "#!/bin/a\n"), b(dir, "b", "#!/bin/b\n");
   EXPECT_EQ(cache.facts(a.fd.get(), a.st)->shebang->interpreter, "/bin/a");
   EXPECT_EQ(cache.facts(b.fd.get(), a.st)->shebang->interpreter, "/bin/a");
@@ -68,7 +70,8 @@ TEST(VerifyFacts, TheKeyDecides) {
 
 TEST(VerifyFacts, AChangedFileIsAnotherKey) {
   internal::TempDir dir;
-  FactsCache cache;
+  LocalExaminer examiner;
+  FactsCache cache(examiner);
   File f(dir, "f", "abc");
   EXPECT_EQ(sha256(cache, f), kAbc);
   // Rewritten in place, same size: its ctime changes, and its mtime is moved for certain
@@ -87,7 +90,8 @@ TEST(VerifyFacts, AChangedFileIsAnotherKey) {
 
 TEST(VerifyFacts, EvictsTheLeastRecentlyUsed) {
   internal::TempDir dir;
-  FactsCache cache(2);
+  LocalExaminer examiner;
+  FactsCache cache(examiner, 2);
   File one(dir, "1", "abc"), two(dir, "2", "abc"), three(dir, "3", "abc"), empty(dir, "e", "");
   sha256(cache, one);
   sha256(cache, two);
@@ -101,7 +105,8 @@ TEST(VerifyFacts, EvictsTheLeastRecentlyUsed) {
 
 TEST(VerifyFacts, SharedByThreads) {
   internal::TempDir dir;
-  FactsCache cache(3);
+  LocalExaminer examiner;
+  FactsCache cache(examiner, 3);
   std::vector<File> files;
   files.reserve(5);
   for (int i = 0; i < 5; i++) files.emplace_back(dir, std::to_string(i), i % 2 ? "abc" : "#!/bin/sh\n");
@@ -125,7 +130,8 @@ TEST(VerifyFacts, SharedByThreads) {
 
 TEST(VerifyFacts, ErrorsAreReturned) {
   internal::TempDir dir;
-  FactsCache cache;
+  LocalExaminer examiner;
+  FactsCache cache(examiner);
   // An ELF64 header and nothing else: e_phnum 0, which the kernel would not run.
   File headerless(dir, "h", std::string("\x7f" "ELF\x02\x01\x01", 7) + std::string(57, '\0'));
   auto r = cache.facts(headerless.fd.get(), headerless.st);
