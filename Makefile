@@ -21,11 +21,11 @@ OBJ      := $(patsubst %.cpp,build/obj/%.o,$(LIB_SRC) $(CMD_SRC))
 ASAN_OBJ := $(patsubst %.cpp,build/asan/%.o,$(LIB_SRC) $(UNIT_SRC))
 
 # Debian packages the build and the tests need (make deps installs the missing ones).
-DEPS       := g++ make libseccomp-dev nlohmann-json3-dev libcap-dev libboost-program-options-dev libssl-dev \
+DEPS       := g++ make clang libclang-rt-14-dev libseccomp-dev nlohmann-json3-dev libcap-dev libboost-program-options-dev libssl-dev \
               libgtest-dev bats busybox-static gcc-multilib jq podman containerd python3-grpcio python3-protobuf python3-grpc-tools python3-pkg-resources xz-utils procps
 BENCH_DEPS := runc crun runsc
 
-.PHONY: all deps demo check unit integration clients bench install uninstall clean
+.PHONY: all deps demo check unit integration clients fuzz bench install uninstall clean
 all: build/vigil
 
 # Static: every container start execs vigil twice, and dynamic loading costs a millisecond each.
@@ -118,6 +118,30 @@ $(EXEC_DIR)/libexecstack.so: tests/exec/lib.c
 	@echo "  CC      $@"
 	@$(EXEC_CC) -shared -fPIC -z execstack -o $@ $<
 
+# Fuzzing (tests/fuzz/NAME.cpp → build/fuzz/NAME): libFuzzer targets over every parser of
+# input someone else controls, built by clang with ASan+UBSan against an archive of the
+# parsers' subsystems built the same way (each target pulls only what it uses). tests/fuzz/run
+# runs them: make check for a few seconds each over their corpora, make fuzz longer.
+FUZZ_CXX     := clang++
+FUZZ_FLAGS   := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer -O1 -g1
+FUZZ_SRC     := $(sort $(wildcard oci/*.cpp runtime/base/*.cpp runtime/verify/*.cpp runtime/policy/*.cpp \
+                  runtime/seccomp/*.cpp runtime/cgroup/*.cpp runtime/rootfs/mountinfo.cpp \
+                  runtime/init/protocol.cpp runtime/init/request.cpp \
+                  runtime/supervisor/proc_maps.cpp runtime/supervisor/tracee_files.cpp runtime/supervisor/tracee_memory.cpp))
+FUZZ_OBJ     := $(patsubst %.cpp,build/fuzz/obj/%.o,$(FUZZ_SRC))
+FUZZ_TARGETS := $(patsubst tests/fuzz/%.cpp,build/fuzz/%,$(wildcard tests/fuzz/*.cpp))
+FUZZ_SECONDS ?= 60
+build/fuzz/obj/%.o: %.cpp
+	@mkdir -p $(dir $@)
+	@echo "  CXX     $< (fuzz)"
+	@$(FUZZ_CXX) $(CXXSTD) $(WARN) $(CPPFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+build/fuzz/libvigil.a: $(FUZZ_OBJ)
+	@echo "  AR      $@"
+	@rm -f $@ && ar rcs $@ $^
+build/fuzz/%: tests/fuzz/%.cpp build/fuzz/libvigil.a
+	@echo "  CXX     $< (fuzz)"
+	@$(FUZZ_CXX) $(CXXSTD) $(WARN) $(CPPFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $< build/fuzz/libvigil.a $(LDLIBS)
+
 # The CRI's Python stubs, for the Kubernetes client suite (from Debian's containerd sources).
 CRI_STUBS := build/tests/cri/api_pb2.py
 $(CRI_STUBS): tests/clients/cri/gen-stubs.sh
@@ -144,7 +168,8 @@ demo: deps
 	@tests/demo.sh
 
 check: deps
-	@$(MAKE) --no-print-directory build/vigil build/unit-tests $(TOOLS) $(EXEC_PROGS) $(CRI_STUBS) build/demo/rootfs/bin/busybox
+	@$(MAKE) --no-print-directory build/vigil build/unit-tests $(TOOLS) $(EXEC_PROGS) $(CRI_STUBS) $(FUZZ_TARGETS) \
+	  build/demo/rootfs/bin/busybox
 	@tests/run-all.sh
 
 unit: build/unit-tests
@@ -155,6 +180,10 @@ integration: build/vigil $(TOOLS) $(EXEC_PROGS) build/demo/rootfs/bin/busybox
 
 clients: build/vigil $(TOOLS) $(CRI_STUBS) build/demo/rootfs/bin/busybox
 	bats tests/clients
+
+fuzz: deps
+	@$(MAKE) --no-print-directory $(FUZZ_TARGETS)
+	@tests/fuzz/run $(FUZZ_SECONDS)
 
 bench: deps
 	@tests/install-packages $(BENCH_DEPS)
@@ -173,4 +202,4 @@ uninstall:
 clean:
 	rm -rf build
 
--include $(OBJ:.o=.d) $(ASAN_OBJ:.o=.d)
+-include $(OBJ:.o=.d) $(ASAN_OBJ:.o=.d) $(FUZZ_OBJ:.o=.d) $(FUZZ_TARGETS:=.d)

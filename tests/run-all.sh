@@ -1,5 +1,5 @@
 #!/bin/bash
-# Runs every test (GoogleTest units, then the bats suites) and ends with one line:
+# Runs every test (GoogleTest units, the bats suites, then each fuzz target briefly) and ends with one line:
 # "N passed, N failed[, N skipped]". Exits non-zero on any failure.
 set -u
 cd "$(dirname "$0")/.."
@@ -20,18 +20,29 @@ if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then echo "unit tests exited with status $
 # Skipped tests are not among the passed ones; each prints its reason above.
 passed=$((passed + ${p:-0})) failed=$((failed + ${f:-0})) skipped=$((skipped + ${s:-0}))
 
+# count_tap WHAT: adds the TAP results in $out to the totals.
+count_tap() {
+  p=$(grep -c '^ok ' "$out")
+  s=$(grep -c '^ok .* # skip' "$out")
+  f=$(grep -c '^not ok ' "$out")
+  if ! grep -q '^1\.\.[0-9]' "$out"; then echo "$1 did not run"; f=$((f + 1)); fi
+  passed=$((passed + p - s)) failed=$((failed + f)) skipped=$((skipped + s))
+}
+
 # run_bats TITLE DIR: one bats suite directory, counted from its TAP output.
 run_bats() {
   echo "== $1"
   bats --tap "$2" 2>&1 | tee "$out"
-  p=$(grep -c '^ok ' "$out")
-  s=$(grep -c '^ok .* # skip' "$out")
-  f=$(grep -c '^not ok ' "$out")
-  if ! grep -q '^1\.\.[0-9]' "$out"; then echo "bats did not run $2"; f=$((f + 1)); fi
-  passed=$((passed + p - s)) failed=$((failed + f)) skipped=$((skipped + s))
+  count_tap "bats $2"
 }
 run_bats "integration tests (bats)" tests/integration
 run_bats "clients: podman and containerd driving vigil (bats)" tests/clients
+
+# Each fuzz target a few seconds over its corpus: a parser that crashes on an input it took
+# before, or on one close to it, fails here.
+echo "== fuzz targets (libFuzzer, ASan+UBSan, ${FUZZ_CHECK_SECONDS:=3} s each)"
+tests/fuzz/run "$FUZZ_CHECK_SECONDS" 2>&1 | tee "$out"
+count_tap "tests/fuzz/run"
 
 line="$passed passed, $failed failed"
 [ "$skipped" -gt 0 ] && line="$line, $skipped skipped"

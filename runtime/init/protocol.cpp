@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <charconv>
+
 #include "runtime/base/file.hpp"
 #include "runtime/base/unix_socket.hpp"
 
@@ -39,6 +41,14 @@ Result<Message> recv_message(int sock) {
   m.payload.resize(h.len);
   if (h.len) TRY(read_exact(sock, m.payload.data(), h.len, "receive message"));
   return m;
+}
+
+Result<pid_t> decode_pid(std::string_view payload) {
+  pid_t pid = 0;
+  auto [end, ec] = std::from_chars(payload.data(), payload.data() + payload.size(), pid);
+  if (ec != std::errc() || end != payload.data() + payload.size() || pid <= 0)
+    return Error(EPROTO, "init_pid: not a pid");
+  return pid;
 }
 
 void init_fail(int sock, const Error& err) {

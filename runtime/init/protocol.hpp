@@ -15,6 +15,8 @@
 //   init   → parent error        {errno, text} instead, at any point; the init then exits
 #pragma once
 
+#include <sys/types.h>
+
 #include <cstdint>
 #include <span>
 #include <string>
@@ -37,6 +39,9 @@ struct Message {
 Status send_message(int sock, MsgType type, int32_t err, std::string_view payload, std::span<const int> fds = {});
 // Reads one message; EOF before a header is reported as an Error with errno 0 and text "EOF".
 Result<Message> recv_message(int sock);
+
+// The payload of init_pid: a decimal pid > 0.
+Result<pid_t> decode_pid(std::string_view payload);
 
 // The init's side: reports an error and exits. Never returns.
 [[noreturn]] void init_fail(int sock, const Error& err);

@@ -70,7 +70,7 @@ Result<SpawnedInit> spawn_init(const oci::Spec& spec, InitRequest req, const Ini
         break;
       case MsgType::init_pid:
         if (msg->fds.size() != 1) return Error(EPROTO, "init_pid without a pidfd");
-        init.emplace(pid_t(std::stoi(msg->payload)), std::move(msg->fds[0]));
+        init.emplace(TRY(decode_pid(msg->payload)), std::move(msg->fds[0]));
         break;
       case MsgType::log:
         on.log(msg->err, msg->payload);

@@ -11,9 +11,12 @@
 namespace vigil::supervisor {
 
 Result<std::vector<Mapping>> read_maps(pid_t pid) {
-  auto text = TRY(read_file("/proc/" + std::to_string(pid) + "/maps"));
+  return parse_maps(TRY(read_file("/proc/" + std::to_string(pid) + "/maps")));
+}
+
+std::vector<Mapping> parse_maps(std::string_view text) {
   std::vector<Mapping> out;
-  std::istringstream in(text);
+  std::istringstream in{std::string(text)};
   std::string line;
   while (std::getline(in, line)) {
     // start-end perms offset major:minor inode [path]

@@ -4,6 +4,7 @@
 #include <sys/types.h>
 
 #include <cstdint>
+#include <string_view>
 #include <vector>
 
 #include "runtime/base/error.hpp"
@@ -17,5 +18,7 @@ struct Mapping {
 };
 
 Result<std::vector<Mapping>> read_maps(pid_t pid);
+// The text of a maps file; lines that do not parse are skipped.
+std::vector<Mapping> parse_maps(std::string_view text);
 
 }  // namespace vigil::supervisor

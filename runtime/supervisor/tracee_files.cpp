@@ -58,9 +58,12 @@ std::optional<uint32_t> UidMap::container_uid(uint32_t host_uid) const {
 Result<UidMap> read_uid_map(pid_t init) {
   unique_fd fd(::openat(host_proc(), (std::to_string(init) + "/uid_map").c_str(), O_RDONLY | O_CLOEXEC));
   if (!fd) return Error::from_errno("open /proc/" + std::to_string(init) + "/uid_map");
-  auto text = TRY(read_fd(fd.get()));
+  return parse_uid_map(TRY(read_fd(fd.get())));
+}
+
+UidMap parse_uid_map(std::string_view text) {
   UidMap m;
-  std::istringstream in(text);
+  std::istringstream in{std::string(text)};
   UidMap::Range r;
   while (in >> r.inside >> r.outside >> r.count) m.ranges.push_back(r);
   return m;

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "runtime/base/error.hpp"
@@ -37,5 +38,7 @@ struct UidMap {
 };
 // The container's: read from its init before it runs the container's program.
 Result<UidMap> read_uid_map(pid_t init);
+// The text of a uid_map file: "inside outside count" lines.
+UidMap parse_uid_map(std::string_view text);
 
 }  // namespace vigil::supervisor

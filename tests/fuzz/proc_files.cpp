@@ -1,0 +1,19 @@
+// The /proc files of a container's processes the supervisor reads: maps (file names the
+// container chose) and uid_map; and mountinfo, whose mount points configs name.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "runtime/rootfs/mountinfo.hpp"
+#include "runtime/supervisor/proc_maps.hpp"
+#include "runtime/supervisor/tracee_files.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  std::string_view text(reinterpret_cast<const char*>(data), size);
+  (void)vigil::supervisor::parse_maps(text);
+  auto uids = vigil::supervisor::parse_uid_map(text);
+  (void)uids.container_uid(1000);
+  (void)vigil::parse_mountinfo(std::string(text));
+  return 0;
+}
