@@ -50,19 +50,27 @@ uint64_t kept_capabilities() {
 
 }  // namespace
 
-Result<seccomp::Program> confinement(const std::string& cache_dir) {
+Result<seccomp::Program> compile_allow_list(const std::vector<seccomp::Rule>& rules, const std::string& whose,
+                                            const std::string& cache_dir) {
   seccomp::Profile p;
   p.default_action = seccomp::Action::errno_ret;
   p.flags = std::vector<seccomp::Flag>{};
-  p.syscalls.push_back({allowed(), seccomp::Action::allow, std::nullopt, {}});
-  p.syscalls.push_back({{"openat"}, seccomp::Action::allow, std::nullopt, {{2, kWriteFlags, 0, seccomp::Op::masked_eq}}});
-  p.syscalls.push_back({{"unlinkat"}, seccomp::Action::allow, std::nullopt, {{0, uint64_t(kStateDirFd), 0, seccomp::Op::eq}}});
-  nlohmann::json raw = {{"defaultAction", "SCMP_ACT_ERRNO"},
-                        {"syscalls", allowed()},
-                        {"openat", kWriteFlags},
-                        {"unlinkat", kStateDirFd},
-                        {"vigil", "supervisor's own"}};
-  return with_context(seccomp::compile_cached(p, raw, cache_dir, nullptr), "supervisor: compile its own filter");
+  // The cache's key: the rules themselves, and whose they are.
+  nlohmann::json key = {{"vigil", whose}, {"rules", nlohmann::json::array()}};
+  for (const auto& r : rules) {
+    p.syscalls.push_back({r.names, seccomp::Action::allow, std::nullopt, r.args});
+    nlohmann::json args = nlohmann::json::array();
+    for (const auto& a : r.args) args.push_back({a.index, a.value, a.value_two, seccomp::name_of(a.op)});
+    key["rules"].push_back({{"names", r.names}, {"args", args}});
+  }
+  return with_context(seccomp::compile_cached(p, key, cache_dir, nullptr), "compile the " + whose + "'s filter");
+}
+
+Result<seccomp::Program> confinement(const std::string& cache_dir) {
+  return compile_allow_list({{allowed(), seccomp::Action::allow, std::nullopt, {}},
+                             {{"openat"}, seccomp::Action::allow, std::nullopt, {{2, kWriteFlags, 0, seccomp::Op::masked_eq}}},
+                             {{"unlinkat"}, seccomp::Action::allow, std::nullopt, {{0, uint64_t(kStateDirFd), 0, seccomp::Op::eq}}}},
+                            "supervisor", cache_dir);
 }
 
 Status confine(const seccomp::Program& allow_list) {

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "runtime/base/error.hpp"
+#include "runtime/seccomp/profile.hpp"
 #include "runtime/seccomp/program.hpp"
 
 namespace vigil::supervisor {
@@ -18,8 +19,12 @@ namespace vigil::supervisor {
 // supervisor may remove a file (its socket, when it exits).
 inline constexpr int kStateDirFd = 63;
 
-// The allow-list, compiled (through the cache in `cache_dir`) by create before it forks the
-// supervisor, so the supervisor itself only loads it.
+// A filter that allows the calls of `rules` (their actions are ignored: allow) and fails
+// every other with EPERM, compiled through the cache in `cache_dir`; `whose` names it in
+// the cache's key and in errors.
+Result<seccomp::Program> compile_allow_list(const std::vector<seccomp::Rule>& rules, const std::string& whose,
+                                            const std::string& cache_dir);
+// The supervisor's allow-list.
 Result<seccomp::Program> confinement(const std::string& cache_dir);
 Status confine(const seccomp::Program& allow_list);
 

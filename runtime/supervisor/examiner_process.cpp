@@ -12,8 +12,8 @@
 #include "runtime/process/exec.hpp"
 #include "runtime/process/identity.hpp"
 #include "runtime/process/process_handle.hpp"
-#include "runtime/seccomp/cache.hpp"
 #include "runtime/seccomp/load.hpp"
+#include "runtime/supervisor/confine.hpp"
 #include "runtime/verify/examiner_wire.hpp"
 
 namespace vigil::supervisor {
@@ -63,12 +63,7 @@ constexpr size_t kMaxReply = 16 * 1024;
 }  // namespace
 
 Result<seccomp::Program> examiner_confinement(const std::string& cache_dir) {
-  seccomp::Profile p;
-  p.default_action = seccomp::Action::errno_ret;
-  p.flags = std::vector<seccomp::Flag>{};
-  p.syscalls.push_back({allowed(), seccomp::Action::allow, std::nullopt, {}});
-  nlohmann::json raw = {{"defaultAction", "SCMP_ACT_ERRNO"}, {"syscalls", allowed()}, {"vigil", "examiner's own"}};
-  return with_context(seccomp::compile_cached(p, raw, cache_dir, nullptr), "supervisor: compile the examiner's filter");
+  return compile_allow_list({{allowed(), seccomp::Action::allow, std::nullopt, {}}}, "examiner", cache_dir);
 }
 
 Result<std::unique_ptr<ExaminerProcess>> ExaminerProcess::start(const seccomp::Program& allow_list) {
