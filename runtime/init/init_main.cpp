@@ -48,7 +48,6 @@ struct Context {
   unique_fd console_sock;  // process.terminal: where the pty master goes
   unique_fd terminal;      // process.terminal: the pty's slave, the program's stdio
   std::string state_json;  // for the container's own hooks, from the parent
-  IdentityPlan identity;
   std::optional<ExecCall> program;
   bool profile_loaded = false;  // the OCI profile (or there is none)
 };
@@ -165,7 +164,8 @@ Status load_listening_filters(Context& c) {
 }
 
 // The OCI profile comes last, so that it constrains none of our own work: after it the init
-// makes no call but execve (identity.hpp says how the CAP_SYS_ADMIN the load may need goes).
+// makes no call but execve (identity.hpp says how the CAP_SYS_ADMIN the load may need goes:
+// apply_user_and_capabilities).
 Status enter_profile(Context& c) {
   if (c.req.seccomp && !c.profile_loaded) TRY(seccomp::load_filter(*c.req.seccomp));
   c.profile_loaded = true;
@@ -272,8 +272,7 @@ Status set_up_process(Context& c) {
     TRY(attach_terminal(c.terminal.get(), proc.user.uid));
     c.terminal.reset();
   }
-  c.identity = plan_identity(proc);
-  TRY(assume_identity(c.identity));
+  TRY(apply_user_and_capabilities(proc));
   ::umask(proc.user.umask.value_or(022));
   TRY(load_listening_filters(c));
   c.program.emplace(std::move(path), proc.args, with_home(proc));

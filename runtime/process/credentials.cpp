@@ -58,36 +58,22 @@ Status apply_personality(const oci::Personality& p) {
   return {};
 }
 
-IdentityPlan plan_identity(const oci::Process& proc) {
-  IdentityPlan plan;
-  plan.uid = proc.user.uid;
-  plan.gid = proc.user.gid;
-  plan.groups.assign(proc.user.additional_gids.begin(), proc.user.additional_gids.end());
+Status apply_user_and_capabilities(const oci::Process& proc) {
+  const auto& u = proc.user;
   // No capabilities object means none at all, as runc reads it.
   const oci::Capabilities caps = proc.capabilities.value_or(oci::Capabilities{});
-  plan.bounding = to_mask(caps.bounding);
-  plan.effective = to_mask(caps.effective);
-  plan.permitted = to_mask(caps.permitted);
-  plan.inheritable = to_mask(caps.inheritable);
-  plan.ambient = to_mask(caps.ambient);
-  plan.no_new_privs = proc.no_new_privileges;
-  uint64_t admin = bit(CAP_SYS_ADMIN);
-  plan.keeps_sys_admin = !plan.no_new_privs && ((plan.effective & admin) == 0 || (plan.permitted & admin) == 0);
-  return plan;
-}
-
-Status assume_identity(const IdentityPlan& plan) {
-  TRY(drop_bounding_set(plan.bounding));
+  uint64_t admin = proc.no_new_privileges ? 0 : bit(CAP_SYS_ADMIN);
+  TRY(drop_bounding_set(to_mask(caps.bounding)));
   // Keep the permitted set across the uid change; it is cut down to the asked-for sets below.
   if (::prctl(PR_SET_KEEPCAPS, 1) < 0) return Error::from_errno("prctl PR_SET_KEEPCAPS");
-  if (::setgroups(plan.groups.size(), plan.groups.data()) < 0) return Error::from_errno("setgroups");
-  if (::setresgid(plan.gid, plan.gid, plan.gid) < 0) return Error::from_errno("setgid " + std::to_string(plan.gid));
-  if (::setresuid(plan.uid, plan.uid, plan.uid) < 0) return Error::from_errno("setuid " + std::to_string(plan.uid));
+  std::vector<gid_t> groups(u.additional_gids.begin(), u.additional_gids.end());
+  if (::setgroups(groups.size(), groups.data()) < 0) return Error::from_errno("setgroups");
+  if (::setresgid(u.gid, u.gid, u.gid) < 0) return Error::from_errno("setgid " + std::to_string(u.gid));
+  if (::setresuid(u.uid, u.uid, u.uid) < 0) return Error::from_errno("setuid " + std::to_string(u.uid));
   if (::prctl(PR_SET_KEEPCAPS, 0) < 0) return Error::from_errno("prctl PR_SET_KEEPCAPS");
-  uint64_t admin = plan.keeps_sys_admin ? bit(CAP_SYS_ADMIN) : 0;
-  TRY(set_capabilities(plan.effective | admin, plan.permitted | admin, plan.inheritable));
-  TRY(set_ambient(plan.ambient));
-  if (plan.no_new_privs && ::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+  TRY(set_capabilities(to_mask(caps.effective) | admin, to_mask(caps.permitted) | admin, to_mask(caps.inheritable)));
+  TRY(set_ambient(to_mask(caps.ambient)));
+  if (proc.no_new_privileges && ::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
     return Error::from_errno("prctl PR_SET_NO_NEW_PRIVS");
   return {};
 }
