@@ -54,7 +54,52 @@ size_t too_deep_at(std::string_view text) {
   return 0;
 }
 
+// nlohmann's DOM builder, refusing a value that opens level kMaxJsonDepth + 1: the reader
+// stops there, before it recurses any deeper.
+class BoundedDom {
+ public:
+  using json = nlohmann::json;
+  explicit BoundedDom(json& out) : dom_(out, false) {}
+  bool null() { return dom_.null(); }
+  bool boolean(bool v) { return dom_.boolean(v); }
+  bool number_integer(json::number_integer_t v) { return dom_.number_integer(v); }
+  bool number_unsigned(json::number_unsigned_t v) { return dom_.number_unsigned(v); }
+  bool number_float(json::number_float_t v, const json::string_t& s) { return dom_.number_float(v, s); }
+  bool string(json::string_t& v) { return dom_.string(v); }
+  bool binary(json::binary_t& v) { return dom_.binary(v); }
+  bool key(json::string_t& v) { return dom_.key(v); }
+  bool start_object(std::size_t n) { return deeper() && dom_.start_object(n); }
+  bool end_object() { depth_--; return dom_.end_object(); }
+  bool start_array(std::size_t n) { return deeper() && dom_.start_array(n); }
+  bool end_array() { depth_--; return dom_.end_array(); }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception& e) {
+    error_ = short_reason(e.what());
+    return false;
+  }
+  // Why the reader stopped; empty when it did not.
+  const std::string& error() const { return error_; }
+
+ private:
+  bool deeper() {
+    if (++depth_ <= kMaxJsonDepth) return true;
+    error_ = "nested deeper than " + std::to_string(kMaxJsonDepth) + " levels";
+    return false;
+  }
+  nlohmann::detail::json_sax_dom_parser<json> dom_;
+  size_t depth_ = 0;
+  std::string error_;
+};
+
 }  // namespace
+
+Result<nlohmann::json> parse_cbor(std::string_view bytes, const std::string& what) {
+  nlohmann::json out;
+  BoundedDom dom(out);
+  bool ok = nlohmann::json::sax_parse(bytes, &dom, nlohmann::json::input_format_t::cbor);
+  if (!ok || !dom.error().empty())
+    return Error::msg(what + ": invalid CBOR: " + (dom.error().empty() ? "unexpected end" : dom.error()));
+  return out;
+}
 
 Result<nlohmann::json> parse_json(std::string_view text, const std::string& what) {
   if (size_t at = too_deep_at(text))

@@ -1,5 +1,6 @@
 // The one way vigil reads JSON text: every file and flag that someone else wrote (config.json,
-// --process, --resources, policies, state.json, audit lines) goes through parse_json.
+// --process, --resources, policies, state.json, audit lines) goes through parse_json, and
+// the init request's CBOR through parse_cbor.
 // Nesting is bounded before nlohmann sees the text: its parser is iterative, but copying,
 // dumping and CBOR-encoding a value recurse once per level, and 100000 levels overflow the
 // stack. Errors name the file and the place: "config.json: invalid JSON at line 3, column 7: …".
@@ -22,5 +23,9 @@ inline constexpr size_t kMaxJsonDepth = 1024;
 
 // `what` names the input in errors ("config.json", "--process FILE").
 Result<nlohmann::json> parse_json(std::string_view text, const std::string& what);
+
+// CBOR (the init request), with the same bound: nlohmann's CBOR reader recurses once per
+// level as it reads, so the bound is kept while reading, not before.
+Result<nlohmann::json> parse_cbor(std::string_view bytes, const std::string& what);
 
 }  // namespace vigil

@@ -1,5 +1,7 @@
 #include "runtime/init/request.hpp"
 
+#include "runtime/base/json_parse.hpp"
+
 namespace vigil {
 namespace {
 
@@ -30,8 +32,8 @@ std::string encode_request(const InitRequest& r) {
 }
 
 Result<InitRequest> decode_request(const std::string& text) {
+  auto j = TRY_CTX(parse_cbor(text, "init request"), "bad init request");
   try {
-    auto j = nlohmann::json::from_cbor(text);
     InitRequest r;
     r.id = j.at("id");
     r.bundle = j.at("bundle");

@@ -54,3 +54,24 @@ TEST(JsonParse, SyntaxErrorsNameLineAndColumn) {
 
 }  // namespace
 }  // namespace vigil
+
+namespace vigil {
+namespace {
+
+TEST(CborParse, RoundTripsAndRefusesDeepNesting) {
+  nlohmann::json j = {{"a", {1, 2, {{"b", nlohmann::json::binary_t({1, 2, 3})}}}}};
+  auto bytes = nlohmann::json::to_cbor(j);
+  auto back = parse_cbor(std::string(bytes.begin(), bytes.end()), "req");
+  ASSERT_TRUE(back.ok()) << back.error().str();
+  EXPECT_EQ(*back, j);
+  // 200000 nested one-element arrays (0x81) overflowed the stack of nlohmann's reader.
+  std::string deep(200000, '\x81');
+  deep += '\0';
+  auto r = parse_cbor(deep, "req");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().str(), "req: invalid CBOR: nested deeper than 1024 levels");
+  EXPECT_FALSE(parse_cbor(std::string(1, '\x82'), "req").ok());
+}
+
+}  // namespace
+}  // namespace vigil
