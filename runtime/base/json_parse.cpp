@@ -95,9 +95,13 @@ class BoundedDom {
 Result<nlohmann::json> parse_cbor(std::string_view bytes, const std::string& what) {
   nlohmann::json out;
   BoundedDom dom(out);
-  bool ok = nlohmann::json::sax_parse(bytes, &dom, nlohmann::json::input_format_t::cbor);
-  if (!ok || !dom.error().empty())
-    return Error::msg(what + ": invalid CBOR: " + (dom.error().empty() ? "unexpected end" : dom.error()));
+  try {
+    bool ok = nlohmann::json::sax_parse(bytes, &dom, nlohmann::json::input_format_t::cbor);
+    if (!ok || !dom.error().empty())
+      return Error::msg(what + ": invalid CBOR: " + (dom.error().empty() ? "unexpected end" : dom.error()));
+  } catch (const nlohmann::json::exception& e) {  // the DOM builder throws on a size it cannot hold
+    return Error::msg(what + ": invalid CBOR: " + short_reason(e.what()));
+  }
   return out;
 }
 

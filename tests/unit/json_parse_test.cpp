@@ -75,3 +75,18 @@ TEST(CborParse, RoundTripsAndRefusesDeepNesting) {
 
 }  // namespace
 }  // namespace vigil
+
+namespace vigil {
+namespace {
+
+TEST(CborParse, AnArraySizeTooBigIsAnErrorNotAnException) {
+  // An array claiming 0x9b9b9b9b9b9b9b9b elements (what the fuzzer found): nlohmann's DOM
+  // builder throws out_of_range on it.
+  std::string bytes(9, '\x9b');
+  auto r = parse_cbor(bytes, "req");
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().str().find("req: invalid CBOR: excessive array size"), std::string::npos) << r.error().str();
+}
+
+}  // namespace
+}  // namespace vigil
