@@ -53,6 +53,14 @@ TEST(Store, PublicStateHidesPidWhenStopped) {
   EXPECT_EQ(oci::public_state(sample("c1"), "running")["pid"], 42);
   EXPECT_EQ(j["annotations"]["k"], "v");
   EXPECT_FALSE(oci::state_from_json("{}").ok());
+  // Numbers that are not integers of the field's type (the state fuzz target's find: 4e36).
+  for (const char* pid : {"4e36", "1.5", "-1", "4294967296", "\"12\""}) {
+    auto j = oci::to_json(sample("x"));
+    j["pid"] = nlohmann::json::parse(pid);
+    auto r = oci::state_from_json(j.dump());
+    ASSERT_FALSE(r.ok()) << pid;
+    EXPECT_EQ(r.error().what(), "corrupt state.json: pid, startTime, supervisorPid and supervisorStart must be integers >= 0");
+  }
   EXPECT_EQ(oci::state_from_json(oci::to_json(sample("x")).dump())->id, "x");
 }
 
