@@ -182,7 +182,7 @@ clients: build/vigil $(TOOLS) $(CRI_STUBS) build/demo/rootfs/bin/busybox
 	bats tests/clients
 
 fuzz: deps
-	@$(MAKE) --no-print-directory $(FUZZ_TARGETS)
+	@$(MAKE) --no-print-directory build/vigil $(FUZZ_TARGETS)
 	@tests/fuzz/run $(FUZZ_SECONDS)
 
 bench: deps
