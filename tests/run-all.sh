@@ -4,10 +4,17 @@
 set -u
 cd "$(dirname "$0")/.."
 passed=0 failed=0 skipped=0
+timings=""
+# stage TITLE: a stage's header; the time each took is printed at the end.
+stage() {
+  [ -z "${stage_title:-}" ] || timings+="  $stage_title: $((SECONDS - stage_start)) s"$'\n'
+  stage_title=$1 stage_start=$SECONDS
+  [ -z "$1" ] || echo "== $1"
+}
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 
-echo "== unit tests (ASan+UBSan)"
+stage "unit tests (ASan+UBSan)"
 build/unit-tests --gtest_brief=1 2>&1 | tee "$out"
 rc=${PIPESTATUS[0]}
 p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$out" | tail -1)
@@ -31,7 +38,7 @@ count_tap() {
 
 # run_bats TITLE DIR: one bats suite directory, counted from its TAP output.
 run_bats() {
-  echo "== $1"
+  stage "$1"
   bats --tap "$2" 2>&1 | tee "$out"
   count_tap "bats $2"
 }
@@ -40,10 +47,12 @@ run_bats "clients: podman and containerd driving vigil (bats)" tests/clients
 
 # Each fuzz target a few seconds over its corpus: a parser that crashes on an input it took
 # before, or on one close to it, fails here.
-echo "== fuzz targets (libFuzzer, ASan+UBSan, ${FUZZ_CHECK_SECONDS:=3} s each)"
+stage "fuzz targets (libFuzzer, ASan+UBSan, ${FUZZ_CHECK_SECONDS:=3} s each)"
 tests/fuzz/run "$FUZZ_CHECK_SECONDS" 2>&1 | tee "$out"
 count_tap "tests/fuzz/run"
 
+stage ""
+printf 'time per stage:\n%s' "$timings"
 line="$passed passed, $failed failed"
 [ "$skipped" -gt 0 ] && line="$line, $skipped skipped"
 echo "$line"
