@@ -129,7 +129,7 @@ Result<CreatedInit> create_container(const CreateOptions& o) {
   auto log_fd = TRY(open_log_file());
   // Started now, it gets ready while the init is made.
   std::optional<supervisor::Supervisor> sup;
-  if (policy.supervise()) sup = TRY(supervisor::Supervisor::start({o.id, dir.path(), seccomp_cache_dir(o.root), log_fd.get(), exec_policy}));
+  if (policy.supervise()) sup = TRY(supervisor::Supervisor::start({o.id, dir.path(), seccomp_cache_dir(o.root), log_fd.get(), exec_policy, cg}));
   ConsoleChannel console;
   if (spec.process->terminal) console = TRY(open_console_channel(o.console_socket));
   // A cgroup we did not make may have counted OOM kills before; ours starts at zero.

@@ -44,6 +44,7 @@ ExecPolicy exec_policy(const Policy& p) {
   e.deny_dynamic = get("deny_dynamic");
   e.deny_wx = get("deny_wx");
   e.allow_memfd = get("allow_memfd");
+  e.allow_debuggers = get("allow_debuggers");
   const auto sums = get("checksums");
   for (const auto& [file, sum] : sums.items()) e.checksums[file] = *parse_checksum(sum.get<std::string>());
   e.unlisted = action("unlisted");

@@ -41,6 +41,7 @@ struct ExecPolicy {
   bool deny_dynamic = false;
   bool deny_wx = false;
   bool allow_memfd = false;
+  bool allow_debuggers = false;  // a traced process may exec, with no exec stop
   std::map<std::string, Checksum> checksums;  // path inside the container → digest
   Action unlisted = Action::allow;            // a file checksums does not list
   bool tpe = false;

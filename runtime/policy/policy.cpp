@@ -8,7 +8,7 @@ namespace vigil::policy {
 using nlohmann::json;
 
 // Each boolean names its stricter value: true for what turns a check on, false for what
-// lets something through (allow_memfd).
+// lets something through (allow_memfd, allow_debuggers).
 const std::vector<Key>& keys() {
   static const std::vector<Key> k = {
       {"", "supervise", boolean(true), false},
@@ -22,6 +22,7 @@ const std::vector<Key>& keys() {
       {"exec", "deny_dynamic", boolean(true), false},
       {"exec", "deny_wx", boolean(true), false},
       {"exec", "allow_memfd", boolean(false), false},
+      {"exec", "allow_debuggers", boolean(false), false},
       {"exec", "checksums", checksums(), json::object()},
       {"exec", "unlisted", action(), "allow"},
       {"exec", "tpe.enabled", boolean(true), false},

@@ -38,7 +38,7 @@ constexpr uint64_t bit(int cap) { return uint64_t(1) << cap; }
 
 // What the work needs, and why: the rest goes, from every set and the bounding set.
 uint64_t kept_capabilities() {
-  uint64_t keep = bit(CAP_SYS_PTRACE)     // seize hand-ins; read tracee memory, take its fds, open its /proc files
+  uint64_t keep = bit(CAP_SYS_PTRACE)     // seize execs; read tracee memory, take its fds, open its /proc files
                   | bit(CAP_KILL)         // SIGKILL to the container's processes, whatever their uid
                   | bit(CAP_SYS_CHROOT)   // a judging thread enters the process's root (in_root.hpp)
                   | bit(CAP_DAC_READ_SEARCH);  // open and read the container's files, whatever their mode

@@ -18,8 +18,12 @@ void reply(Status st) {
 
 }  // namespace
 
-Judge::Judge(policy::ExecPolicy p, AuditLog& audit, ExpectedImages& expected, verify::Examiner& examiner)
-    : policy_(std::move(p)), cache_(examiner), ctx_{policy_, cache_, audit, expected, uids_} {
+Judge::Judge(policy::ExecPolicy p, AuditLog& audit, ExpectedImages& expected, verify::Examiner& examiner,
+             std::function<void(const Notified&)> let_exec)
+    : policy_(std::move(p)),
+      cache_(examiner),
+      let_exec_(std::move(let_exec)),
+      ctx_{policy_, cache_, audit, expected, uids_, let_exec_} {
   uint32_t arches[] = {seccomp_arch_native(), SCMP_ARCH_X86, SCMP_ARCH_X32};
   for (uint32_t arch : arches)
     for (const auto& w : watched_syscalls())

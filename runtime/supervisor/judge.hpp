@@ -4,6 +4,7 @@
 
 #include <linux/seccomp.h>
 
+#include <functional>
 #include <map>
 #include <string>
 #include <utility>
@@ -24,12 +25,16 @@ struct JudgeContext {
   AuditLog& audit;
   ExpectedImages& expected;
   const UidMap& uids;  // the container's user namespace, for exec.tpe
+  // An execve judged and allowed runs through this: seized for its exec stop, then answered.
+  const std::function<void(const Notified&)>& let_exec;
 };
 
 class Judge {
  public:
-  // Files not in the cache yet are read by `examiner`.
-  Judge(policy::ExecPolicy p, AuditLog& audit, ExpectedImages& expected, verify::Examiner& examiner);
+  // Files not in the cache yet are read by `examiner`; an allowed execve goes on through
+  // `let_exec`.
+  Judge(policy::ExecPolicy p, AuditLog& audit, ExpectedImages& expected, verify::Examiner& examiner,
+        std::function<void(const Notified&)> let_exec);
   // The container's uid map, read from its init, for exec.tpe: set before any listener is
   // watched.
   void set_uid_map(UidMap uids) { uids_ = std::move(uids); }
@@ -41,6 +46,7 @@ class Judge {
   policy::ExecPolicy policy_;
   UidMap uids_;
   verify::FactsCache cache_;
+  std::function<void(const Notified&)> let_exec_;
   JudgeContext ctx_;
   std::map<std::pair<uint32_t, int>, Watched> syscalls_;  // (arch, nr)
 };

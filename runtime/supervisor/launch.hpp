@@ -10,6 +10,7 @@
 
 #include "runtime/base/error.hpp"
 #include "runtime/base/unique_fd.hpp"
+#include "runtime/cgroup/cgroup.hpp"
 #include "runtime/init/reexec.hpp"
 #include "runtime/policy/exec_policy.hpp"
 
@@ -26,6 +27,7 @@ struct LaunchRequest {
   std::string cache_dir;  // compiled seccomp filters (the supervisor's own allow-list)
   int log = -1;           // --log, or -1
   policy::ExecPolicy exec;
+  cgroup::Cgroup cgroup;  // the container's: emptied if the supervisor dies (guard.hpp)
 };
 
 class Supervisor {
@@ -37,8 +39,8 @@ class Supervisor {
   // init's listener, and returns at once with who the supervisor is: the caller can save
   // its state meanwhile.
   Result<Launched> hand_over(pid_t init, int listener);
-  // Returns once the init is seized, so no instruction of the program runs untraced. The
-  // supervisor then outlives us; before this, dropping it kills it.
+  // Returns once the init is seized, so it cannot outlive the supervisor. The supervisor
+  // then outlives us; before this, dropping it kills it.
   Status ready();
 
  private:
@@ -51,8 +53,8 @@ class Supervisor {
 inline constexpr const char* kSocketName = "supervisor.sock";
 std::string socket_path(const std::string& dir);
 
-// exec: `pid` (not yet past its execve) and its listener to the running supervisor, which
-// seizes it and answers. Returns once it has.
+// exec: the listener of `pid` (not yet past its execve) to the running supervisor, which
+// watches it from then on. Returns once it does.
 Status hand_in(const std::string& dir, pid_t pid, int listener);
 
 }  // namespace vigil::supervisor

@@ -6,6 +6,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
 
 // Linux 6.6; Debian 12's headers predate it.
@@ -36,8 +37,9 @@ Notifier::~Notifier() {
 
 Status Notifier::start(size_t threads) {
   wake_ = unique_fd(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
-  if (!wake_) return Error::from_errno("eventfd");
-  for (size_t i = 0; i < threads; i++) threads_.emplace_back([this] { thread_loop(); });
+  gone_ = unique_fd(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
+  if (!wake_ || !gone_) return Error::from_errno("eventfd");
+  for (size_t i = 0; i < std::max<size_t>(threads, 1); i++) threads_.emplace_back([this] { thread_loop(); });
   return {};
 }
 
@@ -48,8 +50,14 @@ void Notifier::add(unique_fd listener) {
   {
     std::lock_guard lock(mu_);
     pending_.push_back(std::make_shared<Listener>(Listener{std::move(listener)}));
+    live_++;
   }
   (void)!::eventfd_write(wake_.get(), 1);
+}
+
+size_t Notifier::live() {
+  std::lock_guard lock(mu_);
+  return live_;
 }
 
 std::shared_ptr<Notifier::Listener> Notifier::receive(std::vector<char>& buf) {
@@ -70,6 +78,11 @@ std::shared_ptr<Notifier::Listener> Notifier::receive(std::vector<char>& buf) {
       } else if (fds[i].revents & (POLLHUP | POLLERR)) {
         // Every process that could notify through it is gone.
         listeners_.erase(listeners_.begin() + long(i - 1));
+        {
+          std::lock_guard lock(mu_);
+          live_--;
+        }
+        (void)!::eventfd_write(gone_.get(), 1);
       }
     }
   }

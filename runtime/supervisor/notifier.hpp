@@ -27,9 +27,14 @@ class Notifier {
   Notifier(const Notifier&) = delete;
   Notifier& operator=(const Notifier&) = delete;
 
+  // At least one thread: it also sees listeners go.
   Status start(size_t threads);
   // A new listener to watch (thread-safe).
   void add(unique_fd listener);
+  // How many listeners some process may still notify through (thread-safe); `gone_fd()`
+  // becomes readable whenever one goes.
+  size_t live();
+  int gone_fd() const { return gone_.get(); }
 
  private:
   struct Listener {
@@ -42,11 +47,13 @@ class Notifier {
 
   Judge& judge_;
   unique_fd wake_;  // eventfd: a new listener, or stop
+  unique_fd gone_;  // eventfd: a listener went
   size_t notif_size_ = sizeof(seccomp_notif);
   std::mutex mu_;
   std::condition_variable cv_;
   bool receiving_ = false;  // a thread is receiving
   bool stopping_ = false;
+  size_t live_ = 0;
   std::vector<std::shared_ptr<Listener>> pending_;    // added, not yet watched
   std::vector<std::shared_ptr<Listener>> listeners_;  // the receiving thread's alone
   std::vector<std::thread> threads_;

@@ -1,6 +1,7 @@
 #include "runtime/supervisor/supervisor_main.hpp"
 
 #include <fcntl.h>
+#include <sys/eventfd.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -16,6 +17,7 @@
 #include "runtime/supervisor/examiner_process.hpp"
 #include "runtime/supervisor/exec_stop.hpp"
 #include "runtime/supervisor/filter.hpp"
+#include "runtime/supervisor/guard.hpp"
 #include "runtime/supervisor/judge.hpp"
 #include "runtime/supervisor/launch.hpp"
 #include "runtime/supervisor/notifier.hpp"
@@ -29,8 +31,8 @@ constexpr size_t kNotifyThreads = 2;
 // How long a hand-in may take to arrive: the tracer waits for it, and its tracees with it.
 constexpr timeval kHandInTimeout = {1, 0};
 
-// One `vigil exec` process, on the tracing thread: seized, then its listener is watched.
-void take_hand_in(int control, supervisor::Tracer& tracer, supervisor::Notifier& notifier) {
+// One `vigil exec` process: its listener is watched. It is seized only if it execs.
+void take_hand_in(int control, supervisor::Notifier& notifier) {
   unique_fd conn(::accept4(control, nullptr, nullptr, SOCK_CLOEXEC));
   if (!conn) return;
   ucred cred{};
@@ -42,11 +44,7 @@ void take_hand_in(int control, supervisor::Tracer& tracer, supervisor::Notifier&
   (void)::setsockopt(conn.get(), SOL_SOCKET, SO_RCVTIMEO, &kHandInTimeout, sizeof kHandInTimeout);
   auto msg = recv_message(conn.get());
   if (!msg || msg->type != MsgType::request || msg->fds.size() != 1) return;
-  pid_t pid = pid_t(std::atoi(msg->payload.c_str()));
-  if (Status st = tracer.seize(pid); !st) {
-    (void)send_message(conn.get(), MsgType::error, st.error().code(), st.error().what());
-    return;
-  }
+  log_debug("supervisor: pid " + msg->payload + " handed in by vigil exec");
   notifier.add(std::move(msg->fds[0]));
   (void)send_message(conn.get(), MsgType::ready, 0, "");
 }
@@ -103,7 +101,21 @@ void supervisor_main(int sock, const supervisor::LaunchRequest& r) {
                                  audit->record({pid, "execve", image ? image->path : "", "exec.image", "kill", why});
                                return why;
                              },
-                             [&](pid_t tid) { expected.forget(tid); }});
+                             [&](pid_t tid) { expected.forget(tid); },
+                             [&](pid_t tid, pid_t by) {
+                               // A debugger's tracee: its exec cannot be seen through.
+                               auto image = expected.take(tid);
+                               std::string path = image ? image->path : "";
+                               if (by == 0) {
+                                 audit->record({tid, "execve", path, "exec.image", "deny", "cannot be traced for its exec stop"});
+                                 return false;
+                               }
+                               std::string who = "traced by " + supervisor::describe_process(by);
+                               bool allowed = r.exec.allow_debuggers;
+                               audit->record({tid, "execve", path, "exec.allow_debuggers", allowed ? "warn" : "deny",
+                                              who + (allowed ? ": runs with no exec stop" : ": cannot be checked at its exec stop")});
+                               return allowed;
+                             }});
   if (auto st = tracer.init(); !st) fail_setup(sock, st.error());
   // The socket `vigil exec` hands its processes in on: root only. Its directory stays open
   // for the socket's removal at the end, the one file the confined supervisor may remove.
@@ -114,9 +126,17 @@ void supervisor_main(int sock, const supervisor::LaunchRequest& r) {
   if (unique_fd d(::open(dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
       !d || ::dup3(d.get(), supervisor::kStateDirFd, O_CLOEXEC) < 0)
     fail_setup(sock, Error::from_errno("open " + dir));
-
+  // create holds the init, unreaped, until we are ready: its pid is its own.
   pid_t init = pid_t(std::atoi(msg->payload.c_str()));
-  if (auto st = tracer.seize(init); !st) fail_setup(sock, st.error());
+  if (auto st = tracer.keep(init); !st) fail_setup(sock, st.error());
+  bool own_pid_namespace = supervisor::leads_pid_namespace(init).value_or(false);
+  // Else EXITKILL takes only the init with us: the guard takes the rest.
+  std::optional<supervisor::Guard> guard;
+  if (!own_pid_namespace) {
+    auto started = supervisor::Guard::start(r.cgroup);
+    if (!started) fail_setup(sock, started.error());
+    guard = std::move(*started);
+  }
   supervisor::UidMap uids;
   if (r.exec.tpe) {
     auto read = supervisor::read_uid_map(init);
@@ -126,10 +146,9 @@ void supervisor_main(int sock, const supervisor::LaunchRequest& r) {
   (void)send_message(sock, MsgType::ready, 0, "");
   ::close(sock);
 
-  // The init's stops and notifications wait for us in the kernel until the tracer and the
-  // notifier threads below take them, and nothing from the container is read before we
-  // are confined. From here on only what the supervisor's work needs; the threads inherit
-  // the filter.
+  // The init's notifications wait for us in the kernel until the notifier threads below take
+  // them, and nothing from the container is read before we are confined. From here on only
+  // what the supervisor's work needs; the threads inherit the filter.
   auto allow_list = supervisor::confinement(r.cache_dir);
   if (!allow_list) fail_running(allow_list.error());
   // The container's files are read by the examiner, started while we may still fork it.
@@ -144,15 +163,22 @@ void supervisor_main(int sock, const supervisor::LaunchRequest& r) {
     examiner = std::make_unique<verify::LocalExaminer>();  // never asked: nothing is notified
   }
   if (auto st = supervisor::confine(*allow_list); !st) fail_running(st.error());
-  supervisor::Judge judge(r.exec, *audit, expected, *examiner);
+  supervisor::Judge judge(r.exec, *audit, expected, *examiner, [&](const supervisor::Notified& who) { tracer.let_exec(who); });
   if (r.exec.tpe) judge.set_uid_map(std::move(uids));
   supervisor::Notifier notifier(judge);
   notifier.add(std::move(msg->fds[0]));
-  // With nothing notified (supervisor::notifies), the listeners are only held.
-  if (auto st = notifier.start(supervisor::notifies(r.exec) ? kNotifyThreads : 0); !st) fail_running(st.error());
-  tracer.watch(control->get(), [&] { take_hand_in(control->get(), tracer, notifier); });
-  tracer.run();
+  // With nothing notified (supervisor::notifies), the one thread only sees listeners go.
+  if (auto st = notifier.start(supervisor::notifies(r.exec) ? kNotifyThreads : 1); !st) fail_running(st.error());
+  tracer.watch(control->get(), [&] { take_hand_in(control->get(), notifier); });
+  tracer.watch(notifier.gone_fd(), [&] {
+    eventfd_t n;
+    (void)::eventfd_read(notifier.gone_fd(), &n);
+  });
+  // The container is over when its init is gone and nothing can notify any more (in a pid
+  // namespace of its own, everything else died with the init).
+  tracer.run([&] { return !tracer.keeps_any() && (own_pid_namespace || notifier.live() == 0); });
   // The container's last process is gone.
+  if (guard) guard->dismiss();
   ::unlinkat(supervisor::kStateDirFd, supervisor::kSocketName, 0);
   log_debug("supervisor of " + id + ": the container has no process left, exiting");
   _exit(0);

@@ -5,8 +5,9 @@
 namespace vigil {
 
 // A supervised container's supervisor (runtime/supervisor/), forked by create with SOCK to
-// it: it seizes the container's init, watches the seccomp listeners, takes `vigil exec`'s processes
-// on its socket, and exits when the container's last process is gone.
+// it: it seizes the container's init for life, watches the seccomp listeners (the init's,
+// and those `vigil exec` hands in on its socket), seizes each process whose exec it allows
+// until its exec stop, and exits when the container is over.
 // `r` says which container and what to enforce; the init and its listener come over `sock`,
 // and the outcome goes back on it.
 [[noreturn]] void supervisor_main(int sock, const supervisor::LaunchRequest& r);

@@ -49,6 +49,32 @@ Result<unique_fd> take_fd(const Notified& n, int fd) {
   return proven(n, unique_fd(int(::syscall(SYS_pidfd_getfd, pidfd.get(), fd, 0))), "pidfd_getfd " + std::to_string(fd));
 }
 
+Result<std::string> status_field(pid_t pid, std::string_view name) {
+  unique_fd fd(::openat(host_proc(), (std::to_string(pid) + "/status").c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) return Error::from_errno("open /proc/" + std::to_string(pid) + "/status");
+  std::string text = TRY(read_fd(fd.get()));
+  std::string key = "\n" + std::string(name) + ":";
+  auto at = text.find(key);
+  if (at == std::string::npos) return Error(ENOENT, "/proc/" + std::to_string(pid) + "/status has no " + std::string(name));
+  at = text.find_first_not_of(" \t", at + key.size());
+  auto end = text.find('\n', at);
+  return text.substr(at, end == std::string::npos ? std::string::npos : end - at);
+}
+
+std::string describe_process(pid_t pid) {
+  std::string out = "pid " + std::to_string(pid);
+  unique_fd fd(::openat(host_proc(), (std::to_string(pid) + "/comm").c_str(), O_RDONLY | O_CLOEXEC));
+  auto comm = fd ? read_fd(fd.get()) : Result<std::string>(Error(errno, "comm"));
+  if (comm && !comm->empty()) out += " (" + comm->substr(0, comm->find('\n')) + ")";
+  return out;
+}
+
+Result<bool> leads_pid_namespace(pid_t pid) {
+  std::string ns = TRY(status_field(pid, "NSpid"));
+  auto last = ns.find_last_of(" \t");
+  return ns.substr(last == std::string::npos ? 0 : last + 1) == "1";
+}
+
 std::optional<uint32_t> UidMap::container_uid(uint32_t host_uid) const {
   for (const auto& r : ranges)
     if (host_uid >= r.outside && host_uid - r.outside < r.count) return r.inside + (host_uid - r.outside);

@@ -36,6 +36,13 @@ struct UidMap {
   std::vector<Range> ranges;
   std::optional<uint32_t> container_uid(uint32_t host_uid) const;
 };
+// A field of /proc/PID/status ("TracerPid", "NSpid"), its value as written there.
+Result<std::string> status_field(pid_t pid, std::string_view name);
+// "pid N (comm)", to name a process in the audit log.
+std::string describe_process(pid_t pid);
+// Whether `pid` is pid 1 of its own pid namespace: its death then ends the namespace.
+Result<bool> leads_pid_namespace(pid_t pid);
+
 // The container's: read from its init before it runs the container's program.
 Result<UidMap> read_uid_map(pid_t init);
 // The text of a uid_map file: "inside outside count" lines.

@@ -95,6 +95,16 @@ cfg() {
   "$JSONEDIT" "${CFG:-$BUNDLE/config.json}" "$@" || fail "jsonedit $* failed"
 }
 
+# join_pid_namespace PID: the config ($CFG, else the bundle's) joins the pid namespace of PID.
+join_pid_namespace() {
+  local i=0 t
+  while t=$(cfg get /linux/namespaces/$i/type 2>/dev/null); do
+    [ "$t" = pid ] && break
+    i=$((i + 1))
+  done
+  cfg set "/linux/namespaces/$i/path" "$(json_str "/proc/$1/ns/pid")"
+}
+
 # cmd SCRIPT: the container runs `sh -c SCRIPT`.
 cmd() {
   cfg set /process/args "$(json_array sh -c "$1")"

@@ -35,14 +35,10 @@ teardown() { vigil_teardown; }
   local pid_a
   pid_a=$(init_pid "$ID-a")
   # A second container in the first one's pid namespace, where the created init is pid 1.
-  local B=$T/bundle-b i=0 t
+  local B=$T/bundle-b
   new_bundle "$B"
   local CFG=$B/config.json
-  while t=$(cfg get /linux/namespaces/$i/type 2>/dev/null); do
-    [ "$t" = pid ] && break
-    i=$((i + 1))
-  done
-  cfg set "/linux/namespaces/$i/path" "$(json_str "/proc/$pid_a/ns/pid")"
+  join_pid_namespace "$pid_a"
   cmd 'tr "\0" " " </proc/1/cmdline; echo
 readlink /proc/1/exe >/dev/null 2>&1 && echo exe-link-readable || echo exe-link-denied
 cat /proc/1/exe >/dev/null 2>&1 && echo exe-readable || echo exe-denied

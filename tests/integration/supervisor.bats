@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
-# The supervisor: a container whose policy says supervise runs with every process traced
-# from birth and its exec calls notified to `vigil supervise`; the supervisor lives exactly
-# as long as the container. Policies come from --policy, --policy-dir and annotations, never
+# The supervisor: a container whose policy says supervise has its exec calls notified to the
+# supervisor, which traces a process only from its exec's judgement to its exec stop (the
+# init for life); the supervisor lives exactly as long as the container. Policies come from --policy, --policy-dir and annotations, never
 # from this host's /etc.
 
 load helpers
@@ -43,7 +43,7 @@ proc_state() { awk '{print $3}' "/proc/$1/stat"; }
   assert_clean
 }
 
-@test "supervisor: a policy that lets every program run is not asked about execs, yet traces everything" {
+@test "supervisor: a policy that lets every program run is not asked about execs, and traces only the init" {
   echo '{"version": 1, "supervise": true, "exec": {"allow_memfd": true}}' >"$T/host.json"
   cmd 'for i in 1 2; do /bin/echo line $i; done; echo ready; while :; do sleep 1; done'
   leave_running "$ID" --policy "$T/host.json" --debug --log "$T/log" run -d --bundle "$BUNDLE"
@@ -56,18 +56,24 @@ proc_state() { awk '{print $3}' "/proc/$1/stat"; }
   assert_eq "$(tracer_of "$init")" "$sup"
   child=$(pgrep -P "$init" | head -1)
   [ -n "$child" ] || fail "no child of the init"
-  assert_eq "$(tracer_of "$child")" "$sup"
+  assert_eq "$(tracer_of "$child")" 0
   ! grep -q "execve" "$T/log" || fail "an exec was judged: $(grep execve "$T/log")"
   vigil delete --force "$ID"
   assert_clean
 }
 
-@test "supervisor: the init and exec'd processes are traced from birth; the supervisor is in the host's namespaces" {
+# untraced_as PID COMM: PID runs COMM, and nothing traces it.
+untraced_as() {
+  [ "$(cat "/proc/$1/comm" 2>/dev/null)" = "$2" ] && [ "$(tracer_of "$1")" = 0 ]
+}
+
+@test "supervisor: only the init is traced for life; a fork is never traced, an exec only up to its exec stop" {
   supervise_by_annotation
-  cmd 'echo ready; while :; do sleep 1; done'
+  # A subshell that never execs, and a program that did.
+  cmd '( while :; do read x; done ) & sleep 100 & echo ready; wait'
   run_detached_ok "$ID"
   wait_ready "$ID"
-  local init sup
+  local init sup sub sleeper
   init=$(init_pid "$ID")
   sup=$(supervisor_of "$ID")
   [ "$sup" -gt 0 ] || fail "no supervisor recorded"
@@ -81,15 +87,65 @@ proc_state() { awk '{print $3}' "/proc/$1/stat"; }
   done
   # Its socket for exec is root's only.
   assert_eq "$(stat -c %a "$STATE/$ID/supervisor.sock")" 600
+  sub=$(pgrep -P "$init" -x sh | head -1)
+  sleeper=$(pgrep -P "$init" -x sleep | head -1)
+  [ -n "$sub" ] && [ -n "$sleeper" ] || fail "children of the init: $(pgrep -l -P "$init")"
+  assert_eq "$(tracer_of "$sub")" 0
+  wait_for untraced_as "$sleeper" sleep
+  # An exec'd process too: let go after its exec stop.
   timeout 20 "$VIGIL" --root "$STATE" exec -d --pid-file "$T/exec.pid" "$ID" sleep 100 </dev/null >/dev/null 2>&1 3>&-
-  assert_eq "$(tracer_of "$(cat "$T/exec.pid")")" "$sup"
-  # A child of the init, forked after the seize, is traced too.
-  local child
-  child=$(pgrep -P "$init" sleep | head -1)
-  [ -n "$child" ] || child=$(pgrep -P "$init" | head -1)
-  assert_eq "$(tracer_of "$child")" "$sup"
+  wait_for untraced_as "$(cat "$T/exec.pid")" sleep
   vigil delete --force "$ID"
   wait_for sh -c "! [ -e /proc/$sup ] || [ \"\$(awk '{print \$3}' /proc/$sup/stat)\" = Z ]"
+  assert_clean
+}
+
+@test "supervisor: an execve that fails after it was allowed, and one from a thread other than the main one" {
+  supervise_by_annotation
+  private_rootfs
+  cp "$REPO/build/tests/exec/debug" "$BUNDLE/rootfs/debug"
+  # The init execs from a second thread: still the init, still traced for life.
+  cfg set /process/args '["/debug", "threadexec", "/bin/sh", "-c", "/debug failexec & wait"]'
+  run_detached_ok "$ID"
+  wait_for file_has "$(out_file "$ID")" waiting
+  assert_contains "$(container_output "$ID")" "exec: E2BIG"
+  local init sup failed
+  init=$(init_pid "$ID")
+  sup=$(supervisor_of "$ID")
+  assert_eq "$(cat "/proc/$init/comm")" sh
+  assert_eq "$(tracer_of "$init")" "$sup"
+  # Seized for an exec that then failed: let go all the same.
+  failed=$(pgrep -P "$init" -x debug | head -1)
+  [ -n "$failed" ] || fail "no debug process under the init: $(pgrep -l -P "$init")"
+  wait_for untraced_as "$failed" debug
+  vigil delete --force "$ID"
+  assert_clean
+}
+
+@test "supervisor: debuggers work in the container; a traced process may exec only with exec.allow_debuggers" {
+  private_rootfs
+  cp "$REPO/build/tests/exec/debug" "$BUNDLE/rootfs/debug"
+  echo '{"version": 1, "supervise": true}' >"$T/strict.json"
+  echo '{"version": 1, "supervise": true, "exec": {"allow_debuggers": true}}' >"$T/debuggers.json"
+  cfg set /process/args '["/debug", "attach"]'
+  run vigil --policy "$T/strict.json" run --bundle "$BUNDLE" "$ID-attach"
+  assert_status 0
+  assert_eq "$output" $'attached, stopped\nresumed\ndetached'
+  # PTRACE_TRACEME, then an exec: refused, and the audit log names the tracer.
+  cfg set /process/args '["/debug", "traceme", "/bin/true"]'
+  leave_running "$ID" --policy "$T/strict.json" run -d --bundle "$BUNDLE"
+  wait_status "$ID" stopped
+  assert_eq "$(container_output "$ID")" $'exec: EPERM\nchild: exit 126'
+  grep '"rule":"exec.allow_debuggers"' "$STATE/$ID/audit.log" | grep '"action":"deny"' | grep -q 'traced by pid [0-9]* (debug)' ||
+    fail "no audit line naming the tracer: $(cat "$STATE/$ID/audit.log")"
+  vigil delete "$ID"
+  # Allowed: it runs with the debugger's exec stop, and is audited.
+  leave_running "$ID-2" --policy "$T/debuggers.json" run -d --bundle "$BUNDLE"
+  wait_status "$ID-2" stopped
+  assert_eq "$(container_output "$ID-2")" $'exec stop\nchild: exit 0'
+  grep '"rule":"exec.allow_debuggers"' "$STATE/$ID-2/audit.log" | grep '"action":"warn"' | grep -q 'runs with no exec stop' ||
+    fail "no audit line: $(cat "$STATE/$ID-2/audit.log")"
+  vigil delete "$ID-2"
   assert_clean
 }
 
@@ -179,6 +235,37 @@ time.sleep(60)' "$STATE/$ID/supervisor.sock" "$T/connected"
   kill -9 "$(supervisor_of "$ID")"
   wait_status "$ID" stopped
   vigil delete "$ID"
+  assert_clean
+}
+
+@test "supervisor: in a pid namespace the container shares, killing the supervisor still kills all of it" {
+  # A pod's sandbox, whose pid namespace the supervised container joins (its init is not pid 1).
+  create_ok "$ID-pod"
+  local pod
+  pod=$(init_pid "$ID-pod")
+  local B=$T/bundle-b
+  new_bundle "$B"
+  local CFG=$B/config.json
+  join_pid_namespace "$pod"
+  cfg set /annotations '{"run.vigil.supervise": "true"}'
+  cmd 'sleep 1000 & sleep 1000 & echo ready; wait'
+  run_detached_ok "$ID"
+  wait_ready "$ID"
+  local init sup sleepers
+  init=$(init_pid "$ID")
+  sup=$(supervisor_of "$ID")
+  sleepers=$(pgrep -P "$init" -x sleep | tr '\n' ' ')
+  [ "$(wc -w <<<"$sleepers")" = 2 ] || fail "the init's children: $(pgrep -l -P "$init")"
+  pgrep -P "$sup" -x vigil-guard >/dev/null || fail "no guard under the supervisor: $(pgrep -l -P "$sup")"
+  kill -9 "$sup"
+  local p
+  for p in $init $sleepers; do
+    wait_for sh -c "! [ -e /proc/$p ] || [ \"\$(awk '{print \$3}' /proc/$p/stat)\" = Z ]"
+  done
+  # The pod's sandbox is not the container's: it lives on.
+  assert_eq "$(state_of "$ID-pod" status)" created
+  vigil delete --force "$ID"
+  vigil delete --force "$ID-pod"
   assert_clean
 }
 

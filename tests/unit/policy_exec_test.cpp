@@ -18,7 +18,7 @@ TEST(PolicyExec, DefaultsWhenNothingIsSet) {
   EXPECT_EQ(e.default_action, Action::allow);
   EXPECT_TRUE(e.rules.empty());
   EXPECT_FALSE(e.require_pie || e.deny_execstack || e.deny_ldso || e.deny_elf32 || e.deny_static || e.deny_dynamic ||
-               e.deny_wx || e.allow_memfd || e.tpe);
+               e.deny_wx || e.allow_memfd || e.allow_debuggers || e.tpe);
   EXPECT_EQ(e.unlisted, Action::allow);
   EXPECT_EQ(e.trusted_uids, std::vector<uint32_t>{0});
   auto m = e.match("/bin/sh");
@@ -30,11 +30,11 @@ TEST(PolicyExec, DefaultsWhenNothingIsSet) {
 TEST(PolicyExec, EveryKeyIsRead) {
   auto e = exec_of(R"({"default": "warn", "require_pie": true, "deny_execstack": true, "deny_ldso": true,
                       "deny_elf32": true, "deny_static": true, "deny_dynamic": true, "deny_wx": true, "allow_memfd": true,
-                      "unlisted": "kill", "tpe": {"enabled": true, "trusted_uids": [0, 1000]},
+                      "allow_debuggers": true, "unlisted": "kill", "tpe": {"enabled": true, "trusted_uids": [0, 1000]},
                       "checksums": {"/bin/busybox": "sha256:0123456789ABCDEF0123456789abcdef0123456789abcdef0123456789abcdef"}})");
   EXPECT_EQ(e.default_action, Action::warn);
   EXPECT_TRUE(e.require_pie && e.deny_execstack && e.deny_ldso && e.deny_elf32 && e.deny_static && e.deny_dynamic &&
-              e.deny_wx && e.allow_memfd && e.tpe);
+              e.deny_wx && e.allow_memfd && e.allow_debuggers && e.tpe);
   EXPECT_EQ(e.unlisted, Action::kill);
   EXPECT_EQ(e.trusted_uids, (std::vector<uint32_t>{0, 1000}));
   ASSERT_EQ(e.checksums.count("/bin/busybox"), 1u);
@@ -93,7 +93,9 @@ TEST(PolicyExec, ExecsAreJudgedUnlessEveryProgramMayRun) {
       {"tpe.enabled", "true"},
   };
   for (const auto& k : keys()) {
-    if (k.section != "exec" || k.name == "allow_memfd" || k.name == "tpe.trusted_uids") continue;
+    // What lets something through, and the uid list, judge nothing by themselves.
+    if (k.section != "exec" || k.name == "allow_memfd" || k.name == "allow_debuggers" || k.name == "tpe.trusted_uids")
+      continue;
     std::string name(k.name);
     ASSERT_EQ(stricter.count(name), 1u) << "exec." << name << " is not listed";
     Policy p;

@@ -169,6 +169,7 @@ TEST(PolicySources, ExecScalarsByAnnotationTightenOnly) {
   Host h;
   auto p = effective_policy(h.sources, {{"run.vigil.exec.require_pie", "true"},
                                         {"run.vigil.exec.allow_memfd", "false"},
+                                        {"run.vigil.exec.allow_debuggers", "false"},
                                         {"run.vigil.exec.default", "deny"},
                                         {"run.vigil.exec.unlisted", "kill"},
                                         {"run.vigil.exec.tpe.enabled", "true"}});
@@ -176,6 +177,7 @@ TEST(PolicySources, ExecScalarsByAnnotationTightenOnly) {
   auto e = exec_policy(*p);
   EXPECT_TRUE(e.require_pie);
   EXPECT_FALSE(e.allow_memfd);
+  EXPECT_FALSE(e.allow_debuggers);
   EXPECT_EQ(e.default_action, Action::deny);
   EXPECT_EQ(e.unlisted, Action::kill);
   EXPECT_TRUE(e.tpe);
@@ -184,6 +186,9 @@ TEST(PolicySources, ExecScalarsByAnnotationTightenOnly) {
   EXPECT_EQ(error_of(effective_policy(h.sources, {{"run.vigil.exec.allow_memfd", "true"}})),
             "annotation run.vigil.exec.allow_memfd: exec.allow_memfd=true would loosen the host's policy "
             "(exec.allow_memfd is false)");
+  EXPECT_EQ(error_of(effective_policy(h.sources, {{"run.vigil.exec.allow_debuggers", "true"}})),
+            "annotation run.vigil.exec.allow_debuggers: exec.allow_debuggers=true would loosen the host's policy "
+            "(exec.allow_debuggers is false)");
   h.write("policy.json",
           R"({"version": 1, "exec": {"default": "deny", "allow_memfd": true, "tpe": {"enabled": true}}})");
   EXPECT_TRUE(
