@@ -39,7 +39,7 @@ class ExaminerProcess final : public verify::Examiner {
   ExaminerProcess(Child child, unique_fd sock) : child_(std::move(child)), sock_(std::move(sock)) {}
 
  private:
-  // One request and its reply, one at a time: the notifier threads share the examiner.
+  // One request and its reply, one at a time: the monitor thread is its only client.
   Result<std::string> ask(uint8_t op, uint8_t algo, int fd);
 
   Child child_;

@@ -1,12 +1,14 @@
 // execve/execveat: the program is looked up as the kernel will (in the process's root, from
 // its cwd or dirfd), opened by the supervisor and checked on that open file; a #! script's
-// interpreters and an ELF program's loader too. What passed is recorded for the exec stop,
-// which makes sure the kernel mapped exactly these files.
+// interpreters and an ELF program's loader too. What passed is what the exec stop
+// (exec_stop.hpp) makes sure the kernel mapped.
 #include <fcntl.h>
 
 #include <climits>
+#include <optional>
 
 #include "runtime/base/log.hpp"
+#include "runtime/supervisor/exec_stop.hpp"
 #include "runtime/supervisor/in_root.hpp"
 #include "runtime/supervisor/judge.hpp"
 #include "runtime/supervisor/respond.hpp"
@@ -53,23 +55,23 @@ bool admit_path(const JudgeContext& c, const Notified& who, const std::string& s
 
 }  // namespace
 
-void judge_exec(const JudgeContext& c, const Notified& who, const seccomp_notif& n, bool at) {
+std::optional<ExpectedImage> judge_exec(const JudgeContext& c, const Notified& who, const seccomp_notif& n, bool at) {
   ExecCall call{at ? "execveat" : "execve", at ? int(n.data.args[0]) : AT_FDCWD, "", at ? int(n.data.args[4]) : 0};
   auto path = read_string(who.listener, who.id, who.pid, at ? n.data.args[1] : n.data.args[0], PATH_MAX);
-  if (!path) return fail_as_kernel(who, path.error().code() == ENOENT ? ENOENT : EFAULT);
+  if (!path) return fail_as_kernel(who, path.error().code() == ENOENT ? ENOENT : EFAULT), std::nullopt;
   call.path = *path;
-  if (call.path.empty() && !(call.flags & AT_EMPTY_PATH)) return fail_as_kernel(who, ENOENT);
+  if (call.path.empty() && !(call.flags & AT_EMPTY_PATH)) return fail_as_kernel(who, ENOENT), std::nullopt;
 
   auto root = open_proc_dir(who, "root");
-  if (!root) return fail_as_kernel(who, ENOENT);
+  if (!root) return fail_as_kernel(who, ENOENT), std::nullopt;
   unique_fd dirfd;
   if (call.dirfd != AT_FDCWD && (call.path.empty() || call.path[0] != '/')) {
     auto fd = take_fd(who, call.dirfd);
-    if (!fd) return fail_as_kernel(who, EBADF);
+    if (!fd) return fail_as_kernel(who, EBADF), std::nullopt;
     dirfd = std::move(*fd);
   }
   auto in = InRoot::enter(root->get());
-  if (!in) return fail_as_kernel(who, EACCES);
+  if (!in) return fail_as_kernel(who, EACCES), std::nullopt;
   // Relative paths start at the process's cwd: opened only for one (the kernel's lookups of
   // a #! interpreter and of the loader start there too).
   unique_fd cwd;
@@ -87,29 +89,28 @@ void judge_exec(const JudgeContext& c, const Notified& who, const seccomp_notif&
   auto f = call.path.empty() ? in->adopt(std::move(dirfd), c.policy.tpe)
                              : open_settled(*in, base_for(call.path, dirfd ? dirfd.get() : -1), call.path,
                                             call.flags & AT_SYMLINK_NOFOLLOW, c.policy.tpe);
-  if (!f) return lookup_failed(c, who, call.syscall, call.path, f.error());
+  if (!f) return lookup_failed(c, who, call.syscall, call.path, f.error()), std::nullopt;
   verify::Facts facts;
-  if (!admit(c, who, call.syscall, *f, verify::Role::program, &facts)) return;
+  if (!admit(c, who, call.syscall, *f, verify::Role::program, &facts)) return std::nullopt;
   verify::OpenFile file = std::move(*f);
   const std::string asked = file.path;
 
   // A script runs its interpreter (which may be a script too), looked up from the cwd.
   for (int depth = 0; !facts.elf.is_elf; depth++) {
-    if (depth == kMaxInterpreters || !facts.shebang) return fail_as_kernel(who, ELOOP);
+    if (depth == kMaxInterpreters || !facts.shebang) return fail_as_kernel(who, ELOOP), std::nullopt;
     std::string interp = facts.shebang->interpreter;
-    if (!admit_path(c, who, call.syscall, *in, base_for(interp, -1), interp, verify::Role::program, file, facts)) return;
+    if (!admit_path(c, who, call.syscall, *in, base_for(interp, -1), interp, verify::Role::program, file, facts)) return std::nullopt;
   }
   ExpectedImage image{asked, verify::file_key(file.st), {verify::file_key(file.st)}};
   if (facts.elf.has_interp) {
     verify::OpenFile loader;
     verify::Facts loader_facts;
-    if (!admit_path(c, who, call.syscall, *in, base_for(facts.elf.interp, -1), facts.elf.interp, verify::Role::library, loader, loader_facts)) return;
+    if (!admit_path(c, who, call.syscall, *in, base_for(facts.elf.interp, -1), facts.elf.interp, verify::Role::library, loader, loader_facts)) return std::nullopt;
     image.mapped.push_back(verify::file_key(loader.st));
   }
-  c.expected.put(who.pid, std::move(image));
-  c.let_exec(who);
   log_debug("supervisor: pid " + std::to_string(who.pid) + " " + call.syscall + " " + call.path +
             (call.path == asked ? "" : " (" + asked + ")") + ": allowed");
+  return image;
 }
 
 }  // namespace vigil::supervisor

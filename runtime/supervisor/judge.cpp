@@ -18,12 +18,8 @@ void reply(Status st) {
 
 }  // namespace
 
-Judge::Judge(policy::ExecPolicy p, AuditLog& audit, ExpectedImages& expected, verify::Examiner& examiner,
-             std::function<void(const Notified&)> let_exec)
-    : policy_(std::move(p)),
-      cache_(examiner),
-      let_exec_(std::move(let_exec)),
-      ctx_{policy_, cache_, audit, expected, uids_, let_exec_} {
+Judge::Judge(policy::ExecPolicy p, AuditLog& audit, verify::Examiner& examiner)
+    : policy_(std::move(p)), cache_(examiner), ctx_{policy_, cache_, audit, uids_} {
   uint32_t arches[] = {seccomp_arch_native(), SCMP_ARCH_X86, SCMP_ARCH_X32};
   for (uint32_t arch : arches)
     for (const auto& w : watched_syscalls())
@@ -38,18 +34,19 @@ Watched Judge::watched(const seccomp_notif& n) const {
   return it == syscalls_.end() ? Watched::other : it->second;
 }
 
-void Judge::judge(int listener, const seccomp_notif& n) {
+std::optional<ExpectedImage> Judge::judge(int listener, const seccomp_notif& n) {
   Notified who{listener, n.id, pid_t(n.pid)};
   switch (watched(n)) {
     case Watched::execve: return judge_exec(ctx_, who, n, false);
     case Watched::execveat: return judge_exec(ctx_, who, n, true);
-    case Watched::mmap: return judge_map(ctx_, who, n, false);
-    case Watched::mprotect: return judge_map(ctx_, who, n, true);
+    case Watched::mmap: return judge_map(ctx_, who, n, false), std::nullopt;
+    case Watched::mprotect: return judge_map(ctx_, who, n, true), std::nullopt;
     case Watched::other:
       // The filter notifies nothing else; should it, nothing passes unjudged.
       log_warn("supervisor: unexpected notification of syscall " + std::to_string(n.data.nr));
-      return reply(respond_errno(listener, n.id, EACCES));
+      return reply(respond_errno(listener, n.id, EACCES)), std::nullopt;
   }
+  return std::nullopt;
 }
 
 void answer(const JudgeContext& c, const Notified& who, const std::string& syscall, const verify::Verdict& v) {

@@ -4,14 +4,14 @@
 
 #include <linux/seccomp.h>
 
-#include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 
 #include "runtime/policy/exec_policy.hpp"
 #include "runtime/supervisor/audit.hpp"
-#include "runtime/supervisor/expected_images.hpp"
+#include "runtime/supervisor/exec_stop.hpp"
 #include "runtime/supervisor/filter.hpp"
 #include "runtime/supervisor/tracee_files.hpp"
 #include "runtime/verify/check.hpp"
@@ -23,22 +23,20 @@ struct JudgeContext {
   const policy::ExecPolicy& policy;
   verify::FactsCache& cache;
   AuditLog& audit;
-  ExpectedImages& expected;
   const UidMap& uids;  // the container's user namespace, for exec.tpe
-  // An execve judged and allowed runs through this: seized for its exec stop, then answered.
-  const std::function<void(const Notified&)>& let_exec;
 };
 
 class Judge {
  public:
-  // Files not in the cache yet are read by `examiner`; an allowed execve goes on through
-  // `let_exec`.
-  Judge(policy::ExecPolicy p, AuditLog& audit, ExpectedImages& expected, verify::Examiner& examiner,
-        std::function<void(const Notified&)> let_exec);
+  // Files not in the cache yet are read by `examiner`.
+  Judge(policy::ExecPolicy p, AuditLog& audit, verify::Examiner& examiner);
   // The container's uid map, read from its init, for exec.tpe: set before any listener is
   // watched.
   void set_uid_map(UidMap uids) { uids_ = std::move(uids); }
-  void judge(int listener, const seccomp_notif& n);
+  // Answers the notification, but for an execve it allows: that returns what it may map,
+  // and the caller lets it run through its exec stop (exec_stop.hpp).
+  std::optional<ExpectedImage> judge(int listener, const seccomp_notif& n);
+  const JudgeContext& context() const { return ctx_; }
 
  private:
   Watched watched(const seccomp_notif& n) const;
@@ -46,12 +44,12 @@ class Judge {
   policy::ExecPolicy policy_;
   UidMap uids_;
   verify::FactsCache cache_;
-  std::function<void(const Notified&)> let_exec_;
   JudgeContext ctx_;
   std::map<std::pair<uint32_t, int>, Watched> syscalls_;  // (arch, nr)
 };
 
-void judge_exec(const JudgeContext& c, const Notified& who, const seccomp_notif& n, bool at);
+// The files an allowed execve may map; nullopt when it was refused (and answered).
+std::optional<ExpectedImage> judge_exec(const JudgeContext& c, const Notified& who, const seccomp_notif& n, bool at);
 void judge_map(const JudgeContext& c, const Notified& who, const seccomp_notif& n, bool mprotect);
 
 // Carries out a verdict: audits anything but allow; deny makes the syscall fail with

@@ -1,5 +1,6 @@
 #include "runtime/supervisor/proc_maps.hpp"
 
+#include <fcntl.h>
 #include <sys/sysmacros.h>
 
 #include <cstdio>
@@ -7,11 +8,14 @@
 #include <string>
 
 #include "runtime/base/file.hpp"
+#include "runtime/supervisor/tracee_files.hpp"
 
 namespace vigil::supervisor {
 
 Result<std::vector<Mapping>> read_maps(pid_t pid) {
-  return parse_maps(TRY(read_file("/proc/" + std::to_string(pid) + "/maps")));
+  unique_fd fd(::openat(host_proc(), (std::to_string(pid) + "/maps").c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) return Error::from_errno("open /proc/" + std::to_string(pid) + "/maps");
+  return parse_maps(TRY(read_fd(fd.get())));
 }
 
 std::vector<Mapping> parse_maps(std::string_view text) {

@@ -1,9 +1,11 @@
 #include "runtime/supervisor/supervisor_main.hpp"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <sys/eventfd.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <csignal>
@@ -15,24 +17,20 @@
 #include "runtime/supervisor/audit.hpp"
 #include "runtime/supervisor/confine.hpp"
 #include "runtime/supervisor/examiner_process.hpp"
-#include "runtime/supervisor/exec_stop.hpp"
 #include "runtime/supervisor/filter.hpp"
 #include "runtime/supervisor/guard.hpp"
 #include "runtime/supervisor/judge.hpp"
 #include "runtime/supervisor/launch.hpp"
-#include "runtime/supervisor/notifier.hpp"
-#include "runtime/supervisor/tracer.hpp"
+#include "runtime/supervisor/monitor.hpp"
 
 namespace vigil {
 namespace {
 
-constexpr size_t kNotifyThreads = 2;
-
-// How long a hand-in may take to arrive: the tracer waits for it, and its tracees with it.
+// How long a hand-in may take to arrive: the main thread waits for it, and the next hand-in.
 constexpr timeval kHandInTimeout = {1, 0};
 
 // One `vigil exec` process: its listener is watched. It is seized only if it execs.
-void take_hand_in(int control, supervisor::Notifier& notifier) {
+void take_hand_in(int control, supervisor::Monitor& monitor) {
   unique_fd conn(::accept4(control, nullptr, nullptr, SOCK_CLOEXEC));
   if (!conn) return;
   ucred cred{};
@@ -45,7 +43,7 @@ void take_hand_in(int control, supervisor::Notifier& notifier) {
   auto msg = recv_message(conn.get());
   if (!msg || msg->type != MsgType::request || msg->fds.size() != 1) return;
   log_debug("supervisor: pid " + msg->payload + " handed in by vigil exec");
-  notifier.add(std::move(msg->fds[0]));
+  monitor.add(std::move(msg->fds[0]));
   (void)send_message(conn.get(), MsgType::ready, 0, "");
 }
 
@@ -54,7 +52,8 @@ void take_hand_in(int control, supervisor::Notifier& notifier) {
   _exit(1);
 }
 
-// After create has returned: the container dies with us (EXITKILL), so say why.
+// After create has returned: the container dies with us (the guard), or can run nothing, so
+// say why.
 [[noreturn]] void fail_running(const Error& e) {
   log_line(LogLevel::error, "supervisor: " + e.str() + "; the container is killed with it");
   _exit(1);
@@ -92,31 +91,6 @@ void supervisor_main(int sock, const supervisor::LaunchRequest& r) {
   // What must exist when create returns.
   auto audit = supervisor::AuditLog::open(dir + "/audit.log", id);
   if (!audit) fail_setup(sock, audit.error());
-  supervisor::ExpectedImages expected;
-  supervisor::Tracer tracer({[&](pid_t pid, pid_t former_tid) {
-                               if (!r.exec.judges_exec()) return std::string();
-                               auto image = expected.take(former_tid);
-                               std::string why = supervisor::exec_mismatch(pid, image);
-                               if (!why.empty())
-                                 audit->record({pid, "execve", image ? image->path : "", "exec.image", "kill", why});
-                               return why;
-                             },
-                             [&](pid_t tid) { expected.forget(tid); },
-                             [&](pid_t tid, pid_t by) {
-                               // A debugger's tracee: its exec cannot be seen through.
-                               auto image = expected.take(tid);
-                               std::string path = image ? image->path : "";
-                               if (by == 0) {
-                                 audit->record({tid, "execve", path, "exec.image", "deny", "cannot be traced for its exec stop"});
-                                 return false;
-                               }
-                               std::string who = "traced by " + supervisor::describe_process(by);
-                               bool allowed = r.exec.allow_debuggers;
-                               audit->record({tid, "execve", path, "exec.allow_debuggers", allowed ? "warn" : "deny",
-                                              who + (allowed ? ": runs with no exec stop" : ": cannot be checked at its exec stop")});
-                               return allowed;
-                             }});
-  if (auto st = tracer.init(); !st) fail_setup(sock, st.error());
   // The socket `vigil exec` hands its processes in on: root only. Its directory stays open
   // for the socket's removal at the end, the one file the confined supervisor may remove.
   auto control = listen_unix(supervisor::socket_path(dir));
@@ -126,17 +100,12 @@ void supervisor_main(int sock, const supervisor::LaunchRequest& r) {
   if (unique_fd d(::open(dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
       !d || ::dup3(d.get(), supervisor::kStateDirFd, O_CLOEXEC) < 0)
     fail_setup(sock, Error::from_errno("open " + dir));
+  if (supervisor::host_proc() < 0) fail_setup(sock, Error::from_errno("open /proc"));
   // create holds the init, unreaped, until we are ready: its pid is its own.
   pid_t init = pid_t(std::atoi(msg->payload.c_str()));
-  if (auto st = tracer.keep(init); !st) fail_setup(sock, st.error());
+  unique_fd init_pidfd(int(::syscall(SYS_pidfd_open, init, 0)));
+  if (!init_pidfd) fail_setup(sock, Error::from_errno("pidfd_open the init"));
   bool own_pid_namespace = supervisor::leads_pid_namespace(init).value_or(false);
-  // Else EXITKILL takes only the init with us: the guard takes the rest.
-  std::optional<supervisor::Guard> guard;
-  if (!own_pid_namespace) {
-    auto started = supervisor::Guard::start(r.cgroup);
-    if (!started) fail_setup(sock, started.error());
-    guard = std::move(*started);
-  }
   supervisor::UidMap uids;
   if (r.exec.tpe) {
     auto read = supervisor::read_uid_map(init);
@@ -146,7 +115,11 @@ void supervisor_main(int sock, const supervisor::LaunchRequest& r) {
   (void)send_message(sock, MsgType::ready, 0, "");
   ::close(sock);
 
-  // The init's notifications wait for us in the kernel until the notifier threads below take
+  // Until the init's first exec, which waits for us, nothing of the container runs: what
+  // follows is not on create's path. The container dies with us: the guard sees to it.
+  auto guard = supervisor::Guard::start(r.cgroup);
+  if (!guard) fail_running(guard.error());
+  // The init's notifications wait for us in the kernel until the monitor thread below takes
   // them, and nothing from the container is read before we are confined. From here on only
   // what the supervisor's work needs; the threads inherit the filter.
   auto allow_list = supervisor::confinement(r.cache_dir);
@@ -162,25 +135,37 @@ void supervisor_main(int sock, const supervisor::LaunchRequest& r) {
   } else {
     examiner = std::make_unique<verify::LocalExaminer>();  // never asked: nothing is notified
   }
-  if (auto st = supervisor::confine(*allow_list); !st) fail_running(st.error());
-  supervisor::Judge judge(r.exec, *audit, expected, *examiner, [&](const supervisor::Notified& who) { tracer.let_exec(who); });
+  supervisor::Judge judge(r.exec, *audit, *examiner);
   if (r.exec.tpe) judge.set_uid_map(std::move(uids));
-  supervisor::Notifier notifier(judge);
-  notifier.add(std::move(msg->fds[0]));
-  // With nothing notified (supervisor::notifies), the one thread only sees listeners go.
-  if (auto st = notifier.start(supervisor::notifies(r.exec) ? kNotifyThreads : 1); !st) fail_running(st.error());
-  tracer.watch(control->get(), [&] { take_hand_in(control->get(), notifier); });
-  tracer.watch(notifier.gone_fd(), [&] {
-    eventfd_t n;
-    (void)::eventfd_read(notifier.gone_fd(), &n);
-  });
-  // The container is over when its init is gone and nothing can notify any more (in a pid
-  // namespace of its own, everything else died with the init).
-  tracer.run([&] { return !tracer.keeps_any() && (own_pid_namespace || notifier.live() == 0); });
-  // The container's last process is gone.
-  if (guard) guard->dismiss();
+  supervisor::Monitor monitor(judge);
+  if (auto st = monitor.open(); !st) fail_running(st.error());
+  monitor.add(std::move(msg->fds[0]));
+  if (auto st = supervisor::confine(*allow_list); !st) fail_running(st.error());
+  // Seized processes' stops come as SIGCHLD, to the monitor's signalfd alone. With nothing
+  // notified (supervisor::notifies), it only sees listeners go.
+  sigset_t chld;
+  sigemptyset(&chld);
+  sigaddset(&chld, SIGCHLD);
+  ::sigprocmask(SIG_BLOCK, &chld, nullptr);
+  monitor.start();
+
+  // The main thread takes hand-ins, and sees the container end: when its init is gone and,
+  // in a pid namespace it shares, once nothing can notify us any more (in one of its own,
+  // everything else died with the init).
+  pollfd fds[] = {{control->get(), POLLIN, 0}, {monitor.gone_fd(), POLLIN, 0}, {init_pidfd.get(), POLLIN, 0}};
+  bool init_gone = false;
+  while (!init_gone || !(own_pid_namespace || monitor.live() == 0)) {
+    if (::poll(fds, 3, -1) < 0) continue;
+    if (fds[0].revents) take_hand_in(control->get(), monitor);
+    if (fds[1].revents) {
+      eventfd_t n;
+      (void)::eventfd_read(monitor.gone_fd(), &n);
+    }
+    if (fds[2].revents) init_gone = true, fds[2].fd = -1;
+  }
+  guard->dismiss();
   ::unlinkat(supervisor::kStateDirFd, supervisor::kSocketName, 0);
-  log_debug("supervisor of " + id + ": the container has no process left, exiting");
+  log_debug("supervisor of " + id + ": the container is over, exiting");
   _exit(0);
 }
 

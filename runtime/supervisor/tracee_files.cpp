@@ -22,15 +22,14 @@ Result<unique_fd> proven(const Notified& n, unique_fd fd, const std::string& wha
   return fd;
 }
 
-// The host's /proc, by fd: the judging thread may be in a container's root when it looks.
+std::string proc(const Notified& n, const char* what) { return std::to_string(n.pid) + "/" + what; }
+
+}  // namespace
+
 int host_proc() {
   static const int fd = ::open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
   return fd;
 }
-
-std::string proc(const Notified& n, const char* what) { return std::to_string(n.pid) + "/" + what; }
-
-}  // namespace
 
 Result<unique_fd> open_pidfd(const Notified& n) {
   // The notifying thread may not lead its process: a thread pidfd where the kernel has them.

@@ -17,6 +17,10 @@
 
 namespace vigil::supervisor {
 
+// The host's /proc, by fd: a judging thread may be in a container's root when it looks.
+// supervisor_main opens it first, before any thread enters a root.
+int host_proc();
+
 struct Notified {
   int listener;
   uint64_t id;

@@ -85,7 +85,7 @@ assert_pod_gone() {
   assert_eq "$(seen /oom_score_adj)" 100
   assert_eq "$(seen /seccomp)" 2
   assert_eq "$(seen /host_network)" true
-  assert_eq "$(seen /tracer)" 0
+  assert_eq "$(seen /filters)" 1
   assert_eq "$(seen /own_pid_ns)" true
   # ExecSync (vigil exec): exit code, both streams, the masked and read-only paths.
   assert_eq "$(seen /exec/exit)" 3
@@ -101,7 +101,7 @@ assert_pod_gone() {
 
 @test "kubernetes: a pod annotated run.vigil.supervise=true runs supervised" {
   pod lifecycle --pod-annotation run.vigil.supervise=true
-  [ "$(seen /tracer)" -gt 0 ] || fail "the container is not traced by a supervisor"
+  assert_eq "$(seen /filters)" 2
   assert_eq "$(seen /exec/exit)" 3
   assert_eq "$(seen /main/exit)" 7
   assert_eq "$(seen /pods_left)" 0

@@ -94,7 +94,8 @@ try:
         seen["memory_limit"] = read(f"/sys/fs/cgroup/memory{args.cgroup_parent}/{cid}/memory.limit_in_bytes")
         seen["cpu_shares"] = read(f"/sys/fs/cgroup/cpu{args.cgroup_parent}/{cid}/cpu.shares")
         seen["seccomp"] = [l.split()[1] for l in open(f"/proc/{pid}/status") if l.startswith("Seccomp:")][0]
-        seen["tracer"] = [l.split()[1] for l in open(f"/proc/{pid}/status") if l.startswith("TracerPid:")][0]
+        # Supervision stacks a filter of its own on the profile's.
+        seen["filters"] = [l.split()[1] for l in open(f"/proc/{pid}/status") if l.startswith("Seccomp_filters:")][0]
         seen["host_network"] = os.readlink(f"/proc/{pid}/ns/net") == os.readlink("/proc/self/ns/net")
         seen["own_pid_ns"] = os.readlink(f"/proc/{pid}/ns/pid") != os.readlink("/proc/self/ns/pid")
         r = rt.ExecSync(pb.ExecSyncRequest(container_id=cid, timeout=10, cmd=[

@@ -1,0 +1,141 @@
+#include "runtime/supervisor/monitor.hpp"
+
+#include <poll.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <sys/ptrace.h>
+#include <sys/signalfd.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <cstring>
+
+// Linux 6.6; Debian 12's headers predate it.
+#ifndef SECCOMP_IOCTL_NOTIF_SET_FLAGS
+#define SECCOMP_IOCTL_NOTIF_SET_FLAGS SECCOMP_IOW(4, __u64)
+#endif
+#ifndef SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP
+#define SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP (1UL << 0)
+#endif
+
+namespace vigil::supervisor {
+
+Monitor::Monitor(Judge& judge) : judge_(judge) {
+  seccomp_notif_sizes sizes{};
+  if (::syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sizes) == 0 && sizes.seccomp_notif > notif_size_)
+    notif_size_ = sizes.seccomp_notif;
+}
+
+Monitor::~Monitor() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  if (wake_) (void)!::eventfd_write(wake_.get(), 1);
+  if (thread_.joinable()) thread_.join();
+}
+
+Status Monitor::open() {
+  wake_ = unique_fd(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
+  gone_ = unique_fd(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
+  if (!wake_ || !gone_) return Error::from_errno("eventfd");
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGCHLD);
+  signals_ = unique_fd(::signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK));
+  if (!signals_) return Error::from_errno("signalfd");
+  return {};
+}
+
+void Monitor::start() { thread_ = std::thread([this] { loop(); }); }
+
+void Monitor::add(unique_fd listener) {
+  // The kernel wakes the monitor on the notifying CPU, and the process on ours (Linux 6.6).
+  uint64_t flags = SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP;
+  (void)::ioctl(listener.get(), SECCOMP_IOCTL_NOTIF_SET_FLAGS, flags);
+  {
+    std::lock_guard lock(mu_);
+    pending_.push_back(std::move(listener));
+    live_++;
+  }
+  (void)!::eventfd_write(wake_.get(), 1);
+}
+
+size_t Monitor::live() {
+  std::lock_guard lock(mu_);
+  return live_;
+}
+
+void Monitor::receive(int listener) {
+  std::vector<char> buf(notif_size_, 0);  // a struct seccomp_notif of the kernel's size
+  if (::ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, buf.data()) < 0) return;
+  seccomp_notif n;
+  std::memcpy(&n, buf.data(), sizeof n);
+  auto image = judge_.judge(listener, n);
+  if (!image) return;
+  Notified who{listener, n.id, pid_t(n.pid)};
+  if (seize_for_exec(judge_.context(), who, *image)) seized_[who.pid] = std::move(*image);
+}
+
+void Monitor::reap_stops() {
+  for (;;) {
+    int status;
+    pid_t pid = ::waitpid(-1, &status, WNOHANG | __WALL | __WNOTHREAD);
+    if (pid <= 0) return;
+    if (!WIFSTOPPED(status)) {
+      seized_.erase(pid);  // died before its stop
+      continue;
+    }
+    // At an exec stop the pid is the process's, whichever of its threads called execve.
+    pid_t tid = (status >> 16) == PTRACE_EVENT_EXEC ? exec_caller(pid) : pid;
+    auto it = seized_.find(tid);
+    if (it == seized_.end()) {
+      let_go(pid, status);  // not one of ours to check (a seize that raced with a reused tid)
+      continue;
+    }
+    // Killed at a mismatch, its exit comes next: seized_ has no entry for it then.
+    at_stop(judge_.context(), pid, status, it->second);
+    seized_.erase(it);
+  }
+}
+
+void Monitor::loop() {
+  for (;;) {
+    {
+      std::lock_guard lock(mu_);
+      if (stopping_) return;
+      for (auto& l : pending_) listeners_.push_back(std::move(l));
+      pending_.clear();
+    }
+    std::vector<pollfd> fds = {{wake_.get(), POLLIN, 0}, {signals_.get(), POLLIN, 0}};
+    for (const auto& l : listeners_) fds.push_back({l.get(), POLLIN, 0});
+    if (::poll(fds.data(), fds.size(), -1) < 0) continue;
+    if (fds[0].revents) {
+      eventfd_t v;
+      (void)::eventfd_read(wake_.get(), &v);
+    }
+    if (fds[1].revents) {
+      // SIGCHLD does not queue: one read clears it, and waitpid finds every change.
+      signalfd_siginfo si;
+      (void)!::read(signals_.get(), &si, sizeof si);
+      reap_stops();
+    }
+    for (size_t i = fds.size() - 1; i >= 2; i--) {
+      if (fds[i].revents & POLLIN) {
+        receive(fds[i].fd);
+      } else if (fds[i].revents & (POLLHUP | POLLERR)) {
+        // Every process that could notify through it is gone.
+        listeners_.erase(listeners_.begin() + long(i - 2));
+        {
+          std::lock_guard lock(mu_);
+          live_--;
+        }
+        (void)!::eventfd_write(gone_.get(), 1);
+      }
+    }
+  }
+}
+
+}  // namespace vigil::supervisor
