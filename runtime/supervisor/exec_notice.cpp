@@ -57,13 +57,14 @@ bool admit_path(const JudgeContext& c, const Notified& who, const std::string& s
 
 std::optional<ExpectedImage> judge_exec(const JudgeContext& c, const Notified& who, const seccomp_notif& n, bool at) {
   ExecCall call{at ? "execveat" : "execve", at ? int(n.data.args[0]) : AT_FDCWD, "", at ? int(n.data.args[4]) : 0};
+  // The root is opened first: the check after reading the path proves both were the process's.
+  auto root = open_proc_dir(who, "root", true);
+  if (!root) return fail_as_kernel(who, ENOENT), std::nullopt;
   auto path = read_string(who.listener, who.id, who.pid, at ? n.data.args[1] : n.data.args[0], PATH_MAX);
   if (!path) return fail_as_kernel(who, path.error().code() == ENOENT ? ENOENT : EFAULT), std::nullopt;
   call.path = *path;
   if (call.path.empty() && !(call.flags & AT_EMPTY_PATH)) return fail_as_kernel(who, ENOENT), std::nullopt;
 
-  auto root = open_proc_dir(who, "root");
-  if (!root) return fail_as_kernel(who, ENOENT), std::nullopt;
   unique_fd dirfd;
   if (call.dirfd != AT_FDCWD && (call.path.empty() || call.path[0] != '/')) {
     auto fd = take_fd(who, call.dirfd);

@@ -83,7 +83,7 @@ pid_t exec_caller(pid_t pid) {
   return pid_t(former);
 }
 
-void at_stop(const JudgeContext& c, pid_t pid, int status, const ExpectedImage& image) {
+bool at_stop(const JudgeContext& c, pid_t pid, int status, const ExpectedImage& image) {
   if ((status >> 16) == PTRACE_EVENT_EXEC) {
     std::string why = exec_mismatch(pid, image);
     if (!why.empty()) {
@@ -91,11 +91,12 @@ void at_stop(const JudgeContext& c, pid_t pid, int status, const ExpectedImage& 
       c.audit.record({pid, "execve", image.path, "exec.image", "kill", why});
       ::kill(pid, SIGKILL);
       log_warn("supervisor: killed pid " + std::to_string(pid) + " at its exec: " + why);
-      return;
+      return false;
     }
   }
   // Any other stop comes after the execve returned: it failed.
   let_go(pid, status);
+  return true;
 }
 
 void let_go(pid_t pid, int status) {

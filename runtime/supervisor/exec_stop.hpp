@@ -41,7 +41,8 @@ bool seize_for_exec(const JudgeContext& c, const Notified& who, const ExpectedIm
 pid_t exec_caller(pid_t pid);
 // At the stop of a seized process: at its exec stop the image is checked (a mismatch is
 // killed and audited; its exit follows), else its execve failed; either way it is let go.
-void at_stop(const JudgeContext& c, pid_t pid, int status, const ExpectedImage& image);
+// False when it was killed.
+bool at_stop(const JudgeContext& c, pid_t pid, int status, const ExpectedImage& image);
 // Detaches a stopped tracee, passing on the signal it stopped for, if any.
 void let_go(pid_t pid, int status);
 

@@ -3,6 +3,8 @@
 #include <fcntl.h>
 #include <linux/openat2.h>
 #include <sched.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -11,20 +13,22 @@
 namespace vigil::supervisor {
 namespace {
 
-// The supervisor's own root and fd table, opened while the thread still has that root.
+// The thread's fd table, opened while it still has the supervisor's root, and the root it
+// is in: a judging thread stays in the last process's root, which the next one most likely
+// shares (a container's processes do), so entering it again costs one statx.
 struct ThreadState {
-  unique_fd host_root;
   unique_fd own_fds;  // /proc/self/fd: reads back paths and reopens O_PATH fds
   bool ready = false;
+  bool in_root = false;
+  uint64_t dev = 0, ino = 0, mnt_id = 0;  // of the root it is in
 };
 
 Result<ThreadState*> thread_state() {
   thread_local ThreadState s;
   if (s.ready) return &s;
   if (::unshare(CLONE_FS) < 0) return Error::from_errno("supervisor: unshare the thread's fs");
-  s.host_root = unique_fd(::open("/", O_PATH | O_DIRECTORY | O_CLOEXEC));
   s.own_fds = unique_fd(::open("/proc/self/fd", O_PATH | O_DIRECTORY | O_CLOEXEC));
-  if (!s.host_root || !s.own_fds) return Error::from_errno("supervisor: open / and /proc/self/fd");
+  if (!s.own_fds) return Error::from_errno("supervisor: open /proc/self/fd");
   s.ready = true;
   return &s;
 }
@@ -51,18 +55,21 @@ std::string parent_of(const std::string& path) {
 }  // namespace
 
 Result<InRoot> InRoot::enter(int root) {
-  TRY(thread_state());
-  TRY(set_root(root));
-  InRoot r;
-  r.active_ = true;
-  return r;
-}
-
-InRoot::~InRoot() {
-  if (!active_) return;
-  // Cannot fail for a directory we hold open; if it did, this thread would judge the next
-  // process in the wrong root, so stop rather than carry on.
-  if (!set_root((*thread_state())->host_root.get())) std::abort();
+  ThreadState* s = TRY(thread_state());
+  struct statx sx;
+  if (::statx(root, "", AT_EMPTY_PATH, STATX_INO | STATX_MNT_ID, &sx) < 0 || !(sx.stx_mask & STATX_MNT_ID))
+    return Error::from_errno("supervisor: statx the process's root");
+  uint64_t dev = makedev(sx.stx_dev_major, sx.stx_dev_minor);
+  if (!s->in_root || s->dev != dev || s->ino != sx.stx_ino || s->mnt_id != sx.stx_mnt_id) {
+    // A thread left between roots judges nothing more.
+    s->in_root = false;
+    TRY(set_root(root));
+    s->in_root = true;
+    s->dev = dev;
+    s->ino = sx.stx_ino;
+    s->mnt_id = sx.stx_mnt_id;
+  }
+  return InRoot();
 }
 
 Result<verify::OpenFile> InRoot::open(int base, const std::string& path, bool nofollow, bool want_dir) const {

@@ -15,13 +15,12 @@
 
 namespace vigil::supervisor {
 
+// The thread stays in that root afterwards (the next process most likely shares it): a
+// thread that has entered a root must reach the host's files by fd only (host_proc()).
 class InRoot {
  public:
-  // The calling thread enters `root` (an O_PATH fd of the process's root) until destroyed.
+  // The calling thread enters `root` (an O_PATH fd of the process's root).
   static Result<InRoot> enter(int root);
-  InRoot(InRoot&& o) noexcept : active_(std::exchange(o.active_, false)) {}
-  InRoot& operator=(InRoot&&) = delete;
-  ~InRoot();  // back to the supervisor's own root
 
   // Opens the regular file `path` from `base` (an fd, or AT_FDCWD for the root) for
   // reading. `nofollow`: a symlink as the last component is ELOOP. `want_dir` also takes
@@ -34,7 +33,6 @@ class InRoot {
 
  private:
   InRoot() = default;
-  bool active_ = false;
 };
 
 }  // namespace vigil::supervisor

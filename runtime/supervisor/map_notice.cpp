@@ -33,9 +33,9 @@ Result<unique_fd> mapped_file(const Notified& who, uint64_t addr) {
     if (addr < m.start || addr >= m.end) continue;
     if (m.inode == 0) return unique_fd();
     char range[64];
-    std::snprintf(range, sizeof range, "/proc/%d/map_files/%llx-%llx", who.pid, (unsigned long long)m.start,
+    std::snprintf(range, sizeof range, "%d/map_files/%llx-%llx", who.pid, (unsigned long long)m.start,
                   (unsigned long long)m.end);
-    unique_fd fd(::open(range, O_RDONLY | O_CLOEXEC));
+    unique_fd fd(::openat(host_proc(), range, O_RDONLY | O_CLOEXEC));
     if (!fd) return Error::from_errno(std::string("open ") + range);
     if (!notification_valid(who.listener, who.id)) return Error(ENOENT, "left the syscall");
     return fd;

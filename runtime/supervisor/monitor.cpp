@@ -80,12 +80,13 @@ void Monitor::receive(int listener) {
 }
 
 void Monitor::reap_stops() {
-  for (;;) {
+  // Its only children are seized processes: none left, none to wait for.
+  while (!seized_.empty() || dying_ > 0) {
     int status;
     pid_t pid = ::waitpid(-1, &status, WNOHANG | __WALL | __WNOTHREAD);
     if (pid <= 0) return;
     if (!WIFSTOPPED(status)) {
-      seized_.erase(pid);  // died before its stop
+      if (seized_.erase(pid) == 0 && dying_ > 0) dying_--;  // killed at its stop, or before
       continue;
     }
     // At an exec stop the pid is the process's, whichever of its threads called execve.
@@ -95,8 +96,8 @@ void Monitor::reap_stops() {
       let_go(pid, status);  // not one of ours to check (a seize that raced with a reused tid)
       continue;
     }
-    // Killed at a mismatch, its exit comes next: seized_ has no entry for it then.
-    at_stop(judge_.context(), pid, status, it->second);
+    // Killed at a mismatch, its exit is still to be reaped.
+    if (!at_stop(judge_.context(), pid, status, it->second)) dying_++;
     seized_.erase(it);
   }
 }

@@ -60,6 +60,7 @@ class Monitor {
   // The monitor thread's alone:
   std::vector<unique_fd> listeners_;
   std::unordered_map<pid_t, ExpectedImage> seized_;  // by the thread id that called execve
+  size_t dying_ = 0;  // killed at their exec stop, exit not yet reaped
 };
 
 }  // namespace vigil::supervisor

@@ -28,8 +28,10 @@ struct Notified {
 };
 
 Result<unique_fd> open_pidfd(const Notified& n);
-// /proc/PID/root or /proc/PID/cwd, as an O_PATH directory.
-Result<unique_fd> open_proc_dir(const Notified& n, const char* which);
+// /proc/PID/root or /proc/PID/cwd, as an O_PATH directory. `proven_later`: the caller checks
+// the notification after this (one check for several steps), and until then trusts nothing
+// it opened.
+Result<unique_fd> open_proc_dir(const Notified& n, const char* which, bool proven_later = false);
 // A duplicate of the process's `fd` (pidfd_getfd).
 Result<unique_fd> take_fd(const Notified& n, int fd);
 // Host uid → the uid the process's user namespace sees, from /proc/PID/uid_map.

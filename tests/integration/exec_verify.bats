@@ -25,6 +25,7 @@ EXEC_BUILD=$REPO/build/tests/exec
 #   /ww/static                   in a world-writable directory (tpe)
 #   /untrusted/static            in a directory owned by uid 1000 (tpe)
 #   /race/denied, /race/allowed  the race's binaries (marker and static), swapped at /race/target
+#   /jail                        a root to chroot into: bin/busybox, bin/sh, inner/prog (static)
 setup_file() {
   local p
   for p in pie nopie denied static execstack marker dlopen spawn wx fileless race libplain.so libexecstack.so; do
@@ -64,6 +65,10 @@ setup_file() {
   # tpe trusts a directory by its owner and mode: every one is root's, 755, but the traps.
   find "$R" -type d -exec chmod 0755 {} +
   chmod 0777 "$R/ww"
+  mkdir -p "$R/jail/bin" "$R/jail/inner"
+  cp "$R/bin/busybox" "$R/jail/bin/busybox"
+  ln -s busybox "$R/jail/bin/sh"
+  cp "$X/static" "$R/jail/inner/prog"
   cp "$X/marker" "$R/race/denied"
   cp "$X/static" "$R/race/allowed"
   # The 32-bit program, if gcc could build it and this kernel runs it.
@@ -239,6 +244,17 @@ hello from static'
   assert_audit "$ID" 'exec.rules[3]' warn /opt/progs/static
   refute_audit "$ID" /opt/progs/pie
   refute_audit "$ID" /bin/busybox
+}
+
+@test "exec verify: a process that chroots is judged in its new root, the others still in theirs" {
+  local caps='["CAP_SYS_CHROOT"]' set
+  for set in bounding effective permitted; do cfg set "/process/capabilities/$set" "$caps"; done
+  # /inner/prog is a path only inside the jail; looked up in the container's root it is missing.
+  policy p '{"rules": [{"path": "/inner/**", "action": "deny"}]}'
+  run_under "$ID" p sh -c 'chroot /jail /inner/prog; echo jail=$?; /opt/progs/static; echo out=$?
+    chroot /jail /bin/sh -c "/inner/prog; echo again=\$?"'
+  assert_eq "$output" $'jail=126\nhello from static\nout=0\nagain=126'
+  assert_audit "$ID" 'exec.rules[0]' deny /inner/prog
 }
 
 @test "exec verify: default deny with the library directories allowed runs a dynamic program; without them it cannot" {
