@@ -23,7 +23,7 @@ ASAN_OBJ := $(patsubst %.cpp,build/asan/%.o,$(LIB_SRC) $(UNIT_SRC))
 # Debian packages the build and the tests need (make deps installs the missing ones).
 DEPS       := g++ make clang libclang-rt-14-dev libseccomp-dev nlohmann-json3-dev libcap-dev libboost-program-options-dev libssl-dev \
               libgtest-dev bats busybox-static gcc-multilib jq podman containerd python3-grpcio python3-protobuf python3-grpc-tools python3-pkg-resources xz-utils procps
-BENCH_DEPS := runc crun runsc
+BENCH_DEPS := runc crun runsc debootstrap
 
 .PHONY: all deps demo check unit integration clients fuzz bench install uninstall clean
 all: build/vigil
