@@ -4,6 +4,8 @@
 #include <sys/syscall.h>
 
 #include <csignal>
+#include <cstdlib>
+#include <cstring>
 
 #include "runtime/base/log.hpp"
 #include "runtime/supervisor/respond.hpp"
@@ -19,19 +21,24 @@ void reply(Status st) {
 }  // namespace
 
 Judge::Judge(policy::ExecPolicy p, AuditLog& audit, verify::Examiner& examiner)
-    : policy_(std::move(p)), cache_(examiner), ctx_{policy_, cache_, audit, uids_} {
-  uint32_t arches[] = {seccomp_arch_native(), SCMP_ARCH_X86, SCMP_ARCH_X32};
-  for (uint32_t arch : arches)
-    for (const auto& w : watched_syscalls())
-      if (int nr = seccomp_syscall_resolve_name_arch(arch, w.name); nr >= 0) {
-        // The kernel reports x32 calls as x86_64 ones, told apart by their numbers.
-        syscalls_[{arch == SCMP_ARCH_X32 ? SCMP_ARCH_X86_64 : arch, nr}] = w.as;
-      }
-}
+    : policy_(std::move(p)), cache_(examiner), ctx_{policy_, cache_, audit, uids_} {}
 
-Watched Judge::watched(const seccomp_notif& n) const {
-  auto it = syscalls_.find({n.data.arch, n.data.nr});
-  return it == syscalls_.end() ? Watched::other : it->second;
+Watched Judge::watched(const seccomp_notif& n) {
+  // Named on first sight: a few syscalls ever come, and resolving every watched name for
+  // every ABI up front costs a container's start-up more than it saves.
+  auto [it, added] = syscalls_.try_emplace({n.data.arch, n.data.nr}, Watched::other);
+  if (!added) return it->second;
+  uint32_t arch = n.data.arch;
+#ifdef __X32_SYSCALL_BIT
+  // The kernel reports x32 calls as x86_64 ones, told apart by their numbers.
+  if (arch == SCMP_ARCH_X86_64 && (n.data.nr & __X32_SYSCALL_BIT)) arch = SCMP_ARCH_X32;
+#endif
+  if (char* name = seccomp_syscall_resolve_num_arch(arch, n.data.nr)) {
+    for (const auto& w : watched_syscalls())
+      if (std::strcmp(w.name, name) == 0) it->second = w.as;
+    std::free(name);
+  }
+  return it->second;
 }
 
 std::optional<ExpectedImage> Judge::judge(int listener, const seccomp_notif& n) {

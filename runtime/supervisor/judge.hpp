@@ -39,13 +39,13 @@ class Judge {
   const JudgeContext& context() const { return ctx_; }
 
  private:
-  Watched watched(const seccomp_notif& n) const;
+  Watched watched(const seccomp_notif& n);
 
   policy::ExecPolicy policy_;
   UidMap uids_;
   verify::FactsCache cache_;
   JudgeContext ctx_;
-  std::map<std::pair<uint32_t, int>, Watched> syscalls_;  // (arch, nr)
+  std::map<std::pair<uint32_t, int>, Watched> syscalls_;  // (arch, nr), as they come (one thread)
 };
 
 // The files an allowed execve may map; nullopt when it was refused (and answered).
