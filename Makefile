@@ -6,7 +6,6 @@ CPPFLAGS := -I. -MMD -MP
 CXXFLAGS ?= -O2
 # libcrypto: exec verification's SHA-256/512 only (runtime/verify/digest.cpp says why not EVP).
 LDLIBS   := -lseccomp -lcap -lboost_program_options -lcrypto
-SANITIZE := -fsanitize=address,undefined -fno-omit-frame-pointer
 # Both cores, always: a fresh build of the sanitized unit tests is most of `make check`.
 MAKEFLAGS += -j$(shell nproc)
 
@@ -18,7 +17,7 @@ CMD_SRC  := $(sort $(wildcard cmd/*.cpp))
 UNIT_SRC := $(sort $(wildcard tests/unit/*.cpp))
 
 OBJ      := $(patsubst %.cpp,build/obj/%.o,$(LIB_SRC) $(CMD_SRC))
-ASAN_OBJ := $(patsubst %.cpp,build/asan/%.o,$(LIB_SRC) $(UNIT_SRC))
+UNIT_OBJ := $(patsubst %.cpp,build/fuzz/obj/%.o,$(UNIT_SRC))
 
 # Debian packages the build and the tests need (make deps installs the missing ones).
 DEPS       := g++ make clang libclang-rt-14-dev libseccomp-dev nlohmann-json3-dev libcap-dev libboost-program-options-dev libssl-dev \
@@ -38,14 +37,11 @@ build/obj/%.o: %.cpp
 	@echo "  CXX     $<"
 	@$(CXX) $(CXXSTD) $(WARN) $(CPPFLAGS) $(CXXFLAGS) -c -o $@ $<
 
-build/asan/%.o: %.cpp
-	@mkdir -p $(dir $@)
-	@echo "  CXX     $< (asan)"
-	@$(CXX) $(CXXSTD) $(WARN) $(CPPFLAGS) -O0 -g1 $(SANITIZE) -c -o $@ $<
-
-build/unit-tests: $(ASAN_OBJ)
+# The unit tests are built from the fuzz targets' objects (clang, ASan+UBSan, below): one
+# sanitized build of the library, not two.
+build/unit-tests: $(UNIT_OBJ) build/fuzz/libvigil.a
 	@echo "  LINK    $@"
-	@$(CXX) $(SANITIZE) -o $@ $^ $(LDLIBS) -lgtest -lgtest_main -pthread
+	@$(FUZZ_CXX) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -o $@ $(UNIT_OBJ) build/fuzz/libvigil.a $(LDLIBS) -lgtest -lgtest_main -pthread
 
 # Small programs the tests drive vigil with (tests/tools/NAME.cpp → build/tests/NAME).
 TOOLS := $(patsubst tests/tools/%.cpp,build/tests/%,$(wildcard tests/tools/*.cpp))
@@ -120,14 +116,11 @@ $(EXEC_DIR)/libexecstack.so: tests/exec/lib.c
 
 # Fuzzing (tests/fuzz/NAME.cpp → build/fuzz/NAME): libFuzzer targets over every parser of
 # input someone else controls, built by clang with ASan+UBSan against an archive of the
-# parsers' subsystems built the same way (each target pulls only what it uses). tests/fuzz/run
+# library built the same way (each target pulls only what it uses; the unit tests link it too). tests/fuzz/run
 # runs them: make check for a few seconds each over their corpora, make fuzz longer.
 FUZZ_CXX     := clang++
 FUZZ_FLAGS   := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer -O1 -g1
-FUZZ_SRC     := $(sort $(wildcard oci/*.cpp runtime/base/*.cpp runtime/verify/*.cpp runtime/policy/*.cpp \
-                  runtime/seccomp/*.cpp runtime/cgroup/*.cpp runtime/rootfs/mountinfo.cpp \
-                  runtime/init/protocol.cpp runtime/init/request.cpp \
-                  runtime/supervisor/proc_maps.cpp runtime/supervisor/tracee_files.cpp runtime/supervisor/tracee_memory.cpp))
+FUZZ_SRC     := $(LIB_SRC)
 FUZZ_OBJ     := $(patsubst %.cpp,build/fuzz/obj/%.o,$(FUZZ_SRC))
 FUZZ_TARGETS := $(patsubst tests/fuzz/%.cpp,build/fuzz/%,$(wildcard tests/fuzz/*.cpp))
 FUZZ_SECONDS ?= 60
@@ -202,4 +195,4 @@ uninstall:
 clean:
 	rm -rf build
 
--include $(OBJ:.o=.d) $(ASAN_OBJ:.o=.d) $(FUZZ_OBJ:.o=.d) $(FUZZ_TARGETS:=.d)
+-include $(OBJ:.o=.d) $(UNIT_OBJ:.o=.d) $(FUZZ_OBJ:.o=.d) $(FUZZ_TARGETS:=.d)

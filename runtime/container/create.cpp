@@ -120,8 +120,10 @@ Result<CreatedInit> create_container(const CreateOptions& o) {
     oci::ContainerState s = state;
     s.pid = pid;
     std::string json = oci::public_state(s, "created").dump();
-    for (const auto& [kind, list] : {std::pair{"prestart", &spec.hooks.prestart}, {"createRuntime", &spec.hooks.create_runtime}})
-      TRY(run_hooks(kind, *list, json, [&](std::string_view l) { log_line(LogLevel::info, std::string(kind) + " hook: " + std::string(l)); }));
+    for (const auto& [name, list] : {std::pair{"prestart", &spec.hooks.prestart}, {"createRuntime", &spec.hooks.create_runtime}}) {
+      std::string kind = name;  // clang 14 cannot capture a structured binding
+      TRY(run_hooks(kind, *list, json, [&](std::string_view l) { log_line(LogLevel::info, kind + " hook: " + std::string(l)); }));
+    }
     return json;
   };
   on.log = [](int, const std::string& text) { log_debug(text); };
