@@ -1,6 +1,5 @@
 #include "runtime/supervisor/exec_stop.hpp"
 
-#include <fcntl.h>
 #include <sys/ptrace.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>

@@ -39,8 +39,8 @@ class Supervisor {
   // init's listener, and returns at once with who the supervisor is: the caller can save
   // its state meanwhile.
   Result<Launched> hand_over(pid_t init, int listener);
-  // Returns once the init is seized, so it cannot outlive the supervisor. The supervisor
-  // then outlives us; before this, dropping it kills it.
+  // Returns once the supervisor watches the init's listener, its guard already running. The
+  // supervisor then outlives us; before this, dropping it kills it.
   Status ready();
 
  private:

@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <csignal>
 #include <cstring>
 
@@ -23,9 +24,12 @@
 namespace vigil::supervisor {
 
 Monitor::Monitor(Judge& judge) : judge_(judge) {
+  // A struct seccomp_notif of the kernel's size, which may be larger than ours.
+  size_t size = sizeof(seccomp_notif);
   seccomp_notif_sizes sizes{};
-  if (::syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sizes) == 0 && sizes.seccomp_notif > notif_size_)
-    notif_size_ = sizes.seccomp_notif;
+  if (::syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sizes) == 0 && sizes.seccomp_notif > size)
+    size = sizes.seccomp_notif;
+  notif_buf_.resize(size);
 }
 
 Monitor::~Monitor() {
@@ -69,10 +73,10 @@ size_t Monitor::live() {
 }
 
 void Monitor::receive(int listener) {
-  std::vector<char> buf(notif_size_, 0);  // a struct seccomp_notif of the kernel's size
-  if (::ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, buf.data()) < 0) return;
+  std::fill(notif_buf_.begin(), notif_buf_.end(), 0);  // the kernel wants it zeroed
+  if (::ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, notif_buf_.data()) < 0) return;
   seccomp_notif n;
-  std::memcpy(&n, buf.data(), sizeof n);
+  std::memcpy(&n, notif_buf_.data(), sizeof n);
   auto image = judge_.judge(listener, n);
   if (!image) return;
   Notified who{listener, n.id, pid_t(n.pid)};
@@ -103,15 +107,22 @@ void Monitor::reap_stops() {
 }
 
 void Monitor::loop() {
+  // Rebuilt only when the listeners change, not on every wake-up.
+  std::vector<pollfd> fds;
+  bool changed = true;
   for (;;) {
     {
       std::lock_guard lock(mu_);
       if (stopping_) return;
+      changed |= !pending_.empty();
       for (auto& l : pending_) listeners_.push_back(std::move(l));
       pending_.clear();
     }
-    std::vector<pollfd> fds = {{wake_.get(), POLLIN, 0}, {signals_.get(), POLLIN, 0}};
-    for (const auto& l : listeners_) fds.push_back({l.get(), POLLIN, 0});
+    if (changed) {
+      changed = false;
+      fds = {{wake_.get(), POLLIN, 0}, {signals_.get(), POLLIN, 0}};
+      for (const auto& l : listeners_) fds.push_back({l.get(), POLLIN, 0});
+    }
     if (::poll(fds.data(), fds.size(), -1) < 0) continue;
     if (fds[0].revents) {
       eventfd_t v;
@@ -129,6 +140,7 @@ void Monitor::loop() {
       } else if (fds[i].revents & (POLLHUP | POLLERR)) {
         // Every process that could notify through it is gone.
         listeners_.erase(listeners_.begin() + long(i - 2));
+        changed = true;
         {
           std::lock_guard lock(mu_);
           live_--;

@@ -51,13 +51,13 @@ class Monitor {
   unique_fd wake_;     // eventfd: a new listener, or stop
   unique_fd gone_;     // eventfd: a listener went
   unique_fd signals_;  // signalfd: SIGCHLD, a seized process stopped
-  size_t notif_size_ = sizeof(seccomp_notif);
   std::mutex mu_;
   bool stopping_ = false;
   size_t live_ = 0;
   std::vector<unique_fd> pending_;  // added, not yet watched
   std::thread thread_;
   // The monitor thread's alone:
+  std::vector<char> notif_buf_;
   std::vector<unique_fd> listeners_;
   std::unordered_map<pid_t, ExpectedImage> seized_;  // by the thread id that called execve
   size_t dying_ = 0;  // killed at their exec stop, exit not yet reaped

@@ -1,21 +1,17 @@
 #include "runtime/supervisor/proc_maps.hpp"
 
-#include <fcntl.h>
 #include <sys/sysmacros.h>
 
 #include <cstdio>
 #include <sstream>
 #include <string>
 
-#include "runtime/base/file.hpp"
 #include "runtime/supervisor/tracee_files.hpp"
 
 namespace vigil::supervisor {
 
 Result<std::vector<Mapping>> read_maps(pid_t pid) {
-  unique_fd fd(::openat(host_proc(), (std::to_string(pid) + "/maps").c_str(), O_RDONLY | O_CLOEXEC));
-  if (!fd) return Error::from_errno("open /proc/" + std::to_string(pid) + "/maps");
-  return parse_maps(TRY(read_fd(fd.get())));
+  return parse_maps(TRY(read_proc_file(pid, "maps")));
 }
 
 std::vector<Mapping> parse_maps(std::string_view text) {

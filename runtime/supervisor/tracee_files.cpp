@@ -49,10 +49,15 @@ Result<unique_fd> take_fd(const Notified& n, int fd) {
   return proven(n, unique_fd(int(::syscall(SYS_pidfd_getfd, pidfd.get(), fd, 0))), "pidfd_getfd " + std::to_string(fd));
 }
 
+Result<std::string> read_proc_file(pid_t pid, const char* name) {
+  std::string rel = std::to_string(pid) + "/" + name;
+  unique_fd fd(::openat(host_proc(), rel.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) return Error::from_errno("open /proc/" + rel);
+  return read_fd(fd.get());
+}
+
 Result<std::string> status_field(pid_t pid, std::string_view name) {
-  unique_fd fd(::openat(host_proc(), (std::to_string(pid) + "/status").c_str(), O_RDONLY | O_CLOEXEC));
-  if (!fd) return Error::from_errno("open /proc/" + std::to_string(pid) + "/status");
-  std::string text = TRY(read_fd(fd.get()));
+  std::string text = TRY(read_proc_file(pid, "status"));
   std::string key = "\n" + std::string(name) + ":";
   auto at = text.find(key);
   if (at == std::string::npos) return Error(ENOENT, "/proc/" + std::to_string(pid) + "/status has no " + std::string(name));
@@ -63,8 +68,7 @@ Result<std::string> status_field(pid_t pid, std::string_view name) {
 
 std::string describe_process(pid_t pid) {
   std::string out = "pid " + std::to_string(pid);
-  unique_fd fd(::openat(host_proc(), (std::to_string(pid) + "/comm").c_str(), O_RDONLY | O_CLOEXEC));
-  auto comm = fd ? read_fd(fd.get()) : Result<std::string>(Error(errno, "comm"));
+  auto comm = read_proc_file(pid, "comm");
   if (comm && !comm->empty()) out += " (" + comm->substr(0, comm->find('\n')) + ")";
   return out;
 }
@@ -82,9 +86,7 @@ std::optional<uint32_t> UidMap::container_uid(uint32_t host_uid) const {
 }
 
 Result<UidMap> read_uid_map(pid_t init) {
-  unique_fd fd(::openat(host_proc(), (std::to_string(init) + "/uid_map").c_str(), O_RDONLY | O_CLOEXEC));
-  if (!fd) return Error::from_errno("open /proc/" + std::to_string(init) + "/uid_map");
-  return parse_uid_map(TRY(read_fd(fd.get())));
+  return parse_uid_map(TRY(read_proc_file(init, "uid_map")));
 }
 
 UidMap parse_uid_map(std::string_view text) {

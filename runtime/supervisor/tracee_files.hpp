@@ -42,6 +42,8 @@ struct UidMap {
   std::vector<Range> ranges;
   std::optional<uint32_t> container_uid(uint32_t host_uid) const;
 };
+// /proc/PID/NAME of the host's /proc, read whole.
+Result<std::string> read_proc_file(pid_t pid, const char* name);
 // A field of /proc/PID/status ("TracerPid", "NSpid"), its value as written there.
 Result<std::string> status_field(pid_t pid, std::string_view name);
 // "pid N (comm)", to name a process in the audit log.
