@@ -12,7 +12,7 @@ stage() {
   [ -z "$1" ] || echo "== $1"
 }
 out=$(mktemp)
-trap 'rm -f "$out"' EXIT
+trap 'rm -f "$out" "$out".*' EXIT
 
 stage "unit tests (ASan+UBSan)"
 build/unit-tests --gtest_brief=1 2>&1 | tee "$out"
@@ -36,10 +36,31 @@ count_tap() {
   passed=$((passed + p - s)) failed=$((failed + f)) skipped=$((skipped + s))
 }
 
-# run_bats TITLE DIR: one bats suite directory, counted from its TAP output.
+# run_bats TITLE DIR: one bats suite directory, counted from its TAP output. Its files run in
+# one group per core (each test makes its own state, ids and cgroups: helpers.bash), the
+# longest files spread first; each group's output prints when the suite is done.
 run_bats() {
   stage "$1"
-  bats --tap "$2" 2>&1 | tee "$out"
+  local groups=$(nproc) g f load=() files=() pids=()
+  for ((g = 0; g < groups; g++)); do load[g]=0 files[g]=""; done
+  while read -r lines f; do
+    local least=0
+    for ((g = 1; g < groups; g++)); do [ "${load[g]}" -lt "${load[least]}" ] && least=$g; done
+    load[least]=$((load[least] + lines)) files[least]+="$f "
+  done < <(wc -l "$2"/*.bats | grep -v ' total$' | sort -rn)
+  for ((g = 0; g < groups; g++)); do
+    [ -n "${files[g]}" ] || continue
+    # shellcheck disable=SC2086
+    bats --tap ${files[g]} >"$out.$g" 2>&1 &
+    pids[g]=$!
+  done
+  : >"$out"
+  for ((g = 0; g < groups; g++)); do
+    [ -n "${pids[g]:-}" ] || continue
+    wait "${pids[g]}"
+    cat "$out.$g" | tee -a "$out"
+    rm -f "$out.$g"
+  done
   count_tap "bats $2"
 }
 run_bats "integration tests (bats)" tests/integration
