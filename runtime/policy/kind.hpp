@@ -36,6 +36,8 @@ class Kind {
 
 const Kind& boolean(bool stricter);  // true or false; `stricter` is the value that tightens
 const Kind& action();                // allow|warn|deny|kill, tightening towards kill
+const Kind& memory_action();         // warn|deny|kill, tightening towards kill
+const Kind& size(bool cgroup);       // bytes, "256M"; 0 no limit; `cgroup` also takes "cgroup"
 const Kind& exec_rules();            // [{"path": GLOB, "action": ACTION}], a profile's appended
 const Kind& checksums();             // {"/path": "sha256:HEX"}, a profile's added
 const Kind& trusted_uids();          // [uid], narrowed only while its object's `enabled` is on

@@ -27,6 +27,10 @@ const std::vector<Key>& keys() {
       {"exec", "unlisted", action(), "allow"},
       {"exec", "tpe.enabled", boolean(true), false},
       {"exec", "tpe.trusted_uids", trusted_uids(), json::array({0})},
+      {"memory", "max", size(false), 0},
+      {"memory", "vm_max", size(false), 0},
+      {"memory", "container_max", size(true), 0},
+      {"memory", "action", memory_action(), "deny"},
   };
   return k;
 }

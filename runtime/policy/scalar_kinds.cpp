@@ -1,6 +1,7 @@
-// The kinds an annotation may set: booleans and actions.
+// The kinds an annotation may set: booleans, actions and memory sizes.
 #include "runtime/policy/action.hpp"
 #include "runtime/policy/kind.hpp"
+#include "runtime/policy/size.hpp"
 
 namespace vigil::policy {
 namespace {
@@ -48,7 +49,69 @@ class ActionKind : public Kind {
   }
 };
 
+// warn|deny|kill: what a memory limit does when it is reached (allow would be no limit).
+class MemoryActionKind : public ActionKind {
+ public:
+  void check(const nlohmann::json& v, const std::string& path, std::vector<std::string>& problems) const override {
+    if (!v.is_string() || v == "allow" || !parse_action(v.get<std::string>()))
+      problems.push_back(path + ": must be one of warn, deny, kill");
+  }
+  std::string_view values() const override { return "warn|deny|kill"; }
+  Result<nlohmann::json> parse(std::string_view text) const override {
+    if (text == "allow" || !parse_action(text)) return Error(EINVAL, "must be one of warn, deny, kill");
+    return nlohmann::json(text);
+  }
+};
+
+// A byte count (0: no limit), written as a number or a string with K, M, G or T; with
+// `cgroup`, also "cgroup": the container's own memory limit, known only at create.
+class SizeKind : public Kind {
+ public:
+  explicit SizeKind(bool cgroup) : cgroup_(cgroup) {}
+  void check(const nlohmann::json& v, const std::string& path, std::vector<std::string>& problems) const override {
+    if (!bytes(v) && !(cgroup_ && v == "cgroup"))
+      problems.push_back(path + ": must be a size: bytes, or a number with K, M, G or T" +
+                         (cgroup_ ? std::string(", or \"cgroup\"") : std::string()));
+  }
+  std::string_view values() const override { return cgroup_ ? "SIZE|cgroup" : "SIZE"; }
+  Result<nlohmann::json> parse(std::string_view text) const override {
+    if (cgroup_ && text == "cgroup") return nlohmann::json("cgroup");
+    auto n = parse_size(text);
+    if (!n) return Error(EINVAL, "must be a size: bytes, or a number with K, M, G or T");
+    return nlohmann::json(*n);
+  }
+  // Smaller is tighter and 0 (no limit) loosest; "cgroup" and a byte count cannot be
+  // compared before create, so either may only replace "no limit" or itself.
+  Result<nlohmann::json> tighten(const Key& k, const nlohmann::json& have, const nlohmann::json& want,
+                                 const Policy&) const override {
+    auto h = bytes(have), w = bytes(want);
+    if (h && *h == 0) return canonical(want);
+    if (h && w && *w != 0 && *w <= *h) return canonical(want);
+    if (!h && !w) return have;
+    return loosens(k, have, want);
+  }
+  nlohmann::json canonical(const nlohmann::json& v) const override { return bytes(v) ? nlohmann::json(*bytes(v)) : v; }
+
+ private:
+  static std::optional<uint64_t> bytes(const nlohmann::json& v) {
+    if (v.is_number_unsigned() || (v.is_number_integer() && v.get<int64_t>() >= 0)) return v.get<uint64_t>();
+    if (v.is_string()) return parse_size(v.get<std::string>());
+    return std::nullopt;
+  }
+  bool cgroup_;
+};
+
 }  // namespace
+
+const Kind& memory_action() {
+  static const MemoryActionKind kind;
+  return kind;
+}
+
+const Kind& size(bool cgroup) {
+  static const SizeKind plain(false), with_cgroup(true);
+  return cgroup ? with_cgroup : plain;
+}
 
 const Kind& boolean(bool stricter) {
   static const Boolean on(true), off(false);

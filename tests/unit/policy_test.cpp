@@ -1,11 +1,9 @@
 #include <gtest/gtest.h>
 
-#include <fstream>
-
 #include "runtime/policy/exec_policy.hpp"
 #include "runtime/policy/policy.hpp"
 #include "runtime/policy/sources.hpp"
-#include "tests/unit/temp_dir.hpp"
+#include "tests/unit/policy_host.hpp"
 
 namespace vigil::policy {
 namespace {
@@ -100,15 +98,7 @@ TEST(Policy, EveryExecErrorWithItsPath) {
                                       "p.json: tpe: unknown key"}));
 }
 
-struct Host {
-  internal::TempDir dir;
-  Sources sources;
-  Host() {
-    sources.baseline = dir.path() + "/policy.json";
-    sources.profile_dir = dir.path();
-  }
-  void write(const std::string& name, const std::string& text) { std::ofstream(dir.path() + "/" + name) << text; }
-};
+using Host = internal::PolicyHost;
 
 TEST(PolicySources, NoPolicyAnywhereIsAPlainRuntime) {
   Host h;

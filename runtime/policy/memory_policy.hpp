@@ -1,0 +1,26 @@
+// The `memory` section of a policy as the runtime and the supervisor use it: how much memory
+// a process, and the whole container, may commit (docs/POLICY.md).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+
+#include "runtime/policy/action.hpp"
+#include "runtime/policy/policy.hpp"
+
+namespace vigil::policy {
+
+struct MemoryPolicy {
+  uint64_t max = 0;            // per process, its commitment; 0: no limit
+  uint64_t vm_max = 0;         // per process, its virtual size; 0: no limit
+  uint64_t container_max = 0;  // all processes' commitments together; 0: no limit
+  bool container_max_from_cgroup = false;  // "cgroup": the spec's memory limit, set at create
+  Action action = Action::deny;            // warn, deny or kill
+
+  bool limits() const { return max || vm_max || container_max || container_max_from_cgroup; }
+};
+
+// From a validated policy; what it does not set keeps the defaults above.
+MemoryPolicy memory_policy(const Policy& p);
+
+}  // namespace vigil::policy
