@@ -25,6 +25,7 @@
 #include "runtime/policy/exec_policy.hpp"
 #include "runtime/supervisor/filter.hpp"
 #include "runtime/supervisor/launch.hpp"
+#include "runtime/supervisor/memory_rlimits.hpp"
 #include "runtime/terminal/console_socket.hpp"
 
 namespace vigil {
@@ -100,9 +101,15 @@ Result<CreatedInit> create_container(const CreateOptions& o) {
   req.cgroups = cg.binds();
   if (profile) req.seccomp = TRY(compile_seccomp(*profile, spec, o.root));
   const auto exec_policy = policy::exec_policy(policy);
-  if (policy.supervise()) req.supervisor = TRY(supervisor::notify_program(seccomp_cache_dir(o.root), exec_policy));
-  TRY(write_file_atomic(dir.policy_path(), policy.doc.dump(2) + "\n", 0600));
   req.spec = spec.raw;
+  if (policy.supervise()) {
+    const auto memory = policy::memory_policy(policy);
+    TRY(supervisor::check_memory_enforceable(memory));
+    supervisor::apply_memory_rlimits(req.spec["process"], memory);
+    req.supervisor = TRY(supervisor::notify_program(seccomp_cache_dir(o.root), exec_policy,
+                                                    supervisor::may_raise_rlimits(spec, memory)));
+  }
+  TRY(write_file_atomic(dir.policy_path(), policy.doc.dump(2) + "\n", 0600));
   oci::ContainerState state;
   state.oci_version = spec.oci_version;
   state.id = o.id;

@@ -15,6 +15,7 @@
 #include "runtime/policy/exec_policy.hpp"
 #include "runtime/supervisor/filter.hpp"
 #include "runtime/supervisor/launch.hpp"
+#include "runtime/supervisor/memory_rlimits.hpp"
 #include "runtime/terminal/console_socket.hpp"
 
 namespace vigil {
@@ -82,7 +83,10 @@ Result<int> exec_container(const ExecOptions& o) {
   bool supervised = c.state.supervisor_pid != 0;
   if (supervised) {
     auto policy = TRY(container_policy(o.root, o.id));
-    req.supervisor = TRY(supervisor::notify_program(seccomp_cache_dir(o.root), policy::exec_policy(policy)));
+    const auto memory = policy::memory_policy(policy);
+    supervisor::apply_memory_rlimits(req.spec["process"], memory);
+    req.supervisor = TRY(supervisor::notify_program(seccomp_cache_dir(o.root), policy::exec_policy(policy),
+                                                    supervisor::may_raise_rlimits(spec, memory)));
   }
   auto log_fd = TRY(open_log_file());
   SpawnHandlers on;

@@ -2,6 +2,7 @@
 
 #include <linux/seccomp.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 
 #include <algorithm>
 
@@ -33,7 +34,8 @@ const std::vector<WatchedSyscall>& watched_syscalls() {
   return all;
 }
 
-Result<seccomp::Program> notify_program(const std::string& cache_dir, const policy::ExecPolicy& exec) {
+Result<seccomp::Program> notify_program(const std::string& cache_dir, const policy::ExecPolicy& exec,
+                                        bool guard_rlimits) {
   seccomp::Profile p;
   p.default_action = seccomp::Action::allow;
   // A process killed while it waits for the supervisor's answer dies at once.
@@ -54,11 +56,22 @@ Result<seccomp::Program> notify_program(const std::string& cache_dir, const poli
 
   nlohmann::json rules = nlohmann::json::array();
   for (const auto& r : p.syscalls) rules.push_back({{"names", r.names}, {"action", "SCMP_ACT_NOTIFY"}});
+  // The memory limits the kernel holds (memory_rlimits.hpp) stay where they are set, even for
+  // a process that has CAP_SYS_RESOURCE; lowering them is refused too, as the filter cannot
+  // read the new value.
+  if (guard_rlimits)
+    for (int resource : {RLIMIT_DATA, RLIMIT_AS}) {
+      auto r = static_cast<uint64_t>(resource);
+      p.syscalls.push_back({{"setrlimit"}, seccomp::Action::errno_ret, EPERM, {{0, r, 0, seccomp::Op::eq}}});
+      p.syscalls.push_back({{"prlimit64"}, seccomp::Action::errno_ret, EPERM,
+                            {{1, r, 0, seccomp::Op::eq}, {2, 0, 0, seccomp::Op::ne}}});
+    }
   const nlohmann::json raw = {
       {"defaultAction", "SCMP_ACT_ALLOW"},
       {"architectures", p.architectures},
       {"syscalls", rules},
       {"protMask", mask},
+      {"guardRlimits", guard_rlimits},
       {"flags", {"SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"}},
       {"vigil", "supervisor"},  // keeps its cache entry apart from any profile of the same rules
   };

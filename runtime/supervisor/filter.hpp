@@ -27,6 +27,8 @@ bool notifies(const policy::ExecPolicy& exec);
 
 // Compiled through the cache in `cache_dir`, like the OCI profiles. mmap and mprotect are
 // watched only as far as `exec` needs: PROT_EXEC for library checks, write+execute for W^X.
-Result<seccomp::Program> notify_program(const std::string& cache_dir, const policy::ExecPolicy& exec);
+// With `guard_rlimits`, setting RLIMIT_DATA or RLIMIT_AS fails with EPERM.
+Result<seccomp::Program> notify_program(const std::string& cache_dir, const policy::ExecPolicy& exec,
+                                        bool guard_rlimits);
 
 }  // namespace vigil::supervisor

@@ -99,9 +99,10 @@ assert_pod_gone() {
   assert_pod_gone
 }
 
-@test "kubernetes: a pod annotated run.vigil.supervise=true runs supervised" {
-  pod lifecycle --pod-annotation run.vigil.supervise=true
+@test "kubernetes: a pod annotated run.vigil.supervise=true runs supervised, memory.max limiting it" {
+  pod lifecycle --pod-annotation run.vigil.supervise=true --pod-annotation run.vigil.memory.max=64M
   assert_eq "$(seen /filters)" 2
+  assert_eq "$(seen /data_limit)" 67108864
   assert_eq "$(seen /exec/exit)" 3
   assert_eq "$(seen /main/exit)" 7
   assert_eq "$(seen /pods_left)" 0

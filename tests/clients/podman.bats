@@ -239,3 +239,15 @@ vigil_state_field() {
   p rm -f -t 0 "$NAME" >/dev/null
   wait_for sh -c "! [ -e /proc/$sup ] || [ \"\$(awk '{print \$3}' /proc/$sup/stat)\" = Z ]"
 }
+
+@test "podman: --annotation run.vigil.memory.max and vm_max limit the container's processes" {
+  run p run --rm --annotation run.vigil.supervise=true --annotation run.vigil.memory.max=64M \
+    --annotation run.vigil.memory.vm_max=1G localhost/busybox sh -c 'ulimit -H -d; ulimit -H -v'
+  [ "$status" -eq 0 ] || fail "podman run failed ($status): $output"
+  assert_eq "$output" $'65536\n1048576'
+  # What vigil does not enforce yet fails the container, it is not ignored.
+  run p run --rm --annotation run.vigil.memory.action=kill --annotation run.vigil.memory.max=64M \
+    --annotation run.vigil.supervise=true localhost/busybox true
+  [ "$status" -ne 0 ] || fail "podman ran a container under memory.action=kill"
+  assert_contains "$output" "memory.action=kill is not enforced by this version of vigil yet"
+}

@@ -96,6 +96,8 @@ try:
         seen["seccomp"] = [l.split()[1] for l in open(f"/proc/{pid}/status") if l.startswith("Seccomp:")][0]
         # Supervision stacks a filter of its own on the profile's.
         seen["filters"] = [l.split()[1] for l in open(f"/proc/{pid}/status") if l.startswith("Seccomp_filters:")][0]
+        # The hard limit on data, in bytes (a memory.max annotation sets it).
+        seen["data_limit"] = [l.split()[4] for l in open(f"/proc/{pid}/limits") if l.startswith("Max data size")][0]
         seen["host_network"] = os.readlink(f"/proc/{pid}/ns/net") == os.readlink("/proc/self/ns/net")
         seen["own_pid_ns"] = os.readlink(f"/proc/{pid}/ns/pid") != os.readlink("/proc/self/ns/pid")
         r = rt.ExecSync(pb.ExecSyncRequest(container_id=cid, timeout=10, cmd=[

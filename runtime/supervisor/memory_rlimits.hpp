@@ -1,0 +1,27 @@
+// The part of a memory policy the kernel enforces by itself, at no cost per call
+// (docs/POLICY.md, "Memory"): with action deny, memory.max is the processes' RLIMIT_DATA
+// (brk and private writable mappings, MAP_NORESERVE or not, and mprotect making a mapping
+// writable) and memory.vm_max their RLIMIT_AS (the virtual size).
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include "oci/spec.hpp"
+#include "runtime/base/error.hpp"
+#include "runtime/policy/memory_policy.hpp"
+
+namespace vigil::supervisor {
+
+// What of `m` vigil cannot enforce yet: an error naming it, so nothing is silently ignored.
+Status check_memory_enforceable(const policy::MemoryPolicy& m);
+
+// `process` (a config's process object) with RLIMIT_DATA at most memory.max and RLIMIT_AS at
+// most memory.vm_max, soft and hard; lower limits of its own are kept.
+void apply_memory_rlimits(nlohmann::json& process, const policy::MemoryPolicy& m);
+
+// Whether a process of `spec` could raise its hard limits again: CAP_SYS_RESOURCE in its
+// bounding set, in the host's user namespace (one of its own gives no such power). Only then
+// must the filter refuse setrlimit and prlimit64 of RLIMIT_DATA and RLIMIT_AS.
+bool may_raise_rlimits(const oci::Spec& spec, const policy::MemoryPolicy& m);
+
+}  // namespace vigil::supervisor

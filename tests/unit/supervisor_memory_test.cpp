@@ -1,0 +1,97 @@
+#include <gtest/gtest.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "oci/parse.hpp"
+#include "runtime/seccomp/load.hpp"
+#include "runtime/supervisor/filter.hpp"
+#include "runtime/supervisor/memory_rlimits.hpp"
+#include "tests/unit/temp_dir.hpp"
+
+namespace vigil::supervisor {
+namespace {
+
+using nlohmann::json;
+
+policy::MemoryPolicy limits(uint64_t max, uint64_t vm_max, policy::Action a = policy::Action::deny) {
+  policy::MemoryPolicy m;
+  m.max = max;
+  m.vm_max = vm_max;
+  m.action = a;
+  return m;
+}
+
+TEST(MemoryRlimits, TheConfigsOwnLowerLimitsAreKept) {
+  json process = {{"rlimits", {{{"type", "RLIMIT_NOFILE"}, {"soft", 1024}, {"hard", 1024}},
+                               {{"type", "RLIMIT_DATA"}, {"soft", 1000}, {"hard", 1u << 30}}}}};
+  apply_memory_rlimits(process, limits(64u << 20, 1u << 30));
+  EXPECT_EQ(process["rlimits"], json::parse(R"([{"type": "RLIMIT_NOFILE", "soft": 1024, "hard": 1024},
+      {"type": "RLIMIT_DATA", "soft": 1000, "hard": 67108864},
+      {"type": "RLIMIT_AS", "soft": 1073741824, "hard": 1073741824}])"));
+  json none = json::object();
+  apply_memory_rlimits(none, limits(0, 4096));
+  EXPECT_EQ(none["rlimits"], json::parse(R"([{"type": "RLIMIT_AS", "soft": 4096, "hard": 4096}])"));
+  // warn and kill are the supervisor's: the kernel would only refuse.
+  json warn = json::object();
+  apply_memory_rlimits(warn, limits(4096, 4096, policy::Action::warn));
+  EXPECT_FALSE(warn.contains("rlimits"));
+}
+
+oci::Spec spec_with(const char* caps, bool userns) {
+  json raw = {{"ociVersion", "1.0.2"},
+              {"root", {{"path", "rootfs"}}},
+              {"process", {{"cwd", "/"}, {"args", {"true"}}, {"capabilities", {{"bounding", json::parse(caps)}}}}},
+              {"linux", {{"namespaces", json::array()}}}};
+  if (userns) {
+    raw["linux"]["namespaces"].push_back({{"type", "user"}});
+    raw["linux"]["uidMappings"] = raw["linux"]["gidMappings"] = json::parse(R"([{"containerID": 0, "hostID": 100000, "size": 65536}])");
+  }
+  auto spec = oci::parse_spec(raw.dump(), "config.json");
+  EXPECT_TRUE(spec.ok()) << spec.error().what();
+  return *spec;
+}
+
+TEST(MemoryRlimits, GuardedOnlyWhereAProcessCouldRaiseThem) {
+  auto m = limits(64u << 20, 0);
+  EXPECT_TRUE(may_raise_rlimits(spec_with(R"(["CAP_SYS_RESOURCE"])", false), m));
+  EXPECT_FALSE(may_raise_rlimits(spec_with(R"(["CAP_KILL"])", false), m));
+  // CAP_SYS_RESOURCE of a user namespace of its own raises no hard limit.
+  EXPECT_FALSE(may_raise_rlimits(spec_with(R"(["CAP_SYS_RESOURCE"])", true), m));
+  EXPECT_FALSE(may_raise_rlimits(spec_with(R"(["CAP_SYS_RESOURCE"])", false), limits(0, 0)));
+}
+
+// The filter's answers to setrlimit and prlimit64, in a child; its exit status is the first
+// check that failed.
+int rlimit_checks(bool guard) {
+  internal::TempDir cache;
+  auto program = notify_program(cache.path(), policy::ExecPolicy{}, guard);
+  if (!program) return 99;
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    int rc = 0;
+    rlimit cur{}, lower{};
+    ::getrlimit(RLIMIT_AS, &cur);
+    lower = {cur.rlim_cur == RLIM_INFINITY ? (1ul << 40) : cur.rlim_cur - 1, cur.rlim_max};
+    if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || !seccomp::load_filter(*program)) rc = 90;
+    auto refused = [&](long r) { return r < 0 && errno == EPERM; };
+    if (!rc && guard != refused(::setrlimit(RLIMIT_AS, &lower))) rc = 1;
+    if (!rc && guard != refused(::prlimit(0, RLIMIT_DATA, &cur, nullptr))) rc = 2;
+    if (!rc && ::prlimit(0, RLIMIT_DATA, nullptr, &cur) < 0) rc = 3;  // reading is fine
+    if (!rc && ::getrlimit(RLIMIT_NOFILE, &cur) == 0 && ::setrlimit(RLIMIT_NOFILE, &cur) < 0) rc = 4;
+    ::syscall(SYS_exit_group, rc);
+  }
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 100 + status;
+}
+
+TEST(MemoryRlimits, TheFilterRefusesSettingThemWhenGuarded) {
+  EXPECT_EQ(rlimit_checks(true), 0);
+  EXPECT_EQ(rlimit_checks(false), 0);
+}
+
+}  // namespace
+}  // namespace vigil::supervisor
