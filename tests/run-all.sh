@@ -36,12 +36,12 @@ count_tap() {
   passed=$((passed + p - s)) failed=$((failed + f)) skipped=$((skipped + s))
 }
 
-# run_bats TITLE DIR: one bats suite directory, counted from its TAP output. Its files run in
-# one group per core (each test makes its own state, ids and cgroups: helpers.bash), the
-# longest files spread first; each group's output prints when the suite is done.
+# run_bats TITLE DIR GROUPS: one bats suite directory, counted from its TAP output. Its files
+# run in GROUPS groups at once, the longest files spread first; each group's output prints
+# when the suite is done.
 run_bats() {
   stage "$1"
-  local groups=$(nproc) g f load=() files=() pids=()
+  local groups=$3 g f load=() files=() pids=()
   for ((g = 0; g < groups; g++)); do load[g]=0 files[g]=""; done
   while read -r lines f; do
     local least=0
@@ -63,8 +63,11 @@ run_bats() {
   done
   count_tap "bats $2"
 }
-run_bats "integration tests (bats)" tests/integration
-run_bats "clients: podman and containerd driving vigil (bats)" tests/clients
+# Integration tests, one group per core: each test makes its own state, ids and cgroups
+# (helpers.bash). The clients one at a time: every podman, whatever its --root, takes its
+# container locks in the same shared memory (/dev/shm/libpod_lock).
+run_bats "integration tests (bats)" tests/integration "$(nproc)"
+run_bats "clients: podman and containerd driving vigil (bats)" tests/clients 1
 
 # Each fuzz target a few seconds over its corpus: a parser that crashes on an input it took
 # before, or on one close to it, fails here.

@@ -278,7 +278,10 @@ Result<std::vector<pid_t>> Cgroup::pids() const {
   // cgroup.procs lists a cgroup's own members only: sub-cgroups (exec --cgroup, or made by the
   // container itself) are walked too.
   auto collect = [&](auto& self, const std::string& dir) -> Status {
-    std::istringstream in(TRY(read_file(dir + "/cgroup.procs")));
+    auto procs = read_file(dir + "/cgroup.procs");
+    // A cgroup removed already (by an administrator, or a cleanup that ran first) holds nobody.
+    if (!procs && procs.error().code() == ENOENT) return {};
+    std::istringstream in(TRY(std::move(procs)));
     for (pid_t p; in >> p;) out.push_back(p);
     for (const auto& child : subdirectories(dir)) TRY(self(self, dir + "/" + child));
     return {};

@@ -40,6 +40,20 @@ sleeper() { cmd 'echo ready; while :; do sleep 1; done'; }
   assert_clean
 }
 
+@test "cgroups: delete --force of a stopped container whose cgroups someone removed leaves nothing" {
+  sleeper
+  run_detached_ok "$ID"
+  wait_ready "$ID"
+  local pid d
+  pid=$(init_pid "$ID")
+  kill -9 "$pid"
+  wait_status "$ID" stopped
+  for d in $(cgroup_leftovers "$ID"); do rmdir "$d"; done
+  vigil delete --force "$ID" || fail "delete --force failed"
+  [ ! -e "$STATE/$ID" ] || fail "state left: $(ls "$STATE/$ID")"
+  assert_clean
+}
+
 @test "cgroups: inside, /proc/self/cgroup is / everywhere and /sys/fs/cgroup shows the container's own limits" {
   cfg set /linux/resources '{"memory":{"limit":67108864,"swappiness":20},"pids":{"limit":42},
     "cpu":{"shares":300,"quota":30000,"period":100000,"cpus":"0"}}'
