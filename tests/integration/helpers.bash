@@ -342,7 +342,9 @@ test_mounts() {
 test_cgroups() {
   local id
   while IFS= read -r id; do
-    [ -n "$id" ] || continue
+    # Only what could name a container: "." or a glob would match /vigil itself, or cgroups of
+    # tests running alongside.
+    [[ "$id" =~ ^[A-Za-z0-9_.+-]{1,1024}$ && "$id" != . && "$id" != .. ]] || continue
     compgen -G "/sys/fs/cgroup/*/vigil/$id" || true
     compgen -G "/sys/fs/cgroup/vigil/$id" || true
   done <"$T/ids"
