@@ -58,7 +58,7 @@ run_bats() {
   for ((g = 0; g < groups; g++)); do
     [ -n "${pids[g]:-}" ] || continue
     wait "${pids[g]}"
-    cat "$out.$g" | tee -a "$out"
+    tee -a "$out" <"$out.$g"
     rm -f "$out.$g"
   done
   count_tap "bats $2"

@@ -23,7 +23,6 @@
 #include "runtime/process/process_handle.hpp"
 #include "runtime/seccomp/hand_off.hpp"
 #include "runtime/policy/exec_policy.hpp"
-#include "runtime/supervisor/filter.hpp"
 #include "runtime/supervisor/launch.hpp"
 #include "runtime/supervisor/memory_rlimits.hpp"
 #include "runtime/terminal/console_socket.hpp"
@@ -103,11 +102,8 @@ Result<CreatedInit> create_container(const CreateOptions& o) {
   const auto exec_policy = policy::exec_policy(policy);
   req.spec = spec.raw;
   if (policy.supervise()) {
-    const auto memory = policy::memory_policy(policy);
-    TRY(supervisor::check_memory_enforceable(memory));
-    supervisor::apply_memory_rlimits(req.spec["process"], memory);
-    req.supervisor = TRY(supervisor::notify_program(seccomp_cache_dir(o.root), exec_policy,
-                                                    supervisor::may_raise_rlimits(spec, memory)));
+    TRY(supervisor::check_memory_enforceable(policy::memory_policy(policy)));
+    TRY(supervise_request(req, spec, policy, exec_policy, o.root));
   }
   TRY(write_file_atomic(dir.policy_path(), policy.doc.dump(2) + "\n", 0600));
   oci::ContainerState state;

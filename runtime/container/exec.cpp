@@ -13,9 +13,7 @@
 #include "runtime/container/wait.hpp"
 #include "runtime/process/process_handle.hpp"
 #include "runtime/policy/exec_policy.hpp"
-#include "runtime/supervisor/filter.hpp"
 #include "runtime/supervisor/launch.hpp"
-#include "runtime/supervisor/memory_rlimits.hpp"
 #include "runtime/terminal/console_socket.hpp"
 
 namespace vigil {
@@ -83,10 +81,7 @@ Result<int> exec_container(const ExecOptions& o) {
   bool supervised = c.state.supervisor_pid != 0;
   if (supervised) {
     auto policy = TRY(container_policy(o.root, o.id));
-    const auto memory = policy::memory_policy(policy);
-    supervisor::apply_memory_rlimits(req.spec["process"], memory);
-    req.supervisor = TRY(supervisor::notify_program(seccomp_cache_dir(o.root), policy::exec_policy(policy),
-                                                    supervisor::may_raise_rlimits(spec, memory)));
+    TRY(supervise_request(req, spec, policy, policy::exec_policy(policy), o.root));
   }
   auto log_fd = TRY(open_log_file());
   SpawnHandlers on;

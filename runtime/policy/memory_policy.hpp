@@ -3,7 +3,6 @@
 #pragma once
 
 #include <cstdint>
-#include <optional>
 
 #include "runtime/policy/action.hpp"
 #include "runtime/policy/policy.hpp"
@@ -16,8 +15,6 @@ struct MemoryPolicy {
   uint64_t container_max = 0;  // all processes' commitments together; 0: no limit
   bool container_max_from_cgroup = false;  // "cgroup": the spec's memory limit, set at create
   Action action = Action::deny;            // warn, deny or kill
-
-  bool limits() const { return max || vm_max || container_max || container_max_from_cgroup; }
 };
 
 // From a validated policy; what it does not set keeps the defaults above.

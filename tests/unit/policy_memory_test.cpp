@@ -40,10 +40,12 @@ TEST(PolicyMemory, TheSection) {
   EXPECT_EQ(m.vm_max, UINT64_C(4) << 30);
   EXPECT_TRUE(m.container_max_from_cgroup);
   EXPECT_EQ(m.action, Action::warn);
-  EXPECT_TRUE(m.limits());
   // Nothing set: no limit, and refusals by default.
   auto none = memory_policy(Policy{});
-  EXPECT_FALSE(none.limits());
+  EXPECT_EQ(none.max, 0u);
+  EXPECT_EQ(none.vm_max, 0u);
+  EXPECT_EQ(none.container_max, 0u);
+  EXPECT_FALSE(none.container_max_from_cgroup);
   EXPECT_EQ(none.action, Action::deny);
 }
 
