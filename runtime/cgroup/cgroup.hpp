@@ -41,6 +41,8 @@ class Cgroup {
   Result<Cgroup> sub_cgroup(const std::vector<std::string>& specs) const;
   // Every process in it, from the first hierarchy that lists them.
   Result<std::vector<pid_t>> pids() const;
+  // That hierarchy's directory ("" with none).
+  std::string procs_dir() const { return dirs_.empty() ? "" : dirs_.front().path; }
   // Whether `pid` is in this cgroup now (per /proc/PID/cgroup).
   bool contains(pid_t pid) const;
   // SIGKILL to every process at once through a v2 cgroup.kill; false where there is none.

@@ -13,6 +13,7 @@
 #include "runtime/cgroup/resources.hpp"
 #include "runtime/init/spawn.hpp"
 #include "runtime/policy/exec_policy.hpp"
+#include "runtime/policy/memory_policy.hpp"
 #include "runtime/policy/sources.hpp"
 #include "runtime/seccomp/profile.hpp"
 #include "runtime/seccomp/program.hpp"
@@ -88,6 +89,8 @@ std::vector<nlohmann::json> list_containers(const std::string& root);
 std::string seccomp_cache_dir(const std::string& root);
 // linux.seccomp of `spec` as the init loads it, through the cache in the state root.
 Result<seccomp::Program> compile_seccomp(const seccomp::Profile& profile, const oci::Spec& spec, const std::string& root);
+// The policy's memory section for `spec`'s container, container_max "cgroup" resolved.
+policy::MemoryPolicy supervised_memory(const policy::Policy& policy, const oci::Spec& spec);
 // A supervised process's share of its init request (create's and exec's alike): the memory
 // limits the kernel holds, as rlimits in req.spec, and the supervisor's filter.
 Status supervise_request(InitRequest& req, const oci::Spec& spec, const policy::Policy& policy,

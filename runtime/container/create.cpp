@@ -24,7 +24,6 @@
 #include "runtime/seccomp/hand_off.hpp"
 #include "runtime/policy/exec_policy.hpp"
 #include "runtime/supervisor/launch.hpp"
-#include "runtime/supervisor/memory_rlimits.hpp"
 #include "runtime/terminal/console_socket.hpp"
 
 namespace vigil {
@@ -101,10 +100,7 @@ Result<CreatedInit> create_container(const CreateOptions& o) {
   if (profile) req.seccomp = TRY(compile_seccomp(*profile, spec, o.root));
   const auto exec_policy = policy::exec_policy(policy);
   req.spec = spec.raw;
-  if (policy.supervise()) {
-    TRY(supervisor::check_memory_enforceable(policy::memory_policy(policy)));
-    TRY(supervise_request(req, spec, policy, exec_policy, o.root));
-  }
+  if (policy.supervise()) TRY(supervise_request(req, spec, policy, exec_policy, o.root));
   TRY(write_file_atomic(dir.policy_path(), policy.doc.dump(2) + "\n", 0600));
   oci::ContainerState state;
   state.oci_version = spec.oci_version;
@@ -134,7 +130,9 @@ Result<CreatedInit> create_container(const CreateOptions& o) {
   auto log_fd = TRY(open_log_file());
   // Started now, it gets ready while the init is made.
   std::optional<supervisor::Supervisor> sup;
-  if (policy.supervise()) sup = TRY(supervisor::Supervisor::start({o.id, dir.path(), seccomp_cache_dir(o.root), log_fd.get(), exec_policy, cg}));
+  if (policy.supervise())
+    sup = TRY(supervisor::Supervisor::start(
+        {o.id, dir.path(), seccomp_cache_dir(o.root), log_fd.get(), exec_policy, supervised_memory(policy, spec), cg}));
   ConsoleChannel console;
   if (spec.process->terminal) console = TRY(open_console_channel(o.console_socket));
   // A cgroup we did not make may have counted OOM kills before; ours starts at zero.

@@ -1,15 +1,22 @@
 #include "runtime/container/container.hpp"
 #include "runtime/supervisor/filter.hpp"
 #include "runtime/supervisor/memory_rlimits.hpp"
+#include "runtime/supervisor/memory_watch.hpp"
 
 namespace vigil {
 
+policy::MemoryPolicy supervised_memory(const policy::Policy& policy, const oci::Spec& spec) {
+  const auto& linux = spec.raw.value("linux", nlohmann::json::object());
+  return supervisor::resolve_container_max(policy::memory_policy(policy),
+                                           linux.is_object() ? linux.value("resources", nlohmann::json()) : nlohmann::json());
+}
+
 Status supervise_request(InitRequest& req, const oci::Spec& spec, const policy::Policy& policy,
                          const policy::ExecPolicy& exec, const std::string& root) {
-  const auto memory = policy::memory_policy(policy);
+  const auto memory = supervised_memory(policy, spec);
   supervisor::apply_memory_rlimits(req.spec["process"], memory);
-  req.supervisor =
-      TRY(supervisor::notify_program(seccomp_cache_dir(root), exec, supervisor::may_raise_rlimits(spec, memory)));
+  req.supervisor = TRY(supervisor::notify_program(seccomp_cache_dir(root), exec, supervisor::memory_watch(memory),
+                                                  supervisor::may_raise_rlimits(spec, memory)));
   return {};
 }
 

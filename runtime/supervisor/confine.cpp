@@ -3,6 +3,8 @@
 #include <fcntl.h>
 #include <linux/capability.h>
 #include <linux/securebits.h>
+#include <sched.h>
+#include <sys/ipc.h>
 #include <sys/prctl.h>
 
 #include "runtime/process/identity.hpp"
@@ -21,7 +23,7 @@ const std::vector<std::string>& allowed() {
       "ptrace", "wait4", "waitid", "pidfd_open", "pidfd_getfd", "pidfd_send_signal", "kill", "tgkill",
       "ioctl", "poll", "ppoll", "read", "readv", "pread64", "write", "writev", "pwrite64", "close",
       "process_vm_readv", "accept4", "accept", "recvmsg", "sendmsg", "recvfrom", "sendto", "getsockopt", "setsockopt",
-      "openat2", "newfstatat", "fstat", "statx", "lseek", "readlinkat", "getdents64", "fcntl",
+      "openat2", "newfstatat", "fstat", "fstatfs", "statx", "lseek", "readlinkat", "getdents64", "fcntl",
       "unshare", "fchdir", "chroot",
       "futex", "mmap", "munmap", "mremap", "mprotect", "madvise", "brk",
       "rt_sigprocmask", "rt_sigaction", "rt_sigreturn", "sigaltstack", "restart_syscall", "getpid",
@@ -37,7 +39,7 @@ constexpr uint64_t kWriteFlags = O_WRONLY | O_RDWR | O_CREAT | O_TRUNC | O_APPEN
 constexpr uint64_t bit(int cap) { return uint64_t(1) << cap; }
 
 // What the work needs, and why: the rest goes, from every set and the bounding set.
-uint64_t kept_capabilities() {
+uint64_t kept_capabilities(bool joins_ipc) {
   uint64_t keep = bit(CAP_SYS_PTRACE)     // seize execs; read tracee memory, take its fds, open its /proc files
                   | bit(CAP_KILL)         // SIGKILL to the container's processes, whatever their uid
                   | bit(CAP_SYS_CHROOT)   // a judging thread enters the process's root (in_root.hpp)
@@ -45,7 +47,10 @@ uint64_t kept_capabilities() {
   // /proc/PID/map_files (mprotect of a mapped library): CAP_CHECKPOINT_RESTORE since Linux
   // 5.9, CAP_SYS_ADMIN before.
   bool checkpoint_restore = ::prctl(PR_CAPBSET_READ, CAP_CHECKPOINT_RESTORE, 0, 0, 0) >= 0;
-  return keep | bit(checkpoint_restore ? CAP_CHECKPOINT_RESTORE : CAP_SYS_ADMIN);
+  keep |= bit(checkpoint_restore ? CAP_CHECKPOINT_RESTORE : CAP_SYS_ADMIN);
+  // setns into an IPC namespace, and IPC_STAT of a segment whatever its mode.
+  if (joins_ipc) keep |= bit(CAP_SYS_ADMIN) | bit(CAP_IPC_OWNER);
+  return keep;
 }
 
 }  // namespace
@@ -66,15 +71,20 @@ Result<seccomp::Program> compile_allow_list(const std::vector<seccomp::Rule>& ru
   return with_context(seccomp::compile_cached(p, key, cache_dir, nullptr), "compile the " + whose + "'s filter");
 }
 
-Result<seccomp::Program> confinement(const std::string& cache_dir) {
-  return compile_allow_list({{allowed(), seccomp::Action::allow, std::nullopt, {}},
-                             {{"openat"}, seccomp::Action::allow, std::nullopt, {{2, kWriteFlags, 0, seccomp::Op::masked_eq}}},
-                             {{"unlinkat"}, seccomp::Action::allow, std::nullopt, {{0, uint64_t(kStateDirFd), 0, seccomp::Op::eq}}}},
-                            "supervisor", cache_dir);
+Result<seccomp::Program> confinement(const std::string& cache_dir, bool joins_ipc) {
+  std::vector<seccomp::Rule> rules = {
+      {allowed(), seccomp::Action::allow, std::nullopt, {}},
+      {{"openat"}, seccomp::Action::allow, std::nullopt, {{2, kWriteFlags, 0, seccomp::Op::masked_eq}}},
+      {{"unlinkat"}, seccomp::Action::allow, std::nullopt, {{0, uint64_t(kStateDirFd), 0, seccomp::Op::eq}}}};
+  if (joins_ipc) {
+    rules.push_back({{"setns"}, seccomp::Action::allow, std::nullopt, {{1, uint64_t(CLONE_NEWIPC), 0, seccomp::Op::eq}}});
+    rules.push_back({{"shmctl"}, seccomp::Action::allow, std::nullopt, {{1, uint64_t(IPC_STAT), 0, seccomp::Op::eq}}});
+  }
+  return compile_allow_list(rules, "supervisor", cache_dir);
 }
 
-Status confine(const seccomp::Program& allow_list) {
-  uint64_t keep = kept_capabilities();
+Status confine(const seccomp::Program& allow_list, bool joins_ipc) {
+  uint64_t keep = kept_capabilities(joins_ipc);
   // Root regains nothing through exec or a uid change, and these stay so.
   if (::prctl(PR_SET_SECUREBITS, SECBIT_NOROOT | SECBIT_NOROOT_LOCKED | SECBIT_NO_SETUID_FIXUP |
                                      SECBIT_NO_SETUID_FIXUP_LOCKED | SECBIT_KEEP_CAPS_LOCKED |

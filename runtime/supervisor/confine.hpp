@@ -24,8 +24,10 @@ inline constexpr int kStateDirFd = 63;
 // the cache's key and in errors.
 Result<seccomp::Program> compile_allow_list(const std::vector<seccomp::Rule>& rules, const std::string& whose,
                                             const std::string& cache_dir);
-// The supervisor's allow-list.
-Result<seccomp::Program> confinement(const std::string& cache_dir);
-Status confine(const seccomp::Program& allow_list);
+// The supervisor's allow-list. `joins_ipc`: it asks System V segments' sizes (memory
+// limits), from the container's IPC namespace (setns there, shmctl), which takes
+// CAP_SYS_ADMIN and CAP_IPC_OWNER too.
+Result<seccomp::Program> confinement(const std::string& cache_dir, bool joins_ipc);
+Status confine(const seccomp::Program& allow_list, bool joins_ipc);
 
 }  // namespace vigil::supervisor

@@ -18,24 +18,25 @@ std::vector<std::string> names_of(std::initializer_list<Watched> kinds) {
   return out;
 }
 
-// The protection bits an mmap or mprotect must have to be notified; 0: none is.
-uint64_t prot_mask(const policy::ExecPolicy& exec) {
+}  // namespace
+
+uint64_t exec_prot_mask(const policy::ExecPolicy& exec) {
   return exec.checks_libraries() ? PROT_EXEC : exec.deny_wx ? PROT_WRITE | PROT_EXEC : 0;
 }
 
-}  // namespace
-
-bool notifies(const policy::ExecPolicy& exec) { return exec.judges_exec() || prot_mask(exec) != 0; }
+bool notifies(const policy::ExecPolicy& exec) { return exec.judges_exec() || exec_prot_mask(exec) != 0; }
 
 const std::vector<WatchedSyscall>& watched_syscalls() {
   static const std::vector<WatchedSyscall> all = {{"execve", Watched::execve},     {"execveat", Watched::execveat},
                                                   {"mmap", Watched::mmap},         {"mmap2", Watched::mmap},
-                                                  {"mprotect", Watched::mprotect}, {"pkey_mprotect", Watched::mprotect}};
+                                                  {"mprotect", Watched::mprotect}, {"pkey_mprotect", Watched::mprotect},
+                                                  {"brk", Watched::brk},           {"mremap", Watched::mremap},
+                                                  {"shmat", Watched::shmat},       {"ipc", Watched::ipc}};
   return all;
 }
 
 Result<seccomp::Program> notify_program(const std::string& cache_dir, const policy::ExecPolicy& exec,
-                                        bool guard_rlimits) {
+                                        const MemoryWatch& memory, bool guard_rlimits) {
   seccomp::Profile p;
   p.default_action = seccomp::Action::allow;
   // A process killed while it waits for the supervisor's answer dies at once.
@@ -45,14 +46,31 @@ Result<seccomp::Program> notify_program(const std::string& cache_dir, const poli
   p.architectures = {"SCMP_ARCH_X86", "SCMP_ARCH_X32"};
 #endif
   // Every program a process of the container runs, unless the policy lets any of them run.
-  if (exec.judges_exec())
+  // Memory limits see them too: an exec replaces the heap the supervisor knew.
+  if (exec.judges_exec() || memory.any())
     p.syscalls.push_back({names_of({Watched::execve, Watched::execveat}), seccomp::Action::notify, std::nullopt, {}});
   // Memory made executable, when the policy has a word on it: arguments are compared in the
   // filter, so every other mmap costs nothing.
-  uint64_t mask = prot_mask(exec);
+  uint64_t mask = exec_prot_mask(exec);
   if (mask)
     p.syscalls.push_back({names_of({Watched::mmap, Watched::mprotect}), seccomp::Action::notify, std::nullopt,
                           {{2, mask, mask, seccomp::Op::masked_eq}}});
+  // Memory, as far as the kernel's rlimits leave it to the supervisor (memory_watch.hpp):
+  // reads, unmaps and PROT_NONE reservations never wake it.
+  auto notify = [&](std::initializer_list<Watched> kinds, std::vector<seccomp::Arg> args) {
+    p.syscalls.push_back({names_of(kinds), seccomp::Action::notify, std::nullopt, std::move(args)});
+  };
+  if (memory.virtual_) notify({Watched::mmap}, {});
+  if (memory.committed) {
+    // A shared map may be read-only now and made writable later by an mprotect that is not
+    // notified (memory_notice.cpp counts it when its fd could write).
+    notify({Watched::mmap}, {{3, MAP_SHARED, MAP_SHARED, seccomp::Op::masked_eq}});
+    notify({Watched::mmap, Watched::mprotect}, {{2, PROT_WRITE, PROT_WRITE, seccomp::Op::masked_eq}});
+  }
+  // brk(0) asks where the heap ends.
+  if (memory.any()) notify({Watched::brk}, {{0, 0, 0, seccomp::Op::ne}});
+  // libseccomp also adds ipc(SHMAT, …) where shmat is multiplexed (32-bit x86).
+  if (memory.any()) notify({Watched::mremap, Watched::shmat}, {});
 
   nlohmann::json rules = nlohmann::json::array();
   for (const auto& r : p.syscalls) rules.push_back({{"names", r.names}, {"action", "SCMP_ACT_NOTIFY"}});
@@ -72,6 +90,7 @@ Result<seccomp::Program> notify_program(const std::string& cache_dir, const poli
       {"syscalls", rules},
       {"protMask", mask},
       {"guardRlimits", guard_rlimits},
+      {"memory", {memory.committed, memory.virtual_}},
       {"flags", {"SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"}},
       {"vigil", "supervisor"},  // keeps its cache entry apart from any profile of the same rules
   };

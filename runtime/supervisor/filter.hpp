@@ -10,11 +10,12 @@
 #include "runtime/base/error.hpp"
 #include "runtime/policy/exec_policy.hpp"
 #include "runtime/seccomp/program.hpp"
+#include "runtime/supervisor/memory_watch.hpp"
 
 namespace vigil::supervisor {
 
 // How a notified syscall is judged; `other` is none the filter watches.
-enum class Watched { other, execve, execveat, mmap, mprotect };
+enum class Watched { other, execve, execveat, mmap, mprotect, brk, mremap, shmat, ipc };
 struct WatchedSyscall {
   const char* name;
   Watched as;
@@ -22,13 +23,17 @@ struct WatchedSyscall {
 // Every syscall the filter may notify, by name (each ABI's number is looked up by it).
 const std::vector<WatchedSyscall>& watched_syscalls();
 
+// The protection bits an mmap or mprotect must all have for `exec` to judge it; 0: none.
+uint64_t exec_prot_mask(const policy::ExecPolicy& exec);
+
 // Whether the filter for `exec` notifies any syscall at all.
 bool notifies(const policy::ExecPolicy& exec);
 
 // Compiled through the cache in `cache_dir`, like the OCI profiles. mmap and mprotect are
-// watched only as far as `exec` needs: PROT_EXEC for library checks, write+execute for W^X.
+// watched only as far as `exec` and `memory` need, their arguments compared in the filter:
+// PROT_EXEC for library checks, write+execute for W^X, MAP_SHARED or PROT_WRITE for memory.
 // With `guard_rlimits`, setting RLIMIT_DATA or RLIMIT_AS fails with EPERM.
 Result<seccomp::Program> notify_program(const std::string& cache_dir, const policy::ExecPolicy& exec,
-                                        bool guard_rlimits);
+                                        const MemoryWatch& memory, bool guard_rlimits);
 
 }  // namespace vigil::supervisor

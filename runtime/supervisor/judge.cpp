@@ -20,8 +20,8 @@ void reply(Status st) {
 
 }  // namespace
 
-Judge::Judge(policy::ExecPolicy p, AuditLog& audit, verify::Examiner& examiner)
-    : policy_(std::move(p)), cache_(examiner), ctx_{policy_, cache_, audit, uids_} {}
+Judge::Judge(policy::ExecPolicy p, std::unique_ptr<MemoryJudge> memory, AuditLog& audit, verify::Examiner& examiner)
+    : policy_(std::move(p)), memory_(std::move(memory)), cache_(examiner), ctx_{policy_, memory_.get(), cache_, audit, uids_} {}
 
 Watched Judge::watched(const seccomp_notif& n) {
   // Named on first sight: a few syscalls ever come, and resolving every watched name for
@@ -44,10 +44,23 @@ Watched Judge::watched(const seccomp_notif& n) {
 std::optional<ExpectedImage> Judge::judge(int listener, const seccomp_notif& n) {
   Notified who{listener, n.id, pid_t(n.pid)};
   switch (watched(n)) {
-    case Watched::execve: return judge_exec(ctx_, who, n, false);
-    case Watched::execveat: return judge_exec(ctx_, who, n, true);
-    case Watched::mmap: return judge_map(ctx_, who, n, false), std::nullopt;
-    case Watched::mprotect: return judge_map(ctx_, who, n, true), std::nullopt;
+    case Watched::execve:
+    case Watched::execveat:
+      if (memory_) memory_->ledger.exec_seen();
+      if (!policy_.judges_exec()) return reply(respond_continue(listener, n.id)), std::nullopt;
+      return judge_exec(ctx_, who, n, watched(n) == Watched::execveat);
+    case Watched::mmap:
+    case Watched::mprotect: {
+      // Notified for the exec section, the memory section, or both: exec's word first.
+      uint64_t mask = exec_prot_mask(policy_);
+      bool exec_asks = mask && (n.data.args[2] & mask) == mask;
+      if (exec_asks && !judge_map(ctx_, who, n, watched(n) == Watched::mprotect)) return std::nullopt;
+      return judge_memory(ctx_, who, n, watched(n)), std::nullopt;
+    }
+    case Watched::brk:
+    case Watched::mremap:
+    case Watched::shmat:
+    case Watched::ipc: return judge_memory(ctx_, who, n, watched(n)), std::nullopt;
     case Watched::other:
       // The filter notifies nothing else; should it, nothing passes unjudged.
       log_warn("supervisor: unexpected notification of syscall " + std::to_string(n.data.nr));

@@ -1,10 +1,12 @@
 // The supervisor's decisions on notified syscalls: execve/execveat (exec_notice.cpp) and
-// mmap/mprotect asking for PROT_EXEC (map_notice.cpp), under the policy's exec section.
+// mmap/mprotect asking for PROT_EXEC (map_notice.cpp), under the policy's exec section; the
+// calls that grow memory (memory_notice.cpp), under its memory section.
 #pragma once
 
 #include <linux/seccomp.h>
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -13,14 +15,28 @@
 #include "runtime/supervisor/audit.hpp"
 #include "runtime/supervisor/exec_stop.hpp"
 #include "runtime/supervisor/filter.hpp"
+#include "runtime/supervisor/memory_ledger.hpp"
+#include "runtime/supervisor/memory_source.hpp"
 #include "runtime/supervisor/tracee_files.hpp"
 #include "runtime/verify/check.hpp"
 #include "runtime/verify/file_facts.hpp"
 
 namespace vigil::supervisor {
 
+// What the memory section's limits are judged with; made before the supervisor confines
+// itself (the source's probe of the shmem device).
+struct MemoryJudge {
+  MemoryJudge(const policy::MemoryPolicy& m, ProcMemorySource s) : policy(m), source(std::move(s)), ledger(m, source) {}
+  MemoryJudge(const MemoryJudge&) = delete;
+  MemoryJudge& operator=(const MemoryJudge&) = delete;
+  policy::MemoryPolicy policy;
+  ProcMemorySource source;
+  MemoryLedger ledger;
+};
+
 struct JudgeContext {
   const policy::ExecPolicy& policy;
+  MemoryJudge* memory;  // nullptr: no memory limit needs the supervisor
   verify::FactsCache& cache;
   AuditLog& audit;
   const UidMap& uids;  // the container's user namespace, for exec.tpe
@@ -28,8 +44,9 @@ struct JudgeContext {
 
 class Judge {
  public:
-  // Files not in the cache yet are read by `examiner`.
-  Judge(policy::ExecPolicy p, AuditLog& audit, verify::Examiner& examiner);
+  // Files not in the cache yet are read by `examiner`. `memory`: when a memory limit needs
+  // the supervisor.
+  Judge(policy::ExecPolicy p, std::unique_ptr<MemoryJudge> memory, AuditLog& audit, verify::Examiner& examiner);
   // The container's uid map, read from its init, for exec.tpe: set before any listener is
   // watched.
   void set_uid_map(UidMap uids) { uids_ = std::move(uids); }
@@ -42,6 +59,7 @@ class Judge {
   Watched watched(const seccomp_notif& n);
 
   policy::ExecPolicy policy_;
+  std::unique_ptr<MemoryJudge> memory_;
   UidMap uids_;
   verify::FactsCache cache_;
   JudgeContext ctx_;
@@ -50,7 +68,10 @@ class Judge {
 
 // The files an allowed execve may map; nullopt when it was refused (and answered).
 std::optional<ExpectedImage> judge_exec(const JudgeContext& c, const Notified& who, const seccomp_notif& n, bool at);
-void judge_map(const JudgeContext& c, const Notified& who, const seccomp_notif& n, bool mprotect);
+// True when the exec section lets the map through (nothing answered yet).
+bool judge_map(const JudgeContext& c, const Notified& who, const seccomp_notif& n, bool mprotect);
+// Answers a call that may grow memory.
+void judge_memory(const JudgeContext& c, const Notified& who, const seccomp_notif& n, Watched kind);
 
 // Carries out a verdict: audits anything but allow; deny makes the syscall fail with
 // EACCES, kill also SIGKILLs the process; allow and warn let it run.

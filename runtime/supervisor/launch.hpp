@@ -13,6 +13,7 @@
 #include "runtime/cgroup/cgroup.hpp"
 #include "runtime/init/reexec.hpp"
 #include "runtime/policy/exec_policy.hpp"
+#include "runtime/policy/memory_policy.hpp"
 
 namespace vigil::supervisor {
 
@@ -27,6 +28,7 @@ struct LaunchRequest {
   std::string cache_dir;  // compiled seccomp filters (the supervisor's own allow-list)
   int log = -1;           // --log, or -1
   policy::ExecPolicy exec;
+  policy::MemoryPolicy memory;  // container_max resolved (memory_watch.hpp)
   cgroup::Cgroup cgroup;  // the container's: emptied if the supervisor dies (guard.hpp)
 };
 

@@ -45,27 +45,28 @@ Result<unique_fd> mapped_file(const Notified& who, uint64_t addr) {
 
 }  // namespace
 
-void judge_map(const JudgeContext& c, const Notified& who, const seccomp_notif& n, bool mprotect) {
+bool judge_map(const JudgeContext& c, const Notified& who, const seccomp_notif& n, bool mprotect) {
   const char* syscall = mprotect ? "mprotect" : "mmap";
   uint64_t prot = n.data.args[2];
   if (c.policy.deny_wx && (prot & PROT_WRITE) && (prot & PROT_EXEC))
-    return answer(c, who, syscall, {policy::Action::deny, "exec.deny_wx", prot_text(prot), syscall});
+    return answer(c, who, syscall, {policy::Action::deny, "exec.deny_wx", prot_text(prot), syscall}), false;
   bool anonymous = !mprotect && ((n.data.args[3] & MAP_ANONYMOUS) || int(n.data.args[4]) < 0);
-  if (!c.policy.checks_libraries() || anonymous) return answer(c, who, syscall, {});
+  if (!c.policy.checks_libraries() || anonymous) return true;
   auto refuse = [&](const std::string& why) {
     answer(c, who, syscall, {policy::Action::deny, "exec.elf", why, syscall});
+    return false;
   };
   auto file = mprotect ? mapped_file(who, n.data.args[0]) : take_fd(who, int(n.data.args[4]));
-  if (!file) return file.error().code() == ENOENT ? fail_as_kernel(who, ENOENT) : refuse(file.error().str());
-  if (!*file) return answer(c, who, syscall, {});  // anonymous memory
+  if (!file) return file.error().code() == ENOENT ? (fail_as_kernel(who, ENOENT), false) : refuse(file.error().str());
+  if (!*file) return true;  // anonymous memory
   auto root = open_proc_dir(who, "root");
-  if (!root) return fail_as_kernel(who, ENOENT);
+  if (!root) return fail_as_kernel(who, ENOENT), false;
   auto in = InRoot::enter(root->get());
   if (!in) return refuse(in.error().str());
   auto f = in->adopt(std::move(*file), c.policy.tpe);
   // A device or other special file mapped executable: nothing a policy can vouch for.
   if (!f) return refuse("cannot be examined: " + f.error().str());
-  if (admit(c, who, syscall, *f, verify::Role::library)) answer(c, who, syscall, {});
+  return admit(c, who, syscall, *f, verify::Role::library);
 }
 
 }  // namespace vigil::supervisor

@@ -6,17 +6,6 @@
 
 namespace vigil::supervisor {
 
-Status check_memory_enforceable(const policy::MemoryPolicy& m) {
-  // The supervisor's half of issue 13 (notified calls, shared memory, the container's sum) is
-  // not built yet: refuse what only it could enforce rather than run without it.
-  if (m.container_max || m.container_max_from_cgroup)
-    return Error(ENOTSUP, "memory.container_max is not enforced by this version of vigil yet");
-  if ((m.max || m.vm_max) && m.action != policy::Action::deny)
-    return Error(ENOTSUP, "memory.action=" + std::string(policy::action_name(m.action)) +
-                              " is not enforced by this version of vigil yet (only deny)");
-  return {};
-}
-
 void apply_memory_rlimits(nlohmann::json& process, const policy::MemoryPolicy& m) {
   if (m.action != policy::Action::deny) return;
   auto cap = [&](const char* type, uint64_t limit) {

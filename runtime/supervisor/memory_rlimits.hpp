@@ -12,9 +12,6 @@
 
 namespace vigil::supervisor {
 
-// What of `m` vigil cannot enforce yet: an error naming it, so nothing is silently ignored.
-Status check_memory_enforceable(const policy::MemoryPolicy& m);
-
 // `process` (a config's process object) with RLIMIT_DATA at most memory.max and RLIMIT_AS at
 // most memory.vm_max, soft and hard; lower limits of its own are kept.
 void apply_memory_rlimits(nlohmann::json& process, const policy::MemoryPolicy& m);

@@ -75,6 +75,7 @@ size_t Monitor::live() {
 void Monitor::receive(int listener) {
   std::fill(notif_buf_.begin(), notif_buf_.end(), 0);  // the kernel wants it zeroed
   if (::ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, notif_buf_.data()) < 0) return;
+  received_.fetch_add(1, std::memory_order_relaxed);
   seccomp_notif n;
   std::memcpy(&n, notif_buf_.data(), sizeof n);
   auto image = judge_.judge(listener, n);

@@ -10,6 +10,7 @@
 
 #include <linux/seccomp.h>
 
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -40,6 +41,8 @@ class Monitor {
   // becomes readable whenever one goes.
   size_t live();
   int gone_fd() const { return gone_.get(); }
+  // How many notifications it has received (for make bench's count).
+  uint64_t received() const { return received_.load(std::memory_order_relaxed); }
 
  private:
   void loop();
@@ -58,6 +61,7 @@ class Monitor {
   std::thread thread_;
   // The monitor thread's alone:
   std::vector<char> notif_buf_;
+  std::atomic<uint64_t> received_{0};
   std::vector<unique_fd> listeners_;
   std::unordered_map<pid_t, ExpectedImage> seized_;  // by the thread id that called execve
   size_t dying_ = 0;  // killed at their exec stop, exit not yet reaped

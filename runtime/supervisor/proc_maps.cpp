@@ -3,6 +3,7 @@
 #include <sys/sysmacros.h>
 
 #include <cstdio>
+#include <cstring>
 #include <sstream>
 #include <string>
 
@@ -20,11 +21,16 @@ std::vector<Mapping> parse_maps(std::string_view text) {
   std::string line;
   while (std::getline(in, line)) {
     // start-end perms offset major:minor inode [path]
-    unsigned long long start, end, inode;
+    unsigned long long start, end, offset, inode;
     unsigned major_no, minor_no;
-    if (std::sscanf(line.c_str(), "%llx-%llx %*s %*s %x:%x %llu", &start, &end, &major_no, &minor_no, &inode) != 5)
+    char perms[5];
+    int path_at = 0;
+    if (std::sscanf(line.c_str(), "%llx-%llx %4s %llx %x:%x %llu %n", &start, &end, perms, &offset, &major_no,
+                    &minor_no, &inode, &path_at) != 7)
       continue;
-    out.push_back({start, end, makedev(major_no, minor_no), ino_t(inode)});
+    Mapping m{start, end, makedev(major_no, minor_no), ino_t(inode), offset, perms[3] == 's', false};
+    m.heap = path_at > 0 && std::strcmp(line.c_str() + path_at, "[heap]") == 0;
+    out.push_back(m);
   }
   return out;
 }

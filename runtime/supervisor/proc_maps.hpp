@@ -14,7 +14,10 @@ namespace vigil::supervisor {
 struct Mapping {
   uint64_t start = 0, end = 0;
   dev_t dev = 0;
-  ino_t inode = 0;  // 0: anonymous memory
+  ino_t inode = 0;      // 0: anonymous memory
+  uint64_t offset = 0;  // into the file
+  bool shared = false;  // MAP_SHARED ('s')
+  bool heap = false;    // [heap]: brk's
 };
 
 Result<std::vector<Mapping>> read_maps(pid_t pid);

@@ -21,6 +21,7 @@
 #include "runtime/supervisor/guard.hpp"
 #include "runtime/supervisor/judge.hpp"
 #include "runtime/supervisor/launch.hpp"
+#include "runtime/supervisor/memory_watch.hpp"
 #include "runtime/supervisor/monitor.hpp"
 
 namespace vigil {
@@ -78,16 +79,23 @@ Status prepare(const supervisor::LaunchRequest& r, Prepared& p) {
   // The container dies with us: the guard sees to it.
   p.guard.emplace(TRY(supervisor::Guard::start(r.cgroup)));
   // From here on only what the supervisor's work needs; the monitor thread inherits it.
-  auto allow_list = TRY(supervisor::confinement(r.cache_dir));
+  const auto watch = supervisor::memory_watch(r.memory);
+  auto allow_list = TRY(supervisor::confinement(r.cache_dir, watch.committed));
   // The container's files are read by the examiner, started while we may still fork it.
   if (supervisor::notifies(r.exec))
     p.examiner = TRY(supervisor::ExaminerProcess::start(TRY(supervisor::examiner_confinement(r.cache_dir))));
   else
     p.examiner = std::make_unique<verify::LocalExaminer>();  // never asked: nothing is notified
-  p.judge = std::make_unique<supervisor::Judge>(r.exec, *p.audit, *p.examiner);
+  std::unique_ptr<supervisor::MemoryJudge> memory;
+  if (watch.any()) {
+    const cgroup::Dir* mem = r.cgroup.find("memory");
+    memory = std::make_unique<supervisor::MemoryJudge>(
+        r.memory, TRY(supervisor::ProcMemorySource::open(r.cgroup.procs_dir(), mem ? mem->path : "")));
+  }
+  p.judge = std::make_unique<supervisor::Judge>(r.exec, std::move(memory), *p.audit, *p.examiner);
   p.monitor = std::make_unique<supervisor::Monitor>(*p.judge);
   TRY(p.monitor->open());
-  TRY(supervisor::confine(allow_list));
+  TRY(supervisor::confine(allow_list, watch.committed));
   // Seized processes' stops come as SIGCHLD, to the monitor's signalfd alone. With nothing
   // notified (supervisor::notifies), it only sees listeners go.
   sigset_t chld;
@@ -166,7 +174,8 @@ void supervisor_main(int sock, const supervisor::LaunchRequest& r) {
   }
   p.guard->dismiss();
   ::unlinkat(supervisor::kStateDirFd, supervisor::kSocketName, 0);
-  log_debug("supervisor of " + r.id + ": the container is over, exiting");
+  log_debug("supervisor of " + r.id + ": the container is over, exiting; " + std::to_string(monitor.received()) +
+            " notifications");
   _exit(0);
 }
 

@@ -1,9 +1,10 @@
 #!/usr/bin/env bats
-# Memory limits (docs/POLICY.md, the `memory` section): what the kernel enforces by itself.
-# With action deny, memory.max is every process's RLIMIT_DATA and memory.vm_max its
-# RLIMIT_AS, so brk, private writable maps (MAP_NORESERVE too), mremap, mprotect to writable
-# and thread stacks get ENOMEM at the limit, and the program goes on. tests/exec/alloc
-# allocates one way until refused and prints how much it got.
+# Memory limits (docs/POLICY.md, the `memory` section). With action deny, memory.max is every
+# process's RLIMIT_DATA and memory.vm_max its RLIMIT_AS, so brk, private writable maps
+# (MAP_NORESERVE too), mremap, mprotect to writable and thread stacks get ENOMEM at the limit
+# from the kernel; the supervisor adds shared memory (MAP_SHARED|MAP_ANONYMOUS, memfd, System
+# V shm) to the same figure, adds up the container for container_max, and carries out warn
+# and kill. tests/exec/alloc allocates one way until refused and prints how much it got.
 
 load helpers
 
@@ -12,6 +13,7 @@ setup_file() {
   export AROOTFS=$BATS_FILE_TMPDIR/rootfs
   cp -a "$ROOTFS" "$AROOTFS"
   cp "$REPO/build/tests/exec/alloc" "$AROOTFS/bin/alloc"
+  cp "$REPO/build/tests/exec/alloc" "$AROOTFS/bin/alloc2"
 }
 
 teardown_file() {
@@ -29,13 +31,23 @@ memory_policy() {
   printf '{"version": 1, "supervise": true, "memory": %s}\n' "$2" >"$T/$1.json"
 }
 
+# sh_under ID POLICY SCRIPT: runs `sh -c SCRIPT` under $T/POLICY.json from create to its
+# end; sets status (vigil's), output and stderr. The container stays (stopped) for its audit
+# log; teardown deletes it.
+sh_under() {
+  cmd "$3"
+  leave_running "$1" --policy "$T/$2.json" create --bundle "$BUNDLE"
+  [ "$status" -eq 0 ] || return 0
+  start_ok "$1"
+  WAIT_FOR_S=30 wait_status "$1" stopped
+  output=$(container_output "$1")
+  stderr=$(container_stderr "$1")
+}
+
 # alloc_under ID POLICY MODE: runs `alloc MODE; echo alive` under $T/POLICY.json; sets
 # status, output and KIB (what alloc got before it was refused).
 alloc_under() {
-  cmd "alloc $3 && echo alive"
-  leave_running "$1" --policy "$T/$2.json" run --bundle "$BUNDLE"
-  output=$(container_output "$1")
-  stderr=$(container_stderr "$1")
+  sh_under "$1" "$2" "alloc $3 && echo alive"
   KIB=$(sed -n "s/^$3: \([0-9]*\) KiB, then .*/\1/p" <<<"$output")
 }
 
@@ -112,13 +124,83 @@ assert_refused_near() {
   assert_refused_near 32768 1024 ENOMEM
 }
 
-@test "memory: what is not enforced yet is refused at create, not ignored" {
-  memory_policy cmax '{"container_max": "1G"}'
-  leave_running "$ID" --policy "$T/cmax.json" create --bundle "$BUNDLE"
-  [ "$status" -ne 0 ] || fail "create took a container_max"
-  assert_contains "$output" "memory.container_max is not enforced by this version of vigil yet"
+@test "memory: max counts shared memory with private memory: shared maps, memfd, System V shm, each object once" {
+  memory_policy max '{"max": "64M"}'
+  local mode
+  for mode in shared memfd shm heapshared twice; do
+    alloc_under "$ID-$mode" max "$mode"
+    assert_refused_near 65536 1024 ENOMEM
+    # The supervisor refused it: an audit line with the limit, the figure and the request.
+    assert_audit "$ID-$mode" memory.max deny "1048576 bytes"
+    assert_contains "$AUDIT" '"detail":"limit 67108864 bytes, current '
+    assert_contains "$AUDIT" ', request 1048576 bytes"'
+    assert_contains "$AUDIT" "\"syscall\":\"$([ "$mode" = shm ] && echo shmat || echo mmap)\""
+  done
+  # A memfd grown to 1 GiB by ftruncate costs nothing until it is mapped: then all of it.
+  alloc_under "$ID-big" max bigmemfd
+  assert_contains "$output" "bigmemfd: 0 KiB, then ENOMEM"
+  assert_audit "$ID-big" memory.max deny "1073741824 bytes"
+}
+
+@test "memory: warn lets every allocation through, audited once per process and limit" {
   memory_policy warn '{"max": "64M", "action": "warn"}'
-  leave_running "$ID-w" --policy "$T/warn.json" create --bundle "$BUNDLE"
-  [ "$status" -ne 0 ] || fail "create took action warn"
-  assert_contains "$output" "memory.action=warn is not enforced by this version of vigil yet (only deny)"
+  sh_under "$ID" warn 'alloc mmap 96 && alloc brk 96 && alloc memfd 96 && echo alive'
+  assert_eq "$output" $'mmap: 98304 KiB, then nothing\nbrk: 98304 KiB, then nothing\nmemfd: 98304 KiB, then nothing\nalive'
+  assert_audit "$ID" memory.max warn
+  assert_eq "$(grep -c . <<<"$AUDIT")" 3
+  assert_eq "$(jq -r .syscall <<<"$AUDIT" | tr '\n' ' ')" "mmap brk mmap "
+  # Without a deny there is no rlimit: the supervisor alone judges.
+  sh_under "$ID-limits" warn 'ulimit -H -d'
+  assert_eq "$output" unlimited
+}
+
+@test "memory: kill ends the process at the limit, and the container goes on" {
+  memory_policy kill '{"max": "64M", "action": "kill"}'
+  sh_under "$ID" kill 'alloc shared; echo "shared $?"; alloc brk; echo "brk $?"'
+  assert_eq "$output" $'shared 137\nbrk 137'
+  assert_audit "$ID" memory.max kill
+  assert_eq "$(grep -c . <<<"$AUDIT")" 2
+}
+
+@test "memory: vm_max with warn or kill is the supervisor's too" {
+  memory_policy vm '{"vm_max": "1G", "action": "warn"}'
+  sh_under "$ID" vm 'alloc reserve 64'
+  # The 8 GiB PROT_NONE reservation passes vm_max: warned, then allowed.
+  assert_eq "$output" "reserve: 65536 KiB, then nothing"
+  assert_audit "$ID" memory.vm_max warn "8589934592 bytes"
+}
+
+@test "memory: container_max adds up the container's processes" {
+  memory_policy cmax '{"container_max": "128M"}'
+  # Children forked one after another, each holding 8 MiB: one of them is refused.
+  alloc_under "$ID" cmax children
+  assert_refused_near 131072 8192 ENOMEM
+  assert_audit "$ID" memory.container_max deny "8388608 bytes"
+  # Alone, each process is far below any per-process limit.
+  memory_policy big '{"max": "64M", "container_max": "1G"}'
+  alloc_under "$ID-big" big "children 256"
+  assert_contains "$output" "children: 262144 KiB, then nothing"
+}
+
+@test "memory: exec verification and memory limits in one policy" {
+  printf '%s\n' '{"version": 1, "supervise": true, "memory": {"max": "64M"},
+    "exec": {"rules": [{"path": "/bin/alloc2", "action": "deny"}]}}' >"$T/both.json"
+  sh_under "$ID" both 'alloc2 shared; echo "alloc2 $?"; alloc shared'
+  assert_contains "$output" "alloc2 126"
+  assert_contains "$output" "shared: 64512 KiB, then ENOMEM"
+  assert_audit "$ID" 'exec.rules[0]' deny /bin/alloc2
+  assert_audit "$ID" memory.max deny
+}
+
+@test "memory: container_max \"cgroup\" is the config's memory limit" {
+  memory_policy cg '{"container_max": "cgroup"}'
+  cfg set /linux/resources/memory '{"limit": 134217728}'
+  alloc_under "$ID" cg children
+  assert_refused_near 131072 8192 ENOMEM
+  assert_audit "$ID" memory.container_max deny
+  assert_contains "$AUDIT" '"detail":"limit 134217728 bytes'
+  # Without a memory limit in the config there is nothing to hold it to.
+  cfg set /linux/resources/memory '{}'
+  alloc_under "$ID-none" cg "children 64"
+  assert_contains "$output" "children: 65536 KiB, then nothing"
 }

@@ -67,7 +67,7 @@ TEST(MemoryRlimits, GuardedOnlyWhereAProcessCouldRaiseThem) {
 // check that failed.
 int rlimit_checks(bool guard) {
   internal::TempDir cache;
-  auto program = notify_program(cache.path(), policy::ExecPolicy{}, guard);
+  auto program = notify_program(cache.path(), policy::ExecPolicy{}, {}, guard);
   if (!program) return 99;
   pid_t pid = ::fork();
   if (pid == 0) {
