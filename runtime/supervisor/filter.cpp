@@ -1,15 +1,21 @@
 #include "runtime/supervisor/filter.hpp"
 
+#include <linux/audit.h>
+#include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
 
 #include <algorithm>
+#include <cstddef>
+#include <iterator>
 
 #include "runtime/seccomp/cache.hpp"
 
 namespace vigil::supervisor {
 namespace {
+
+constexpr uint32_t kI386OldMmap = 90;
 
 std::vector<std::string> names_of(std::initializer_list<Watched> kinds) {
   std::vector<std::string> out;
@@ -65,6 +71,8 @@ Result<seccomp::Program> notify_program(const std::string& cache_dir, const poli
     // A shared map may be read-only now and made writable later by an mprotect that is not
     // notified (memory_notice.cpp counts it when its fd could write).
     notify({Watched::mmap}, {{3, MAP_SHARED, MAP_SHARED, seccomp::Op::masked_eq}});
+    // Whatever its protection: made writable later, it grows by page faults (memory_notice.cpp).
+    notify({Watched::mmap}, {{3, MAP_GROWSDOWN, MAP_GROWSDOWN, seccomp::Op::masked_eq}});
     notify({Watched::mmap, Watched::mprotect}, {{2, PROT_WRITE, PROT_WRITE, seccomp::Op::masked_eq}});
   }
   // brk(0) asks where the heap ends.
@@ -95,6 +103,21 @@ Result<seccomp::Program> notify_program(const std::string& cache_dir, const poli
       {"vigil", "supervisor"},  // keeps its cache entry apart from any profile of the same rules
   };
   auto program = TRY(seccomp::compile_cached(p, raw, cache_dir, nullptr));
+#ifdef __x86_64__
+  // 32-bit x86's old mmap (90) takes its arguments in a struct in memory, which the filter's
+  // comparisons of prot and flags cannot see: with anything to judge of mmap, it is ENOSYS
+  // (glibc has used mmap2 since 2.x; a program still on the old call would pass unjudged).
+  if (mask || memory.any()) {
+    const sock_filter old_mmap[] = {
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, arch)),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_I386, 0, 3),
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, nr)),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, kI386OldMmap, 0, 1),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS),
+    };
+    program.insns.insert(program.insns.begin(), std::begin(old_mmap), std::end(old_mmap));
+  }
+#endif
   // A listener even when nothing is notified: every supervised process is handed in the same way.
   program.flags |= SECCOMP_FILTER_FLAG_NEW_LISTENER;
   return program;

@@ -134,6 +134,13 @@ void judge_memory(const JudgeContext& c, const Notified& who, const seccomp_noti
                                      : respond_errno(who.listener, who.id, ENOMEM);
     if (!st && st.error().code() != ENOENT) log_warn("supervisor: " + st.error().str());
   };
+  // A MAP_GROWSDOWN map grows by page faults alone, as far as RLIMIT_STACK, as often as it
+  // is made: nothing a commitment could count. Nothing common uses it (glibc, Go and the
+  // JVM map their stacks whole).
+  bool commitment = m.policy.max || m.policy.container_max;
+  if (kind == Watched::mmap && (n.data.args[3] & MAP_GROWSDOWN) && commitment)
+    return refuse(m.policy.max ? "memory.max" : "memory.container_max", "MAP_GROWSDOWN",
+                  "a mapping that page faults grow cannot be counted", m.policy.action == policy::Action::kill);
   auto asked = asked_for(m, who, n, kind);
   if (!asked) {
     int err = asked.error().code();

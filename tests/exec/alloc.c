@@ -7,7 +7,7 @@
 // shared (MAP_SHARED|MAP_ANONYMOUS), memfd (grown by ftruncate, each MiB mapped), bigmemfd
 // (ftruncate to 1 GiB, mapped whole), shm (System V segments attached), heapshared (32 MiB of
 // brk, then memfd), twice (one 40 MiB memfd mapped three times, then mmap), children (forked
-// children holding 8 MiB each).
+// children holding 8 MiB each), growsdown (one-page MAP_GROWSDOWN maps).
 #define _GNU_SOURCE
 #include <errno.h>
 #include <pthread.h>
@@ -200,7 +200,14 @@ int main(int argc, char** argv) {
     return report(mode, errno);
   }
   if (!strcmp(mode, "children")) return children();
+  if (!strcmp(mode, "growsdown")) {
+    // Each map is a page; page faults below it would grow it as far as RLIMIT_STACK.
+    while (more() && mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_GROWSDOWN, -1, 0) !=
+                         MAP_FAILED)
+      got += 4096;
+    return report(mode, more() ? errno : 0);
+  }
   fprintf(stderr, "usage: alloc MODE [CAP-MiB]: small|large|mmap|mremap|brk|noreserve|threads|reserve|raise|shared|"
-                  "memfd|bigmemfd|shm|heapshared|twice|children\n");
+                  "memfd|bigmemfd|shm|heapshared|twice|children|growsdown\n");
   return 2;
 }

@@ -204,3 +204,10 @@ assert_refused_near() {
   alloc_under "$ID-none" cg "children 64"
   assert_contains "$output" "children: 65536 KiB, then nothing"
 }
+
+@test "memory: a MAP_GROWSDOWN map, which page faults alone would grow, is refused" {
+  memory_policy max '{"max": "64M"}'
+  alloc_under "$ID" max growsdown
+  assert_contains "$output" "growsdown: 0 KiB, then ENOMEM"
+  assert_audit "$ID" memory.max deny MAP_GROWSDOWN
+}

@@ -93,5 +93,40 @@ TEST(MemoryRlimits, TheFilterRefusesSettingThemWhenGuarded) {
   EXPECT_EQ(rlimit_checks(false), 0);
 }
 
+#ifdef __x86_64__
+// A 32-bit call from this process (int 0x80): its result, or 1000 when the kernel runs no
+// 32-bit code (the child dies of SIGSEGV).
+long i386_call(long nr, bool filtered) {
+  internal::TempDir cache;
+  MemoryWatch watch;
+  watch.committed = true;
+  auto program = notify_program(cache.path(), policy::ExecPolicy{}, watch, false);
+  if (!program) return 2000;
+  int pipefd[2];
+  if (::pipe(pipefd) < 0) return 2001;
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    // The listener is never read: only calls the filter does not notify may be made.
+    if (filtered && (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || !seccomp::load_filter(*program))) ::_exit(90);
+    long r;
+    __asm__ volatile("int $0x80" : "=a"(r) : "a"(nr), "b"(0) : "memory");
+    (void)!::write(pipefd[1], &r, sizeof r);
+    ::_exit(0);
+  }
+  ::close(pipefd[1]);
+  long r = 1000;
+  (void)!::read(pipefd[0], &r, sizeof r);
+  ::close(pipefd[0]);
+  ::waitpid(pid, nullptr, 0);
+  return r;
+}
+
+TEST(SupervisorFilter, Old32BitMmapIsENOSYSItsArgumentsAreInMemory) {
+  if (i386_call(20, false) == 1000) GTEST_SKIP() << "this kernel runs no 32-bit code (int 0x80)";
+  EXPECT_EQ(i386_call(90, true), -ENOSYS);
+  EXPECT_GT(i386_call(20, true), 0);  // getpid
+}
+#endif
+
 }  // namespace
 }  // namespace vigil::supervisor
