@@ -12,16 +12,16 @@ namespace {
 
 bool same_object(const SharedExtent& a, const SharedExtent& b) { return a.dev == b.dev && a.ino == b.ino; }
 
-uint64_t page_up(uint64_t n) {
-  static const uint64_t page = uint64_t(::sysconf(_SC_PAGESIZE));
-  return n > UINT64_MAX - page ? UINT64_MAX : (n + page - 1) / page * page;
-}
-
 // How often the container's figure is rebuilt from its process list even far from its limit:
 // processes that have not made a notified call yet (forked children) count from then on.
 constexpr uint64_t kSyncEvery = 64;
 
 }  // namespace
+
+uint64_t page_up(uint64_t n) {
+  static const uint64_t page = uint64_t(::sysconf(_SC_PAGESIZE));
+  return n > UINT64_MAX - page ? UINT64_MAX : (n + page - 1) / page * page;
+}
 
 uint64_t covered_bytes(std::vector<SharedExtent> extents) {
   std::sort(extents.begin(), extents.end(), [](const auto& a, const auto& b) { return a.begin < b.begin; });

@@ -67,6 +67,8 @@ struct Breach {
   uint64_t limit_bytes = 0, current = 0, request = 0;
 };
 
+// `n` rounded up to whole pages, as the kernel maps it (saturating).
+uint64_t page_up(uint64_t n);
 // The bytes covered by `extents` of one object, overlaps counted once.
 uint64_t covered_bytes(std::vector<SharedExtent> extents);
 // Bytes of all objects in `extents`, each object's overlaps counted once.

@@ -17,7 +17,6 @@
 #include <csignal>
 
 #include "runtime/base/log.hpp"
-#include "runtime/policy/size.hpp"
 #include "runtime/supervisor/judge.hpp"
 #include "runtime/supervisor/respond.hpp"
 #include "runtime/supervisor/tracee_memory.hpp"
@@ -32,11 +31,6 @@ namespace {
 constexpr int kIpcShmat = 21;  // ipc(2)'s call number for shmat on 32-bit x86
 constexpr uint32_t kI386Mmap2 = 192;
 
-uint64_t page_up(uint64_t n) {
-  static const uint64_t page = uint64_t(::sysconf(_SC_PAGESIZE));
-  return n > UINT64_MAX - page ? UINT64_MAX : (n + page - 1) / page * page;
-}
-
 const char* syscall_name(Watched kind) {
   switch (kind) {
     case Watched::mmap: return "mmap";
@@ -46,7 +40,6 @@ const char* syscall_name(Watched kind) {
     default: return "shmat";
   }
 }
-
 
 // A MAP_SHARED map of `fd`: shared memory (tmpfs, hugetlbfs, memfd, /dev/zero) the process
 // may write, counted as a part of its object; any other file is the file's to hold.

@@ -11,6 +11,10 @@ teardown() { vigil_teardown; }
   # The attack: keep a handle on /proc/PID/exe of the runtime's process, wait until it no
   # longer runs (no ETXTBSY), then reopen the handle for writing and overwrite the host's
   # runtime binary. A sealed memfd copy (EPERM) or a read-only mount of it (EROFS) stops that.
+  # A copy of vigil of this test's own: while any process runs a binary, a write open of it
+  # fails with ETXTBSY first, and the other tests run theirs alongside.
+  cp "$VIGIL" "$T/vigil"
+  local VIGIL=$T/vigil
   create_ok "$ID"
   local pid exe
   pid=$(init_pid "$ID")
