@@ -79,10 +79,9 @@ Result<int> exec_container(const ExecOptions& o) {
     req.seccomp = TRY(compile_seccomp(TRY(seccomp::parse_profile(spec.linux.seccomp)), spec, o.root));
   // A supervised container's processes are all the supervisor's, this one too.
   bool supervised = c.state.supervisor_pid != 0;
-  if (supervised) {
-    auto policy = TRY(container_policy(o.root, o.id));
-    TRY(supervise_request(req, spec, policy, policy::exec_policy(policy), o.root));
-  }
+  auto policy = TRY(container_policy(o.root, o.id));
+  if (supervised) TRY(supervise_request(req, spec, policy, policy::exec_policy(policy), o.root));
+  req.landlock_scope = TRY(landlock_scope(policy));
   auto log_fd = TRY(open_log_file());
   SpawnHandlers on;
   auto cgroup = o.cgroups.empty() ? c.cgroup : TRY(c.cgroup.sub_cgroup(o.cgroups));

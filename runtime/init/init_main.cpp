@@ -24,6 +24,7 @@
 #include "runtime/base/log.hpp"
 #include "runtime/init/protocol.hpp"
 #include "runtime/init/request.hpp"
+#include "runtime/landlock/landlock.hpp"
 #include "runtime/namespaces/namespaces.hpp"
 #include "runtime/process/exec.hpp"
 #include "runtime/process/identity.hpp"
@@ -272,6 +273,8 @@ Status set_up_process(Context& c) {
     TRY(attach_terminal(c.terminal.get(), proc.user.uid));
     c.terminal.reset();
   }
+  // While it still has CAP_SYS_ADMIN, which Landlock takes in place of no_new_privs.
+  if (c.req.landlock_scope) TRY(landlock::restrict_scope(c.req.landlock_scope));
   TRY(apply_user_and_capabilities(proc));
   ::umask(proc.user.umask.value_or(022));
   TRY(load_listening_filters(c));

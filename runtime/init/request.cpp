@@ -21,6 +21,7 @@ std::string encode_request(const InitRequest& r) {
                       {"hasLog", r.has_log},
                       {"hasConsole", r.has_console},
                       {"preserveFds", r.preserve_fds},
+                      {"landlockScope", r.landlock_scope},
                       {"spec", r.spec}};
   j["cgroups"] = nlohmann::json::array();
   for (const auto& c : r.cgroups) j["cgroups"].push_back({{"name", c.name}, {"hostDir", c.host_dir}});
@@ -46,6 +47,7 @@ Result<InitRequest> decode_request(const std::string& text) {
     r.has_log = j.at("hasLog");
     r.has_console = j.at("hasConsole");
     r.preserve_fds = j.at("preserveFds");
+    r.landlock_scope = j.at("landlockScope");
     r.spec = j.at("spec");
     for (const auto& c : j.at("cgroups")) r.cgroups.push_back({c.at("name"), c.at("hostDir")});
     for (auto [key, field] : {std::pair{"seccomp", &r.seccomp}, {"supervisor", &r.supervisor}}) {

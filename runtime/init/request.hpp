@@ -29,6 +29,7 @@ struct InitRequest {
   std::vector<CgroupBind> cgroups;
   std::optional<seccomp::Program> seccomp;     // linux.seccomp, compiled by the runtime
   std::optional<seccomp::Program> supervisor;  // a supervised container's notify filter
+  uint64_t landlock_scope = 0;                 // paths.scope: Landlock scopes for the program
   nlohmann::json spec;  // config.json as read; re-validated by the init
 };
 

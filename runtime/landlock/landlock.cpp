@@ -19,7 +19,6 @@ struct RulesetAttr {
 
 constexpr uint32_t kCreateRulesetVersion = 1u << 0;
 constexpr uint64_t kNetBindTcp = 1u << 0, kNetConnectTcp = 1u << 1;
-constexpr uint64_t kScopeAbstractUnixSocket = 1u << 0, kScopeSignal = 1u << 1;
 
 }  // namespace
 
@@ -51,6 +50,17 @@ Result<int> deny_all() {
   if (!ruleset) return Error::from_errno("landlock: create a ruleset (ABI " + std::to_string(abi) + ")");
   if (::syscall(SYS_landlock_restrict_self, ruleset.get(), 0) < 0) return Error::from_errno("landlock: restrict self");
   return abi;
+}
+
+Status restrict_scope(uint64_t scoped) {
+  int abi = abi_version();
+  if (abi < kScopeAbi)
+    return Error(ENOTSUP, "landlock: scopes need ABI " + std::to_string(kScopeAbi) + ", this kernel has " + std::to_string(abi));
+  RulesetAttr attr{0, 0, scoped};
+  unique_fd ruleset(int(::syscall(SYS_landlock_create_ruleset, &attr, sizeof attr, 0)));
+  if (!ruleset) return Error::from_errno("landlock: create a ruleset of scopes");
+  if (::syscall(SYS_landlock_restrict_self, ruleset.get(), 0) < 0) return Error::from_errno("landlock: restrict self");
+  return {};
 }
 
 }  // namespace vigil::landlock
