@@ -71,6 +71,18 @@ private_rootfs() {
   cfg set /root/path '"rootfs"'
 }
 
+# file_rootfs PROG...: for setup_file, a rootfs copy the whole file shares ($FILE_ROOTFS, in
+# $BATS_FILE_TMPDIR, which bats removes), with build/tests/exec/PROG in its /bin.
+file_rootfs() {
+  export FILE_ROOTFS=$BATS_FILE_TMPDIR/rootfs
+  cp -a "$ROOTFS" "$FILE_ROOTFS"
+  local prog
+  for prog in "$@"; do
+    [ -f "$REPO/build/tests/exec/$prog" ] || fail "build/tests/exec/$prog is missing: make integration builds it" || return 1
+    cp "$REPO/build/tests/exec/$prog" "$FILE_ROOTFS/bin/"
+  done
+}
+
 # ---- JSON and config ----------------------------------------------------------------
 
 # json_str STRING: STRING as a JSON string literal.

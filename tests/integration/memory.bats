@@ -9,20 +9,13 @@
 load helpers
 
 setup_file() {
-  [ -f "$REPO/build/tests/exec/alloc" ] || fail "build/tests/exec/alloc is missing: make integration builds it" || return 1
-  export AROOTFS=$BATS_FILE_TMPDIR/rootfs
-  cp -a "$ROOTFS" "$AROOTFS"
-  cp "$REPO/build/tests/exec/alloc" "$AROOTFS/bin/alloc"
-  cp "$REPO/build/tests/exec/alloc" "$AROOTFS/bin/alloc2"
-}
-
-teardown_file() {
-  [ -n "${AROOTFS:-}" ] && rm -rf "$AROOTFS"
+  file_rootfs alloc || return 1
+  cp "$FILE_ROOTFS/bin/alloc" "$FILE_ROOTFS/bin/alloc2"
 }
 
 setup() {
   vigil_setup
-  cfg set /root/path "$(json_str "$AROOTFS")"
+  cfg set /root/path "$(json_str "$FILE_ROOTFS")"
 }
 teardown() { vigil_teardown; }
 

@@ -7,20 +7,11 @@
 
 load helpers
 
-setup_file() {
-  [ -f "$REPO/build/tests/exec/abstract" ] || fail "build/tests/exec/abstract is missing: make integration builds it" || return 1
-  export PROOTFS=$BATS_FILE_TMPDIR/rootfs
-  cp -a "$ROOTFS" "$PROOTFS"
-  cp "$REPO/build/tests/exec/abstract" "$PROOTFS/bin/abstract"
-}
-
-teardown_file() {
-  [ -n "${PROOTFS:-}" ] && rm -rf "$PROOTFS"
-}
+setup_file() { file_rootfs abstract; }
 
 setup() {
   vigil_setup
-  cfg set /root/path "$(json_str "$PROOTFS")"
+  cfg set /root/path "$(json_str "$FILE_ROOTFS")"
   # The host's network and pid namespaces: what the scopes are for.
   cfg set /linux/namespaces '[{"type": "mount"}, {"type": "ipc"}, {"type": "uts"}]'
   printf '{"version": 1, "paths": {"scope": {"abstract_unix_sockets": true, "signals": true}}}\n' >"$T/scope.json"
