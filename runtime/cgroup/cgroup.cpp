@@ -1,16 +1,19 @@
 #include "runtime/cgroup/cgroup.hpp"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
+#include <cstring>
 #include <filesystem>
 #include <sstream>
 #include <thread>
 
 #include "runtime/base/file.hpp"
+#include "runtime/base/unique_fd.hpp"
 #include "runtime/cgroup/device_filter.hpp"
 #include "runtime/cgroup/translate.hpp"
 
@@ -272,22 +275,44 @@ Result<Cgroup> Cgroup::sub_cgroup(const std::vector<std::string>& specs) const {
   return out;
 }
 
-Result<std::vector<pid_t>> Cgroup::pids() const {
+namespace {
+
+Status collect_pids(int dir, std::vector<pid_t>& out) {
+  unique_fd procs(::openat(dir, "cgroup.procs", O_RDONLY | O_CLOEXEC));
+  // A cgroup removed already (by an administrator, or a cleanup that ran first) holds nobody.
+  if (!procs) return errno == ENOENT ? Status{} : Error::from_errno("open cgroup.procs");
+  std::istringstream in(TRY(read_fd(procs.get())));
+  for (pid_t p; in >> p;) out.push_back(p);
+  // cgroup.procs lists a cgroup's own members only: sub-cgroups (exec --cgroup, or made by
+  // the container itself) are walked too.
+  unique_fd listing(::openat(dir, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!listing) return errno == ENOENT ? Status{} : Error::from_errno("open a cgroup directory");
+  DIR* d = ::fdopendir(listing.release());
+  if (!d) return Error::from_errno("open a cgroup directory");
+  std::vector<std::string> subs;
+  while (dirent* e = ::readdir(d))
+    if (e->d_type == DT_DIR && std::strcmp(e->d_name, ".") && std::strcmp(e->d_name, "..")) subs.push_back(e->d_name);
+  ::closedir(d);
+  for (const auto& s : subs) {
+    unique_fd sub(::openat(dir, s.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+    if (sub) TRY(collect_pids(sub.get(), out));
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<std::vector<pid_t>> pids_at(int dir) {
   std::vector<pid_t> out;
-  if (dirs_.empty()) return out;
-  // cgroup.procs lists a cgroup's own members only: sub-cgroups (exec --cgroup, or made by the
-  // container itself) are walked too.
-  auto collect = [&](auto& self, const std::string& dir) -> Status {
-    auto procs = read_file(dir + "/cgroup.procs");
-    // A cgroup removed already (by an administrator, or a cleanup that ran first) holds nobody.
-    if (!procs && procs.error().code() == ENOENT) return {};
-    std::istringstream in(TRY(std::move(procs)));
-    for (pid_t p; in >> p;) out.push_back(p);
-    for (const auto& child : subdirectories(dir)) TRY(self(self, dir + "/" + child));
-    return {};
-  };
-  TRY(collect(collect, dirs_.front().path));
+  TRY(collect_pids(dir, out));
   return out;
+}
+
+Result<std::vector<pid_t>> Cgroup::pids() const {
+  if (dirs_.empty()) return std::vector<pid_t>{};
+  unique_fd dir(::open(dirs_.front().path.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+  if (!dir) return errno == ENOENT ? Result<std::vector<pid_t>>(std::vector<pid_t>{}) : Error::from_errno("open " + dirs_.front().path);
+  return pids_at(dir.get());
 }
 
 bool Cgroup::contains(pid_t pid) const {

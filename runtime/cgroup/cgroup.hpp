@@ -23,6 +23,10 @@ struct Dir {
   std::vector<std::string> created;  // the directories we made, outermost first
 };
 
+// Every process in the cgroup directory `dir` (an fd) and its sub-cgroups; none when it is
+// gone. By fd, for a caller whose root may not be the host's (the supervisor's judging thread).
+Result<std::vector<pid_t>> pids_at(int dir);
+
 class Cgroup {
  public:
   // Where the container's cgroup is: cgroupsPath absolute (from each hierarchy's root),

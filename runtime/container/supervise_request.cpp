@@ -6,9 +6,7 @@
 namespace vigil {
 
 policy::MemoryPolicy supervised_memory(const policy::Policy& policy, const oci::Spec& spec) {
-  const auto& linux = spec.raw.value("linux", nlohmann::json::object());
-  return supervisor::resolve_container_max(policy::memory_policy(policy),
-                                           linux.is_object() ? linux.value("resources", nlohmann::json()) : nlohmann::json());
+  return supervisor::resolve_container_max(policy::memory_policy(policy), spec.linux.resources);
 }
 
 Status supervise_request(InitRequest& req, const oci::Spec& spec, const policy::Policy& policy,

@@ -11,21 +11,26 @@
 
 namespace vigil {
 
+std::optional<std::string> stat_field(std::string_view stat, int n) {
+  auto close = stat.rfind(')');
+  if (close == std::string_view::npos || n < 3) return std::nullopt;
+  std::istringstream in{std::string(stat.substr(close + 1))};
+  std::string field;
+  for (int i = 3; i <= n; i++)
+    if (!(in >> field)) return std::nullopt;
+  return field;
+}
+
 std::optional<uint64_t> process_start_time(pid_t pid) {
   auto stat = read_file("/proc/" + std::to_string(pid) + "/stat");
   if (!stat) return std::nullopt;
-  // The command name may hold spaces and parentheses; the fields resume after the last ')'.
-  auto close = stat->rfind(')');
-  if (close == std::string::npos) return std::nullopt;
-  std::istringstream in(stat->substr(close + 2));
-  std::string state;
-  in >> state;
-  if (state == "Z" || state == "X") return std::nullopt;
-  std::string field;
-  for (int i = 4; i < 22; i++) in >> field;  // fields 4..21
-  uint64_t start = 0;
-  if (!(in >> start)) return std::nullopt;
-  return start;
+  auto state = stat_field(*stat, 3);
+  if (!state || *state == "Z" || *state == "X") return std::nullopt;
+  auto start = stat_field(*stat, 22);
+  if (!start) return std::nullopt;
+  uint64_t value = 0;
+  if (!(std::istringstream(*start) >> value)) return std::nullopt;
+  return value;
 }
 
 std::optional<unique_fd> open_process(pid_t pid, uint64_t start_time) {

@@ -5,11 +5,17 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
+#include <string_view>
 
 #include "runtime/base/error.hpp"
 #include "runtime/base/unique_fd.hpp"
 
 namespace vigil {
+
+// Field `n` of a /proc/PID/stat text, numbered as proc(5) numbers them (3: the state); the
+// command name (2) may hold spaces and parentheses, so fields resume after the last ')'.
+std::optional<std::string> stat_field(std::string_view stat, int n);
 
 // Field 22 of /proc/PID/stat (clock ticks since boot); nullopt when gone or a zombie.
 std::optional<uint64_t> process_start_time(pid_t pid);

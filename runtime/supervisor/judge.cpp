@@ -1,24 +1,16 @@
 #include "runtime/supervisor/judge.hpp"
 
 #include <seccomp.h>
-#include <sys/syscall.h>
 
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
 
 #include "runtime/base/log.hpp"
+#include "runtime/process/process_handle.hpp"
 #include "runtime/supervisor/respond.hpp"
 
 namespace vigil::supervisor {
-namespace {
-
-void reply(Status st) {
-  // ENOENT: the process died or a signal interrupted the syscall meanwhile.
-  if (!st && st.error().code() != ENOENT) log_warn("supervisor: " + st.error().str());
-}
-
-}  // namespace
 
 Judge::Judge(policy::ExecPolicy p, std::unique_ptr<MemoryJudge> memory, AuditLog& audit, verify::Examiner& examiner)
     : policy_(std::move(p)), memory_(std::move(memory)), cache_(examiner), ctx_{policy_, memory_.get(), cache_, audit, uids_} {}
@@ -73,10 +65,12 @@ void answer(const JudgeContext& c, const Notified& who, const std::string& sysca
   if (v.action != policy::Action::allow)
     c.audit.record({who.pid, syscall, v.subject, v.rule, std::string(policy::action_name(v.action)), v.detail});
   if (!v.refuses()) return reply(respond_continue(who.listener, who.id));
-  if (v.action == policy::Action::kill) {
-    if (auto pidfd = open_pidfd(who)) (void)::syscall(SYS_pidfd_send_signal, pidfd->get(), SIGKILL, nullptr, 0);
-  }
+  if (v.action == policy::Action::kill) kill_notified(who);
   reply(respond_errno(who.listener, who.id, EACCES));
+}
+
+void kill_notified(const Notified& who) {
+  if (auto pidfd = open_pidfd(who)) (void)send_signal(pidfd->get(), SIGKILL);
 }
 
 bool admit(const JudgeContext& c, const Notified& who, const std::string& syscall, const verify::OpenFile& f,

@@ -26,10 +26,9 @@ namespace vigil::supervisor {
 // What the memory section's limits are judged with; made before the supervisor confines
 // itself (the source's probe of the shmem device).
 struct MemoryJudge {
-  MemoryJudge(const policy::MemoryPolicy& m, ProcMemorySource s) : policy(m), source(std::move(s)), ledger(m, source) {}
+  MemoryJudge(const policy::MemoryPolicy& m, ProcMemorySource s) : source(std::move(s)), ledger(m, source) {}
   MemoryJudge(const MemoryJudge&) = delete;
   MemoryJudge& operator=(const MemoryJudge&) = delete;
-  policy::MemoryPolicy policy;
   ProcMemorySource source;
   MemoryLedger ledger;
 };
@@ -80,6 +79,8 @@ void answer(const JudgeContext& c, const Notified& who, const std::string& sysca
 // warning audited); the caller answers then.
 bool admit(const JudgeContext& c, const Notified& who, const std::string& syscall, const verify::OpenFile& f,
            verify::Role role, verify::Facts* facts = nullptr);
+// SIGKILL to the notified process, still in its syscall (a kill action; the caller answers).
+void kill_notified(const Notified& who);
 // The syscall fails with `err`, as the kernel would have failed it (no policy decision).
 void fail_as_kernel(const Notified& who, int err);
 

@@ -18,8 +18,13 @@ constexpr uint64_t kSyncEvery = 64;
 
 }  // namespace
 
-uint64_t page_up(uint64_t n) {
+uint64_t page_size() {
   static const uint64_t page = uint64_t(::sysconf(_SC_PAGESIZE));
+  return page;
+}
+
+uint64_t page_up(uint64_t n) {
+  uint64_t page = page_size();
   return n > UINT64_MAX - page ? UINT64_MAX : (n + page - 1) / page * page;
 }
 
@@ -111,14 +116,14 @@ Status MemoryLedger::sync_processes(pid_t keep) {
   return {};
 }
 
-uint64_t MemoryLedger::container_figure() const {
+std::pair<uint64_t, uint64_t> MemoryLedger::container_figure(const MemoryRequest& r) const {
   uint64_t committed = 0;
   std::vector<SharedExtent> all;
   for (const auto& [pid, p] : procs_) {
     committed += p.committed;
     all.insert(all.end(), p.shared.begin(), p.shared.end());
   }
-  return committed + shared_bytes(all);
+  return {committed + shared_bytes(all), r.object ? new_bytes_of(all, *r.object) : r.committed};
 }
 
 void MemoryLedger::prune() {
@@ -137,17 +142,12 @@ void MemoryLedger::prune() {
 }
 
 Result<std::optional<Breach>> MemoryLedger::check_container(pid_t pid, const MemoryRequest& r) {
-  auto measure = [&] {
-    std::vector<SharedExtent> all;
-    for (const auto& [_, q] : procs_) all.insert(all.end(), q.shared.begin(), q.shared.end());
-    return std::pair{container_figure(), r.object ? new_bytes_of(all, *r.object) : r.committed};
-  };
-  auto [current, request] = measure();
+  auto [current, request] = container_figure(r);
   // "cgroup": the limit is the kernel's OOM line, which the kernel's own part counts towards.
   uint64_t pinned = 0;
   if (current + request > m_.container_max / 8 * 7 || container_checks_++ % kSyncEvery == 0) {
     TRY(sync_processes(pid));
-    std::tie(current, request) = measure();
+    std::tie(current, request) = container_figure(r);
     if (m_.container_max_from_cgroup) pinned = TRY(source_.cgroup_pinned());
     current += pinned;
   }
@@ -160,7 +160,7 @@ Result<std::optional<Breach>> MemoryLedger::check_container(pid_t pid, const Mem
       (void)reload_shared(other, q);
     }
     (void)reload_shared(pid, procs_[pid]);
-    std::tie(current, request) = measure();
+    std::tie(current, request) = container_figure(r);
     current += pinned;
   }
   if (current + request > m_.container_max)

@@ -67,6 +67,7 @@ struct Breach {
   uint64_t limit_bytes = 0, current = 0, request = 0;
 };
 
+uint64_t page_size();
 // `n` rounded up to whole pages, as the kernel maps it (saturating).
 uint64_t page_up(uint64_t n);
 // The bytes covered by `extents` of one object, overlaps counted once.
@@ -93,6 +94,7 @@ class MemoryLedger {
   // True the first time `tid`'s process passes `limit`: warn audits once per process and limit.
   bool first_warning(pid_t tid, const std::string& limit);
   size_t tracked() const { return procs_.size(); }
+  const policy::MemoryPolicy& policy() const { return m_; }
 
  private:
   struct Process {
@@ -106,7 +108,9 @@ class MemoryLedger {
   Result<Process*> process_of(pid_t tid);
   Status reload_shared(pid_t pid, Process& p);
   Status sync_processes(pid_t keep);
-  uint64_t container_figure() const;
+  // The container's figure from the kept ones, and what `r` adds to it (its object counted
+  // against every process's parts of it).
+  std::pair<uint64_t, uint64_t> container_figure(const MemoryRequest& r) const;
   Result<std::optional<Breach>> check_container(pid_t pid, const MemoryRequest& r);
   void prune();
 

@@ -9,14 +9,11 @@
 #include <sys/shm.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
-#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <fcntl.h>
 #include <unistd.h>
 
-#include <csignal>
 
-#include "runtime/base/log.hpp"
 #include "runtime/supervisor/judge.hpp"
 #include "runtime/supervisor/respond.hpp"
 #include "runtime/supervisor/tracee_memory.hpp"
@@ -111,29 +108,24 @@ std::string bytes(uint64_t n) { return std::to_string(n) + " bytes"; }
 }  // namespace
 
 void judge_memory(const JudgeContext& c, const Notified& who, const seccomp_notif& n, Watched kind) {
-  auto carry_on = [&] {
-    if (Status st = respond_continue(who.listener, who.id); !st && st.error().code() != ENOENT)
-      log_warn("supervisor: " + st.error().str());
-  };
+  auto carry_on = [&] { reply(respond_continue(who.listener, who.id)); };
   if (!c.memory) return carry_on();
   MemoryJudge& m = *c.memory;
+  const policy::MemoryPolicy& limits = m.ledger.policy();
   const char* syscall = syscall_name(kind);
   auto refuse = [&](const std::string& rule, const std::string& subject, const std::string& detail, bool kill) {
     c.audit.record({who.pid, syscall, subject, rule, kill ? "kill" : "deny", detail});
-    if (kill) {
-      if (auto pidfd = open_pidfd(who)) (void)::syscall(SYS_pidfd_send_signal, pidfd->get(), SIGKILL, nullptr, 0);
-    }
-    Status st = kind == Watched::brk ? respond_value(who.listener, who.id, int64_t(m.ledger.old_break(who.pid)))
-                                     : respond_errno(who.listener, who.id, ENOMEM);
-    if (!st && st.error().code() != ENOENT) log_warn("supervisor: " + st.error().str());
+    if (kill) kill_notified(who);
+    reply(kind == Watched::brk ? respond_value(who.listener, who.id, int64_t(m.ledger.old_break(who.pid)))
+                               : respond_errno(who.listener, who.id, ENOMEM));
   };
   // A MAP_GROWSDOWN map grows by page faults alone, as far as RLIMIT_STACK, as often as it
   // is made: nothing a commitment could count. Nothing common uses it (glibc, Go and the
   // JVM map their stacks whole).
-  bool commitment = m.policy.max || m.policy.container_max;
+  bool commitment = limits.max || limits.container_max;
   if (kind == Watched::mmap && (n.data.args[3] & MAP_GROWSDOWN) && commitment)
-    return refuse(m.policy.max ? "memory.max" : "memory.container_max", "MAP_GROWSDOWN",
-                  "a mapping that page faults grow cannot be counted", m.policy.action == policy::Action::kill);
+    return refuse(limits.max ? "memory.max" : "memory.container_max", "MAP_GROWSDOWN",
+                  "a mapping that page faults grow cannot be counted", limits.action == policy::Action::kill);
   auto asked = asked_for(m, who, n, kind);
   if (!asked) {
     int err = asked.error().code();
@@ -143,7 +135,7 @@ void judge_memory(const JudgeContext& c, const Notified& who, const seccomp_noti
     return refuse("memory", "", "cannot measure the request: " + asked.error().str(), false);
   }
   MemoryRequest& r = *asked;
-  if (!r.brk && !r.committed && !r.object && !(m.policy.vm_max && r.virtual_size)) return carry_on();
+  if (!r.brk && !r.committed && !r.object && !(limits.vm_max && r.virtual_size)) return carry_on();
   auto breach = m.ledger.admit(who.pid, r);
   // What was read (an fd, the figures) was the calling process's, still in this call.
   if (!notification_valid(who.listener, who.id)) return;
@@ -154,7 +146,7 @@ void judge_memory(const JudgeContext& c, const Notified& who, const seccomp_noti
   if (!*breach) return m.ledger.grant(who.pid, r), carry_on();
   const Breach& b = **breach;
   std::string detail = "limit " + bytes(b.limit_bytes) + ", current " + bytes(b.current) + ", request " + bytes(b.request);
-  switch (m.policy.action) {
+  switch (limits.action) {
     case policy::Action::warn:
       if (m.ledger.first_warning(who.pid, b.limit)) c.audit.record({who.pid, syscall, bytes(b.request), b.limit, "warn", detail});
       m.ledger.grant(who.pid, r);

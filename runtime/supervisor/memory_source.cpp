@@ -1,6 +1,5 @@
 #include "runtime/supervisor/memory_source.hpp"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <sched.h>
 #include <sys/mman.h>
@@ -16,39 +15,12 @@
 #include <string>
 
 #include "runtime/base/file.hpp"
+#include "runtime/cgroup/cgroup.hpp"
+#include "runtime/process/process_handle.hpp"
 #include "runtime/supervisor/proc_maps.hpp"
 #include "runtime/supervisor/tracee_files.hpp"
 
 namespace vigil::supervisor {
-namespace {
-
-uint64_t page_size() {
-  static const uint64_t size = uint64_t(::sysconf(_SC_PAGESIZE));
-  return size;
-}
-
-Status collect_procs(int dir, std::vector<pid_t>& out) {
-  unique_fd procs(::openat(dir, "cgroup.procs", O_RDONLY | O_CLOEXEC));
-  // A sub-cgroup removed while we looked holds nobody.
-  if (!procs) return errno == ENOENT ? Status{} : Error::from_errno("open cgroup.procs");
-  std::istringstream in(TRY(read_fd(procs.get())));
-  for (pid_t p; in >> p;) out.push_back(p);
-  // Sub-cgroups (exec --cgroup, or made by the container) hold its processes too.
-  unique_fd again(::openat(dir, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  DIR* d = again ? ::fdopendir(again.release()) : nullptr;
-  if (!d) return Error::from_errno("open the cgroup directory");
-  std::vector<std::string> subs;
-  while (dirent* e = ::readdir(d))
-    if (e->d_type == DT_DIR && std::strcmp(e->d_name, ".") && std::strcmp(e->d_name, "..")) subs.push_back(e->d_name);
-  ::closedir(d);
-  for (const auto& s : subs) {
-    unique_fd sub(::openat(dir, s.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
-    if (sub) TRY(collect_procs(sub.get(), out));
-  }
-  return {};
-}
-
-}  // namespace
 
 Result<ProcMemorySource> ProcMemorySource::open(const std::string& cgroup, const std::string& memory) {
   unique_fd dir(::open(cgroup.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
@@ -117,11 +89,7 @@ Result<std::vector<SharedExtent>> ProcMemorySource::shared(pid_t pid) {
   return out;
 }
 
-Result<std::vector<pid_t>> ProcMemorySource::processes() {
-  std::vector<pid_t> out;
-  TRY(collect_procs(cgroup_.get(), out));
-  return out;
-}
+Result<std::vector<pid_t>> ProcMemorySource::processes() { return cgroup::pids_at(cgroup_.get()); }
 
 Result<uint64_t> ProcMemorySource::heap_end(pid_t pid) {
   std::string rel = std::to_string(pid) + "/maps";
@@ -143,14 +111,10 @@ Result<uint64_t> ProcMemorySource::heap_end(pid_t pid) {
       return Error(EINVAL, "/proc/" + rel + ": cannot parse [heap]");
     return uint64_t(end);
   }
-  // No heap yet: it starts at start_brk, field 47 of stat (after the parenthesised comm).
-  std::string stat = TRY(read_proc_file(pid, "stat"));
-  auto close = stat.rfind(')');
-  std::istringstream in(stat.substr(close == std::string::npos ? 0 : close + 2));
-  std::string field;
-  for (int i = 3; i <= 47 && in >> field; i++)
-    if (i == 47) return uint64_t(std::strtoull(field.c_str(), nullptr, 10));
-  return Error(EINVAL, "/proc/" + std::to_string(pid) + "/stat: no start_brk");
+  // No heap yet: it starts at start_brk, field 47 of stat.
+  auto start_brk = stat_field(TRY(read_proc_file(pid, "stat")), 47);
+  if (!start_brk) return Error(EINVAL, "/proc/" + std::to_string(pid) + "/stat: no start_brk");
+  return uint64_t(std::strtoull(start_brk->c_str(), nullptr, 10));
 }
 
 Result<uint64_t> parse_cgroup_pinned(std::string_view stat, std::string_view kmem_usage) {

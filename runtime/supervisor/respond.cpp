@@ -4,6 +4,8 @@
 #include <linux/seccomp.h>
 #include <sys/ioctl.h>
 
+#include "runtime/base/log.hpp"
+
 namespace vigil::supervisor {
 namespace {
 
@@ -13,6 +15,10 @@ Status send(int listener, const seccomp_notif_resp& r) {
 }
 
 }  // namespace
+
+void reply(Status st) {
+  if (!st && st.error().code() != ENOENT) log_warn("supervisor: " + st.error().str());
+}
 
 Status respond_continue(int listener, uint64_t id) {
   seccomp_notif_resp r{};

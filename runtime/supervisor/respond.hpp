@@ -8,6 +8,10 @@
 
 namespace vigil::supervisor {
 
+// Logs an answer that failed other than by ENOENT (the process died, or a signal
+// interrupted its syscall, meanwhile: normal).
+void reply(Status st);
+
 // The syscall runs as if the supervisor had not been asked.
 Status respond_continue(int listener, uint64_t id);
 // The syscall fails with `err`.

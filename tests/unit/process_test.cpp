@@ -29,6 +29,15 @@ TEST(Signals, NamesAndNumbers) {
   EXPECT_EQ(parse_signal("nope").error().str(), "invalid signal \"nope\": EINVAL (Invalid argument)");
 }
 
+TEST(ProcessHandle, StatFieldsAfterACommandNameWithSpacesAndParentheses) {
+  std::string stat = "42 (a) (b c) S 1 42 42 0 -1 4194560";
+  EXPECT_EQ(stat_field(stat, 3), "S");
+  EXPECT_EQ(stat_field(stat, 4), "1");
+  EXPECT_EQ(stat_field(stat, 8), "-1");
+  EXPECT_EQ(stat_field(stat, 10), std::nullopt);
+  EXPECT_EQ(stat_field("no parenthesis", 3), std::nullopt);
+}
+
 TEST(ProcessHandle, StartTimeTellsRecycledPidsApart) {
   auto self = process_start_time(::getpid());
   ASSERT_TRUE(self.has_value());
