@@ -20,6 +20,14 @@ struct RulesetAttr {
 constexpr uint32_t kCreateRulesetVersion = 1u << 0;
 constexpr uint64_t kNetBindTcp = 1u << 0, kNetConnectTcp = 1u << 1;
 
+// A domain of a ruleset with no rules: what `attr` handles (its first `size` bytes) is refused.
+Status restrict_self(const RulesetAttr& attr, size_t size, int abi) {
+  unique_fd ruleset(int(::syscall(SYS_landlock_create_ruleset, &attr, size, 0)));
+  if (!ruleset) return Error::from_errno("landlock: create a ruleset (ABI " + std::to_string(abi) + ")");
+  if (::syscall(SYS_landlock_restrict_self, ruleset.get(), 0) < 0) return Error::from_errno("landlock: restrict self");
+  return {};
+}
+
 }  // namespace
 
 int abi_version() {
@@ -46,9 +54,7 @@ Result<int> deny_all() {
     attr.scoped = kScopeAbstractUnixSocket | kScopeSignal;
     size = sizeof attr;
   }
-  unique_fd ruleset(int(::syscall(SYS_landlock_create_ruleset, &attr, size, 0)));
-  if (!ruleset) return Error::from_errno("landlock: create a ruleset (ABI " + std::to_string(abi) + ")");
-  if (::syscall(SYS_landlock_restrict_self, ruleset.get(), 0) < 0) return Error::from_errno("landlock: restrict self");
+  TRY(restrict_self(attr, size, abi));
   return abi;
 }
 
@@ -57,10 +63,7 @@ Status restrict_scope(uint64_t scoped) {
   if (abi < kScopeAbi)
     return Error(ENOTSUP, "landlock: scopes need ABI " + std::to_string(kScopeAbi) + ", this kernel has " + std::to_string(abi));
   RulesetAttr attr{0, 0, scoped};
-  unique_fd ruleset(int(::syscall(SYS_landlock_create_ruleset, &attr, sizeof attr, 0)));
-  if (!ruleset) return Error::from_errno("landlock: create a ruleset of scopes");
-  if (::syscall(SYS_landlock_restrict_self, ruleset.get(), 0) < 0) return Error::from_errno("landlock: restrict self");
-  return {};
+  return restrict_self(attr, sizeof attr, abi);
 }
 
 }  // namespace vigil::landlock
