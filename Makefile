@@ -55,7 +55,7 @@ build/tests/%: tests/tools/%.cpp $(wildcard tests/tools/*.hpp)
 EXEC_DIR   := build/tests/exec
 EXEC_CC    := gcc -O1 -Wall -Wextra -Werror
 EXEC_PROGS := $(addprefix $(EXEC_DIR)/,pie nopie denied static execstack marker dlopen spawn wx fileless race \
-              newcalls exit42 debug alloc abstract libplain.so libexecstack.so) $(EXEC_DIR)/elf32
+              newcalls exit42 debug alloc abstract files libplain.so libexecstack.so) $(EXEC_DIR)/elf32
 $(EXEC_DIR)/pie $(EXEC_DIR)/denied: tests/exec/hello.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
@@ -101,7 +101,7 @@ $(EXEC_DIR)/exit42: tests/exec/exit42.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
 	@$(EXEC_CC) -static -nostdlib -o $@ $<
-$(EXEC_DIR)/race $(EXEC_DIR)/debug $(EXEC_DIR)/alloc $(EXEC_DIR)/abstract: $(EXEC_DIR)/%: tests/exec/%.c
+$(EXEC_DIR)/race $(EXEC_DIR)/debug $(EXEC_DIR)/alloc $(EXEC_DIR)/abstract $(EXEC_DIR)/files: $(EXEC_DIR)/%: tests/exec/%.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
 	@$(EXEC_CC) -static -pthread -o $@ $<

@@ -14,6 +14,7 @@
 #include "runtime/init/spawn.hpp"
 #include "runtime/policy/exec_policy.hpp"
 #include "runtime/policy/memory_policy.hpp"
+#include "runtime/policy/paths_policy.hpp"
 #include "runtime/policy/sources.hpp"
 #include "runtime/seccomp/profile.hpp"
 #include "runtime/seccomp/program.hpp"
@@ -89,9 +90,11 @@ std::vector<nlohmann::json> list_containers(const std::string& root);
 std::string seccomp_cache_dir(const std::string& root);
 // linux.seccomp of `spec` as the init loads it, through the cache in the state root.
 Result<seccomp::Program> compile_seccomp(const seccomp::Profile& profile, const oci::Spec& spec, const std::string& root);
-// The Landlock scopes of the policy's paths section, for the init request; an error when
-// this kernel has none to give.
-Result<uint64_t> landlock_scope(const policy::Policy& policy);
+// The paths section's Landlock ruleset (its rules and scopes), for the init request; an
+// error when a rule needs what Landlock cannot do, or this kernel's ABI lacks a right.
+Result<landlock::Ruleset> landlock_ruleset(const policy::Policy& policy);
+// The same for a kernel of Landlock ABI `abi`.
+Result<landlock::Ruleset> landlock_ruleset(const policy::PathsPolicy& paths, int abi);
 // The policy's memory section for `spec`'s container, container_max "cgroup" resolved.
 policy::MemoryPolicy supervised_memory(const policy::Policy& policy, const oci::Spec& spec);
 // A supervised process's share of its init request (create's and exec's alike): the memory

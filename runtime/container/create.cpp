@@ -101,7 +101,7 @@ Result<CreatedInit> create_container(const CreateOptions& o) {
   const auto exec_policy = policy::exec_policy(policy);
   req.spec = spec.raw;
   if (policy.supervise()) TRY(supervise_request(req, spec, policy, exec_policy, o.root));
-  req.landlock_scope = TRY(landlock_scope(policy));
+  req.landlock = TRY(landlock_ruleset(policy));
   TRY(write_file_atomic(dir.policy_path(), policy.doc.dump(2) + "\n", 0600));
   oci::ContainerState state;
   state.oci_version = spec.oci_version;

@@ -81,7 +81,7 @@ Result<int> exec_container(const ExecOptions& o) {
   bool supervised = c.state.supervisor_pid != 0;
   auto policy = TRY(container_policy(o.root, o.id));
   if (supervised) TRY(supervise_request(req, spec, policy, policy::exec_policy(policy), o.root));
-  req.landlock_scope = TRY(landlock_scope(policy));
+  req.landlock = TRY(landlock_ruleset(policy));
   auto log_fd = TRY(open_log_file());
   SpawnHandlers on;
   auto cgroup = o.cgroups.empty() ? c.cgroup : TRY(c.cgroup.sub_cgroup(o.cgroups));

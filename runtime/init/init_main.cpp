@@ -274,7 +274,8 @@ Status set_up_process(Context& c) {
     c.terminal.reset();
   }
   // While it still has CAP_SYS_ADMIN, which Landlock takes in place of no_new_privs.
-  if (c.req.landlock_scope) TRY(landlock::restrict_scope(c.req.landlock_scope));
+  // Its rules are looked up here, in the container's root, after every mount.
+  if (!c.req.landlock.empty()) TRY(landlock::restrict(c.req.landlock));
   TRY(apply_user_and_capabilities(proc));
   ::umask(proc.user.umask.value_or(022));
   TRY(load_listening_filters(c));

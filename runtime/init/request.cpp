@@ -21,8 +21,9 @@ std::string encode_request(const InitRequest& r) {
                       {"hasLog", r.has_log},
                       {"hasConsole", r.has_console},
                       {"preserveFds", r.preserve_fds},
-                      {"landlockScope", r.landlock_scope},
                       {"spec", r.spec}};
+  j["landlock"] = {{"fs", r.landlock.handled_fs}, {"scoped", r.landlock.scoped}, {"rules", nlohmann::json::array()}};
+  for (const auto& l : r.landlock.rules) j["landlock"]["rules"].push_back({{"path", l.path}, {"tree", l.tree}, {"rights", l.rights}});
   j["cgroups"] = nlohmann::json::array();
   for (const auto& c : r.cgroups) j["cgroups"].push_back({{"name", c.name}, {"hostDir", c.host_dir}});
   if (r.seccomp) j["seccomp"] = nlohmann::json::binary_t(to_bytes(r.seccomp->encode()));
@@ -47,7 +48,10 @@ Result<InitRequest> decode_request(const std::string& text) {
     r.has_log = j.at("hasLog");
     r.has_console = j.at("hasConsole");
     r.preserve_fds = j.at("preserveFds");
-    r.landlock_scope = j.at("landlockScope");
+    const auto& l = j.at("landlock");
+    r.landlock.handled_fs = l.at("fs");
+    r.landlock.scoped = l.at("scoped");
+    for (const auto& rule : l.at("rules")) r.landlock.rules.push_back({rule.at("path"), rule.at("tree"), rule.at("rights")});
     r.spec = j.at("spec");
     for (const auto& c : j.at("cgroups")) r.cgroups.push_back({c.at("name"), c.at("hostDir")});
     for (auto [key, field] : {std::pair{"seccomp", &r.seccomp}, {"supervisor", &r.supervisor}}) {

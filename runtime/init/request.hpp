@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "runtime/base/error.hpp"
+#include "runtime/landlock/landlock.hpp"
 #include "runtime/rootfs/rootfs.hpp"
 #include "runtime/seccomp/program.hpp"
 
@@ -29,7 +30,7 @@ struct InitRequest {
   std::vector<CgroupBind> cgroups;
   std::optional<seccomp::Program> seccomp;     // linux.seccomp, compiled by the runtime
   std::optional<seccomp::Program> supervisor;  // a supervised container's notify filter
-  uint64_t landlock_scope = 0;                 // paths.scope: Landlock scopes for the program
+  landlock::Ruleset landlock;                  // the paths section's rules and scopes Landlock holds
   nlohmann::json spec;  // config.json as read; re-validated by the init
 };
 

@@ -1,51 +1,14 @@
-// The structured kinds of the exec section: rules, checksums and tpe's trusted uids. No
-// annotation sets them; a profile may add to them only in ways that cannot loosen.
+// The structured kinds of the exec section: checksums and tpe's trusted uids. No annotation
+// sets them; a profile may add to them only in ways that cannot loosen.
 #include <algorithm>
 
-#include "runtime/policy/action.hpp"
 #include "runtime/policy/exec_policy.hpp"
-#include "runtime/policy/glob.hpp"
 #include "runtime/policy/kind.hpp"
 
 namespace vigil::policy {
 namespace {
 
 using nlohmann::json;
-
-class Rules : public Kind {
- public:
-  void check(const json& v, const std::string& path, std::vector<std::string>& problems) const override {
-    if (!v.is_array()) return problems.push_back(path + R"(: must be an array of {"path": GLOB, "action": ACTION})");
-    for (size_t i = 0; i < v.size(); i++) {
-      std::string at = path + "[" + std::to_string(i) + "]";
-      const json& rule = v[i];
-      if (!rule.is_object()) {
-        problems.push_back(at + ": must be an object with path and action");
-        continue;
-      }
-      for (const auto& [name, value] : rule.items())
-        if (name != "path" && name != "action") problems.push_back(at + "." + name + ": unknown key");
-      if (!rule.contains("path")) problems.push_back(at + ".path: is required");
-      else if (!rule["path"].is_string()) problems.push_back(at + ".path: must be a string");
-      else if (auto e = glob_error(rule["path"].get<std::string>())) problems.push_back(at + ".path: " + *e);
-      if (!rule.contains("action")) problems.push_back(at + ".action: is required");
-      else action().check(rule["action"], at + ".action", problems);
-    }
-  }
-  // The last matching rule wins, so a profile's rules come last, and may only refuse: an
-  // allow there would override the host's deny.
-  Result<json> tighten(const Key& k, const json& have, const json& want, const Policy&) const override {
-    json out = have;
-    for (size_t i = 0; i < want.size(); i++) {
-      std::string a = want[i]["action"];
-      if (*parse_action(a) < Action::deny)
-        return Error(EPERM, k.dotted() + "[" + std::to_string(i) + "]: " + a +
-                                " would loosen the host's policy (a profile's rules may only deny or kill)");
-      out.push_back(want[i]);
-    }
-    return out;
-  }
-};
 
 class Checksums : public Kind {
  public:
@@ -100,11 +63,6 @@ class TrustedUids : public Kind {
 };
 
 }  // namespace
-
-const Kind& exec_rules() {
-  static const Rules kind;
-  return kind;
-}
 
 const Kind& checksums() {
   static const Checksums kind;

@@ -39,6 +39,7 @@ const Kind& action();                // allow|warn|deny|kill, tightening towards
 const Kind& memory_action();         // warn|deny|kill, tightening towards kill
 const Kind& size(bool cgroup);       // bytes, "256M"; 0 no limit; `cgroup` also takes "cgroup"
 const Kind& exec_rules();            // [{"path": GLOB, "action": ACTION}], a profile's appended
+const Kind& path_rules();            // [{"path": GLOB, "access": [ACCESS], "action": ACTION}], likewise
 const Kind& checksums();             // {"/path": "sha256:HEX"}, a profile's added
 const Kind& trusted_uids();          // [uid], narrowed only while its object's `enabled` is on
 

@@ -1,10 +1,43 @@
 #include "runtime/policy/paths_policy.hpp"
 
+#include <array>
+
 namespace vigil::policy {
+namespace {
+
+// Indexed by Access.
+constexpr std::array<std::string_view, kAccessCount> kNames = {
+    "read", "write", "list", "create", "delete", "rename", "truncate", "exec", "ioctl", "chmod", "chown"};
+
+}  // namespace
+
+std::string_view access_name(Access a) { return kNames[size_t(a)]; }
+
+std::optional<Access> parse_access(std::string_view name) {
+  for (size_t i = 0; i < kNames.size(); i++)
+    if (kNames[i] == name) return Access(i);
+  return std::nullopt;
+}
+
+std::string access_names(AccessSet s) {
+  std::string out;
+  for (size_t i = 0; i < kAccessCount; i++)
+    if (s & bit(Access(i))) out += (out.empty() ? "" : ", ") + std::string(kNames[i]);
+  return out;
+}
 
 PathsPolicy paths_policy(const Policy& p) {
-  auto get = [&](std::string_view name) { return p.get(*find_key("paths." + std::string(name))).get<bool>(); };
-  return {get("scope.abstract_unix_sockets"), get("scope.signals")};
+  auto get = [&](std::string_view name) { return p.get(*find_key("paths." + std::string(name))); };
+  PathsPolicy out;
+  out.default_action = *parse_action(get("default").get<std::string>());
+  for (const auto& r : get("rules")) {
+    AccessSet accesses = 0;
+    for (const auto& a : r["access"]) accesses |= bit(*parse_access(a.get<std::string>()));
+    out.rules.emplace_back(r["path"].get<std::string>(), accesses, *parse_action(r["action"].get<std::string>()));
+  }
+  out.scope_abstract_unix_sockets = get("scope.abstract_unix_sockets").get<bool>();
+  out.scope_signals = get("scope.signals").get<bool>();
+  return out;
 }
 
 }  // namespace vigil::policy

@@ -31,6 +31,8 @@ const std::vector<Key>& keys() {
       {"memory", "vm_max", size(false), 0},
       {"memory", "container_max", size(true), 0},
       {"memory", "action", memory_action(), "deny"},
+      {"paths", "default", action(), "allow"},
+      {"paths", "rules", path_rules(), json::array()},
       {"paths", "scope.abstract_unix_sockets", boolean(true), false},
       {"paths", "scope.signals", boolean(true), false},
   };

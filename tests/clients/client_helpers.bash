@@ -99,3 +99,27 @@ import_into_containerd() {
   podman_clean "$dir/podman"
   "${CTR[@]}" images import --base-name "$name" "$dir/image.tar" >/dev/null || fail "ctr images import failed"
 }
+
+# host_profile NAME JSON: a profile in vigil's default profile directory (/etc/vigil/policies,
+# where the clients' calls read it); remove_host_profile (in teardown) removes it, and the
+# directory if this made it.
+host_profile() {
+  local dir=/etc/vigil/policies
+  if [ ! -d "$dir" ]; then
+    mkdir -p "$dir"
+    PROFILE_DIR_MADE=$dir
+  fi
+  PROFILE_MADE=$dir/$1.json
+  printf '%s\n' "$2" >"$PROFILE_MADE"
+}
+remove_host_profile() {
+  [ -z "${PROFILE_MADE:-}" ] || rm -f "$PROFILE_MADE"
+  [ -z "${PROFILE_DIR_MADE:-}" ] || rmdir "$PROFILE_DIR_MADE" /etc/vigil 2>/dev/null || true
+}
+
+# An allow-list profile Landlock holds alone: files are read anywhere, written only in /dev
+# and /tmp.
+WRITE_TMP_ONLY='{"version": 1, "paths": {"default": "deny", "rules": [
+  {"path": "/**", "access": ["read", "list", "exec", "ioctl", "chmod", "chown"], "action": "allow"},
+  {"path": "/dev/**", "access": ["write"], "action": "allow"},
+  {"path": "/tmp/**", "access": ["write", "create", "delete", "rename", "truncate"], "action": "allow"}]}}'

@@ -46,6 +46,7 @@ setup() {
 
 # The Bidirectional test's host mounts, whatever became of the test.
 teardown() {
+  remove_host_profile
   local m
   for m in "$BATS_TEST_TMPDIR/vol/fromctr" "$BATS_TEST_TMPDIR/vol"; do
     while mountpoint -q "$m"; do umount "$m" || umount -l "$m" || break; done
@@ -91,6 +92,7 @@ assert_pod_gone() {
   assert_eq "$(seen /exec/exit)" 3
   assert_eq "$(seen /exec/stdout)" $'out\n0\nro'
   assert_eq "$(seen /exec/stderr)" err
+  assert_eq "$(seen /write_etc/stdout)" written
   # StopContainer: SIGTERM, trapped; SIGKILL after the grace period when ignored.
   assert_eq "$(seen /main/exit)" 7
   assert_eq "$(seen /sleeper/exit)" 137
@@ -103,6 +105,16 @@ assert_pod_gone() {
   pod lifecycle --pod-annotation run.vigil.supervise=true --pod-annotation run.vigil.memory.max=64M
   assert_eq "$(seen /filters)" 2
   assert_eq "$(seen /data_limit)" 67108864
+  assert_eq "$(seen /exec/exit)" 3
+  assert_eq "$(seen /main/exit)" 7
+  assert_eq "$(seen /pods_left)" 0
+  assert_pod_gone
+}
+
+@test "kubernetes: a pod annotated run.vigil.policy runs under that profile's paths rules" {
+  host_profile "vigil-test-$$" "$WRITE_TMP_ONLY"
+  pod lifecycle --pod-annotation "run.vigil.policy=vigil-test-$$"
+  assert_eq "$(seen /write_etc/stdout)" "refused"
   assert_eq "$(seen /exec/exit)" 3
   assert_eq "$(seen /main/exit)" 7
   assert_eq "$(seen /pods_left)" 0

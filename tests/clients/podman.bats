@@ -30,6 +30,7 @@ setup() {
 # podman rm removes what the test left running; then nothing of it may remain: no state in
 # vigil for its containers, no process carrying the test's token.
 teardown() {
+  remove_host_profile
   local ids id left=""
   ids=$("${PODMAN[@]}" ps -a -q --no-trunc 2>/dev/null)
   "${PODMAN[@]}" rm -a -f -t 0 >/dev/null 2>&1 || true
@@ -238,6 +239,14 @@ vigil_state_field() {
   assert_eq "$output" exec-ok
   p rm -f -t 0 "$NAME" >/dev/null
   wait_for sh -c "! [ -e /proc/$sup ] || [ \"\$(awk '{print \$3}' /proc/$sup/stat)\" = Z ]"
+}
+
+@test "podman: --annotation run.vigil.policy names a profile whose paths rules Landlock holds" {
+  host_profile "vigil-test-$$" "$WRITE_TMP_ONLY"
+  run p run --rm --annotation "run.vigil.policy=vigil-test-$$" localhost/busybox \
+    sh -c 'echo kept >/tmp/x && cat /tmp/x; echo lost >/etc/x; head -1 /etc/passwd'
+  assert_status 0
+  assert_eq "$output" $'kept\nsh: can\'t create /etc/x: Permission denied\nroot:x:0:0:root:/root:/bin/sh'
 }
 
 @test "podman: --annotation run.vigil.memory.max and vm_max limit the container's processes" {

@@ -185,6 +185,22 @@ start_ok() {
   out=$(vigil start "$1" 2>&1) || fail "start $1 failed: $out"
 }
 
+# script_to_end ID [GLOBAL FLAGS...] -- SCRIPT: creates a container running sh -c SCRIPT,
+# starts it and waits for it to stop; sets output and stderr to what it printed, status to
+# create's (then nothing else is done). The container and its audit log stay for the test.
+script_to_end() {
+  local id=$1 flags=()
+  shift
+  while [ "$1" != -- ]; do flags+=("$1"); shift; done
+  cmd "$2"
+  leave_running "$id" "${flags[@]}" create --bundle "$BUNDLE"
+  [ "$status" -eq 0 ] || return 0
+  start_ok "$id"
+  WAIT_FOR_S=30 wait_status "$id" stopped
+  output=$(container_output "$id")
+  stderr=$(container_stderr "$id")
+}
+
 # container_output ID / container_stderr ID: what a created or detached container printed.
 container_output() { cat "$(out_file "$1")"; }
 container_stderr() { cat "$(err_file "$1")"; }

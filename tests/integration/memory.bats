@@ -27,15 +27,7 @@ memory_policy() {
 # sh_under ID POLICY SCRIPT: runs `sh -c SCRIPT` under $T/POLICY.json from create to its
 # end; sets status (vigil's), output and stderr. The container stays (stopped) for its audit
 # log; teardown deletes it.
-sh_under() {
-  cmd "$3"
-  leave_running "$1" --policy "$T/$2.json" create --bundle "$BUNDLE"
-  [ "$status" -eq 0 ] || return 0
-  start_ok "$1"
-  WAIT_FOR_S=30 wait_status "$1" stopped
-  output=$(container_output "$1")
-  stderr=$(container_stderr "$1")
-}
+sh_under() { script_to_end "$1" --policy "$T/$2.json" -- "$3"; }
 
 # alloc_under ID POLICY MODE: runs `alloc MODE; echo alive` under $T/POLICY.json; sets
 # status, output and KIB (what alloc got before it was refused).

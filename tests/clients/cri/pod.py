@@ -104,6 +104,9 @@ try:
             "sh", "-c", "echo out; echo err >&2; wc -c </proc/timer_list; touch /proc/sys/x 2>/dev/null || echo ro; exit 3"]),
             timeout=30)
         seen["exec"] = {"exit": r.exit_code, "stdout": r.stdout.decode(), "stderr": r.stderr.decode()}
+        r = rt.ExecSync(pb.ExecSyncRequest(container_id=cid, timeout=10, cmd=[
+            "sh", "-c", "echo x 2>/dev/null >/etc/vigil-written && echo written || echo refused"]), timeout=30)
+        seen["write_etc"] = {"exit": r.exit_code, "stdout": r.stdout.decode().strip()}
         # Stopped the kubelet way: SIGTERM, which main traps, and SIGKILL after the grace period
         # for a container that ignores it (sleep as pid 1).
         rt.StopContainer(pb.StopContainerRequest(container_id=cid, timeout=5), timeout=60)

@@ -1,0 +1,63 @@
+// The paths section as a Landlock ruleset, for kernels of every ABI (no kernel needed).
+#include <gtest/gtest.h>
+
+#include "runtime/container/container.hpp"
+#include "runtime/landlock/landlock.hpp"
+#include "runtime/policy/paths_policy.hpp"
+
+namespace vigil {
+namespace {
+
+policy::PathsPolicy paths(const std::string& text) {
+  auto p = policy::parse_policy(R"({"version": 1, "paths": )" + text + "}", "p.json");
+  EXPECT_TRUE(p.ok()) << p.error().what();
+  return p.ok() ? policy::paths_policy(*p) : policy::PathsPolicy{};
+}
+
+TEST(LandlockRuleset, GrantsInTheKernelsRights) {
+  auto r = landlock_ruleset(paths(R"({"default": "deny", "rules": [
+      {"path": "/**", "access": ["read", "list", "exec", "chmod", "chown", "rename", "truncate", "ioctl"], "action": "allow"},
+      {"path": "/tmp/**", "access": ["write", "create", "delete"], "action": "allow"}]})"), 2);
+  ASSERT_TRUE(r.ok()) << r.error().what();
+  // Read, list and exec are allowed everywhere, so Landlock need not handle them; rename is
+  // too: REFER beneath the root, so files still move between directories.
+  EXPECT_EQ(r->handled_fs, landlock::kWriteFile | 0x1fc0u | landlock::kRemoveDir | landlock::kRemoveFile | landlock::kRefer);
+  ASSERT_EQ(r->rules.size(), 2u);
+  EXPECT_EQ(r->rules[0].path, "/");
+  EXPECT_EQ(r->rules[0].rights, landlock::kRefer);
+  EXPECT_EQ(r->rules[1].path, "/tmp");
+  EXPECT_EQ(r->rules[1].rights, landlock::kWriteFile | 0x1fc0u | landlock::kRemoveDir | landlock::kRemoveFile);
+  EXPECT_EQ(r->scoped, 0u);
+}
+
+TEST(LandlockRuleset, NothingToHoldIsAnEmptyRuleset) {
+  auto r = landlock_ruleset(paths(R"({"rules": [{"path": "/data/**", "access": ["read"], "action": "allow"}]})"), 0);
+  ASSERT_TRUE(r.ok()) << r.error().what();
+  EXPECT_TRUE(r->empty());
+}
+
+TEST(LandlockRuleset, NeverSilentlyWeaker) {
+  auto err = [](const policy::PathsPolicy& p, int abi) {
+    auto r = landlock_ruleset(p, abi);
+    EXPECT_FALSE(r.ok());
+    return r.ok() ? std::string() : r.error().what();
+  };
+  // What an allow-list leaves to the default deny, Landlock refuses.
+  const std::string rest = R"({"path": "/**", "access": ["read", "write", "list", "create", "delete", "rename", "exec", "ioctl", "chmod", "chown"], "action": "allow"})";
+  auto truncate = paths(R"({"default": "deny", "rules": [)" + rest + R"(, {"path": "/tmp/**", "access": ["truncate"], "action": "allow"}]})");
+  EXPECT_EQ(err(truncate, 2), "paths: truncate needs Landlock ABI 3; this kernel has ABI 2");
+  EXPECT_TRUE(landlock_ruleset(truncate, 3).ok());
+  // Refusing "/**" first makes an allow-list under a default of allow.
+  auto read = paths(R"({"rules": [{"path": "/**", "access": ["read"], "action": "deny"}, {"path": "/usr/**", "access": ["read"], "action": "allow"}]})");
+  EXPECT_EQ(err(read, 1), "paths: rules need Landlock ABI 2 (renames across directories); this kernel has ABI 1");
+  EXPECT_EQ(err(read, 0), "paths: read needs Landlock ABI 1; this kernel has ABI 0");
+  EXPECT_EQ(landlock_ruleset(read, 2)->handled_fs, landlock::kReadFile | landlock::kRefer);
+  auto scope = paths(R"({"scope": {"signals": true}})");
+  EXPECT_NE(err(scope, 5).find("paths.scope needs Landlock ABI 6"), std::string::npos);
+  EXPECT_EQ(landlock_ruleset(scope, 6)->scoped, landlock::kScopeSignal);
+  auto deny = paths(R"({"rules": [{"path": "/etc/shadow", "access": ["read"], "action": "deny"}]})");
+  EXPECT_NE(err(deny, 7).find("paths: read needs the supervisor's path checks (paths.rules[0] refuses"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace vigil
