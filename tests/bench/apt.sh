@@ -9,7 +9,6 @@
 # Goal: verified/plain ≤ 1.15.
 set -eu
 RUNS=${BENCH_APT_N:-3}
-MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 PACKAGES="python3 curl"
 top=$(pwd)
 tree=$top/build/bench/debian
@@ -17,25 +16,7 @@ work=$(mktemp -d /tmp/vigil-bench-apt.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 . tests/bench/lib.sh
 
-# Made once, kept while the stamp names the same packages.
-if [ "$(cat "$tree/.vigil-bench" 2>/dev/null)" != "$PACKAGES" ]; then
-  rm -rf "$tree" "$tree.tmp"
-  mkdir -p "$(dirname "$tree")"
-  if ! timeout 900 debootstrap --variant=minbase bookworm "$tree.tmp" "$MIRROR" >"$work/debootstrap.log" 2>&1; then
-    echo "apt-get workload: skipped, debootstrap failed (no network to $MIRROR?):"
-    tail -3 "$work/debootstrap.log" | sed 's/^/  /'
-    exit 0
-  fi
-  cp /etc/resolv.conf "$tree.tmp/etc/resolv.conf"
-  # shellcheck disable=SC2086
-  if ! timeout 600 chroot "$tree.tmp" sh -c "apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --download-only $PACKAGES" >"$work/fetch.log" 2>&1; then
-    echo "apt-get workload: skipped, the packages could not be fetched:"
-    tail -3 "$work/fetch.log" | sed 's/^/  /'
-    exit 0
-  fi
-  echo "$PACKAGES" >"$tree.tmp/.vigil-bench"
-  mv "$tree.tmp" "$tree"
-fi
+debian_tree "$tree" "$PACKAGES" || exit 0
 
 J=build/tests/jsonedit
 mkdir -p "$work/b"

@@ -10,4 +10,4 @@ exec unshare -m --propagation private bash -c '
   umount /sys/fs/cgroup/unified 2>/dev/null || true
   trap "[ \"\$(stat -f -c %T /sys/fs/cgroup/unified)\" = tmpfs ] && rm -rf /sys/fs/cgroup/unified/*" EXIT
   echo "Times are medians; a ratio is the median of the ratios of runs made side by side."
-  tests/bench/startup.sh && tests/bench/supervisor.sh && tests/bench/exec_verify.sh && tests/bench/memory.sh && tests/bench/apt.sh && tests/bench/clients.sh'
+  tests/bench/startup.sh && tests/bench/supervisor.sh && tests/bench/exec_verify.sh && tests/bench/memory.sh && tests/bench/paths.sh && tests/bench/apt.sh && tests/bench/clients.sh'
