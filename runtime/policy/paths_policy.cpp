@@ -26,6 +26,19 @@ std::string access_names(AccessSet s) {
   return out;
 }
 
+PathsPolicy::Match PathsPolicy::match(Access a, std::string_view path) const {
+  std::string listed;
+  if (a == Access::list) {
+    listed = std::string(path);
+    if (listed.empty() || listed.back() != '/') listed += '/';
+    path = listed;
+  }
+  for (size_t i = rules.size(); i-- > 0;)
+    if ((rules[i].accesses & bit(a)) && rules[i].glob.matches(path))
+      return {rules[i].action, "paths.rules[" + std::to_string(i) + "]"};
+  return {default_action, "paths.default"};
+}
+
 PathsPolicy paths_policy(const Policy& p) {
   auto get = [&](std::string_view name) { return p.get(*find_key("paths." + std::string(name))); };
   PathsPolicy out;

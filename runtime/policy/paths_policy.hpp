@@ -38,6 +38,14 @@ struct PathRule {
 };
 
 struct PathsPolicy {
+  struct Match {
+    Action action;
+    std::string rule;  // "paths.rules[2]" or "paths.default"
+  };
+  // The last rule naming `a` that matches `path` (for list, the directory's path: the "/"
+  // is added here), else the default.
+  Match match(Access a, std::string_view path) const;
+
   Action default_action = Action::allow;
   std::vector<PathRule> rules;               // per access, the last matching rule wins
   bool scope_abstract_unix_sockets = false;  // no connect to an abstract socket made outside

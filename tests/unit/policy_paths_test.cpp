@@ -184,3 +184,24 @@ TEST(PathsPlan, WhatLandlockCannotHoldIsTheSupervisors) {
 
 }  // namespace
 }  // namespace vigil::policy
+
+namespace vigil::policy {
+namespace {
+
+TEST(PolicyPaths, TheLastMatchingRuleForTheAccessDecides) {
+  auto p = paths_policy(*parse_policy(R"({"version": 1, "paths": {"default": "deny", "rules": [
+      {"path": "/etc/**", "access": ["read", "list"], "action": "allow"},
+      {"path": "/etc/secret", "access": ["read"], "action": "deny"},
+      {"path": "/etc/ssh/**", "access": ["read"], "action": "warn"}]}})", "p.json"));
+  EXPECT_EQ(p.match(Access::read, "/etc/hosts").action, Action::allow);
+  EXPECT_EQ(p.match(Access::read, "/etc/hosts").rule, "paths.rules[0]");
+  EXPECT_EQ(p.match(Access::read, "/etc/secret").rule, "paths.rules[1]");
+  EXPECT_EQ(p.match(Access::read, "/etc/ssh/key").action, Action::warn);
+  EXPECT_EQ(p.match(Access::write, "/etc/hosts").rule, "paths.default");
+  // Listing a directory matches its path with a "/": /etc/** covers /etc itself.
+  EXPECT_EQ(p.match(Access::list, "/etc").action, Action::allow);
+  EXPECT_EQ(p.match(Access::list, "/").action, Action::deny);
+}
+
+}  // namespace
+}  // namespace vigil::policy

@@ -1,0 +1,102 @@
+#include "runtime/supervisor/act_as.hpp"
+
+#include <linux/capability.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <charconv>
+
+#include "runtime/process/identity.hpp"
+
+namespace vigil::supervisor {
+namespace {
+
+// The value of `key` ("Uid") in status text, after its colon.
+std::string_view field(std::string_view status, std::string_view key) {
+  for (size_t at = 0; at < status.size();) {
+    size_t end = status.find('\n', at);
+    std::string_view line = status.substr(at, end == std::string_view::npos ? std::string_view::npos : end - at);
+    if (line.size() > key.size() && line.substr(0, key.size()) == key && line[key.size()] == ':')
+      return line.substr(key.size() + 1);
+    if (end == std::string_view::npos) break;
+    at = end + 1;
+  }
+  return {};
+}
+
+// The whitespace-separated numbers of `text`, in `base`.
+std::vector<uint64_t> numbers(std::string_view text, int base = 10) {
+  std::vector<uint64_t> out;
+  for (size_t at = 0; at < text.size();) {
+    at = text.find_first_not_of(" \t", at);
+    if (at == std::string_view::npos) break;
+    uint64_t v = 0;
+    auto [end, ec] = std::from_chars(text.data() + at, text.data() + text.size(), v, base);
+    if (ec != std::errc()) break;
+    out.push_back(v);
+    at = size_t(end - text.data());
+  }
+  return out;
+}
+
+Result<uint64_t> permitted_capabilities() {
+  __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
+  __user_cap_data_struct data[2] = {};
+  if (::syscall(SYS_capget, &header, data) < 0) return Error::from_errno("capget");
+  return uint64_t(data[0].permitted) | uint64_t(data[1].permitted) << 32;
+}
+
+Status set_groups(const std::vector<uint32_t>& groups) {
+  std::vector<gid_t> g(groups.begin(), groups.end());
+  if (::syscall(SYS_setgroups, g.size(), g.data()) < 0) return Error::from_errno("setgroups");
+  return {};
+}
+
+}  // namespace
+
+Result<Identity> parse_identity(std::string_view status, bool host_userns) {
+  auto uid = numbers(field(status, "Uid")), gid = numbers(field(status, "Gid"));
+  auto cap = numbers(field(status, "CapEff"), 16), mask = numbers(field(status, "Umask"), 8);
+  if (uid.size() != 4 || gid.size() != 4 || cap.size() != 1) return Error(EINVAL, "a status without Uid, Gid or CapEff");
+  Identity who;
+  who.fsuid = uint32_t(uid[3]);
+  who.fsgid = uint32_t(gid[3]);
+  for (auto g : numbers(field(status, "Groups"))) who.groups.push_back(uint32_t(g));
+  who.capabilities = host_userns ? cap[0] : 0;
+  if (!mask.empty()) who.umask = mode_t(mask[0]);
+  return who;
+}
+
+Result<ActingAs> ActingAs::take(const Identity& who) {
+  ActingAs a;
+  a.permitted_ = TRY(permitted_capabilities());
+  int n = int(::syscall(SYS_getgroups, 0, nullptr));
+  std::vector<gid_t> own(size_t(n > 0 ? n : 0));
+  if (n > 0 && ::syscall(SYS_getgroups, n, own.data()) < 0) return Error::from_errno("getgroups");
+  a.saved_.groups.assign(own.begin(), own.end());
+  a.saved_.fsuid = uint32_t(::syscall(SYS_setfsuid, -1));
+  a.saved_.fsgid = uint32_t(::syscall(SYS_setfsgid, -1));
+  a.saved_.umask = ::umask(who.umask);
+  a.active_ = true;  // from here on, the destructor gives the thread its identity back
+  TRY(set_groups(who.groups));
+  ::syscall(SYS_setfsgid, who.fsgid);
+  ::syscall(SYS_setfsuid, who.fsuid);
+  // setfsuid and setfsgid say nothing of failure but by what they return next.
+  if (uint32_t(::syscall(SYS_setfsuid, -1)) != who.fsuid || uint32_t(::syscall(SYS_setfsgid, -1)) != who.fsgid)
+    return Error(EPERM, "take the process's fsuid and fsgid");
+  // After the fsuid: a change from 0 may clear capabilities, and these are the ones wanted.
+  TRY(set_capabilities(who.capabilities & a.permitted_, a.permitted_, 0));
+  return a;
+}
+
+ActingAs::~ActingAs() {
+  if (!active_) return;
+  (void)set_capabilities(permitted_, permitted_, 0);
+  ::syscall(SYS_setfsuid, saved_.fsuid);
+  ::syscall(SYS_setfsgid, saved_.fsgid);
+  (void)set_groups(saved_.groups);
+  ::umask(saved_.umask);
+}
+
+}  // namespace vigil::supervisor

@@ -1,0 +1,47 @@
+// The identity a judging thread takes to open a file for a container's process, so that the
+// kernel checks the process's permissions, not the supervisor's: its filesystem uid and gid,
+// its supplementary groups, its umask and its effective capabilities (those the supervisor
+// has as well). Credentials are per thread in the kernel, so this changes the calling
+// thread alone (raw syscalls: glibc's setgroups would change every thread), and gives the
+// thread its own identity back when it ends. The thread must have an fs struct of its own
+// (in_root.hpp) for the umask.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "runtime/base/error.hpp"
+
+namespace vigil::supervisor {
+
+struct Identity {
+  uint32_t fsuid = 0, fsgid = 0;
+  std::vector<uint32_t> groups;
+  uint64_t capabilities = 0;  // effective
+  mode_t umask = 022;
+};
+
+// A process's identity, from the text of its /proc/PID/status. Its capabilities count only
+// in the host's user namespace: `own_userns` false (a user-namespaced container) leaves
+// none, which is stricter than the kernel (they would hold over the namespace's files).
+Result<Identity> parse_identity(std::string_view status, bool host_userns);
+
+class ActingAs {
+ public:
+  // The calling thread takes `who`'s identity (capabilities: those it has as well).
+  static Result<ActingAs> take(const Identity& who);
+  ActingAs(ActingAs&& o) noexcept : saved_(std::move(o.saved_)), active_(o.active_) { o.active_ = false; }
+  ActingAs& operator=(ActingAs&&) = delete;
+  ~ActingAs();
+
+ private:
+  ActingAs() = default;
+  Identity saved_;  // the thread's own
+  uint64_t permitted_ = 0;
+  bool active_ = false;
+};
+
+}  // namespace vigil::supervisor

@@ -1,0 +1,141 @@
+#include "runtime/supervisor/path_walk.hpp"
+
+#include <fcntl.h>
+#include <linux/magic.h>
+#include <linux/openat2.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/vfs.h>
+#include <unistd.h>
+
+#include <climits>
+#include <deque>
+
+namespace vigil::supervisor {
+namespace {
+
+// As the kernel's MAXSYMLINKS.
+constexpr int kMaxLinks = 40;
+constexpr ino_t kProcRootIno = 1;
+
+bool on_proc(int fd) {
+  struct statfs fs;
+  return ::fstatfs(fd, &fs) == 0 && fs.f_type == PROC_SUPER_MAGIC;
+}
+
+bool is_proc_root(int fd) {
+  struct stat st;
+  return on_proc(fd) && ::fstat(fd, &st) == 0 && st.st_ino == kProcRootIno;
+}
+
+bool all_digits(std::string_view s) { return !s.empty() && s.find_first_not_of("0123456789") == std::string_view::npos; }
+
+bool same_dir(int a, int b) {
+  struct statx x, y;
+  return ::statx(a, "", AT_EMPTY_PATH, STATX_INO | STATX_MNT_ID, &x) == 0 &&
+         ::statx(b, "", AT_EMPTY_PATH, STATX_INO | STATX_MNT_ID, &y) == 0 && x.stx_ino == y.stx_ino &&
+         x.stx_dev_major == y.stx_dev_major && x.stx_dev_minor == y.stx_dev_minor && x.stx_mnt_id == y.stx_mnt_id;
+}
+
+Result<unique_fd> dup_fd(int fd) {
+  unique_fd out(::fcntl(fd, F_DUPFD_CLOEXEC, 0));
+  if (!out) return Error::from_errno("dup");
+  return out;
+}
+
+// Pushes the components of `path` in front of `todo`.
+void push_front(std::deque<std::string>& todo, std::string_view path) {
+  std::deque<std::string> parts;
+  for (size_t at = 0; at <= path.size();) {
+    size_t end = path.find('/', at);
+    if (end == std::string_view::npos) end = path.size();
+    if (end > at) parts.emplace_back(path.substr(at, end - at));
+    at = end + 1;
+  }
+  todo.insert(todo.begin(), parts.begin(), parts.end());
+}
+
+// The kernel's own lookup: right, and one call, for a path that meets neither a magic link
+// nor /proc (where "self" would be the supervisor).
+Result<unique_fd> kernel_lookup(const WalkFrom& from, std::string_view path, bool follow_last) {
+  open_how how{};
+  how.flags = O_PATH | O_CLOEXEC | (follow_last ? 0 : O_NOFOLLOW);
+  how.resolve = RESOLVE_NO_MAGICLINKS;
+  std::string p(path);
+  unique_fd fd(int(::syscall(SYS_openat2, p[0] == '/' ? AT_FDCWD : from.base, p.c_str(), &how, sizeof how)));
+  if (!fd) return Error::from_errno("openat2 " + p);
+  if (on_proc(fd.get())) return Error(EXDEV, p + " is in /proc");
+  return fd;
+}
+
+}  // namespace
+
+Result<Walked> walk_path(const WalkFrom& from, std::string_view path, bool follow_last) {
+  if (path.empty()) return Error(ENOENT, "an empty path");
+  if (auto fd = kernel_lookup(from, path, follow_last)) return Walked{std::move(*fd), {}, {}};
+  std::deque<std::string> todo;
+  push_front(todo, path);
+  bool must_be_dir = path.back() == '/';
+  unique_fd cur = TRY(dup_fd(path[0] == '/' ? from.root : from.base));
+  std::string owner;  // the pid whose /proc directory the walk is in, if it is in one
+  int links = 0;
+  while (!todo.empty()) {
+    std::string comp = std::move(todo.front());
+    todo.pop_front();
+    bool last = todo.empty();
+    if (comp == ".") continue;
+    if (comp == "..") {
+      if (same_dir(cur.get(), from.root)) continue;
+      unique_fd up(::openat(cur.get(), "..", O_PATH | O_DIRECTORY | O_CLOEXEC));
+      if (!up) return Error::from_errno("openat ..");
+      cur = std::move(up);
+      if (owner.size() && is_proc_root(cur.get())) owner.clear();
+      continue;
+    }
+    if ((comp == "self" || comp == "thread-self") && is_proc_root(cur.get())) {
+      push_front(todo, comp == "self" ? from.tgid : from.tgid + "/task/" + from.tid);
+      continue;
+    }
+    if (all_digits(comp) && is_proc_root(cur.get())) owner = comp;
+    unique_fd next(::openat(cur.get(), comp.c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC));
+    if (!next) {
+      if (errno == ENOENT && last && !must_be_dir) return Walked{{}, std::move(cur), comp};
+      return Error::from_errno("openat " + comp);
+    }
+    struct stat st;
+    if (::fstat(next.get(), &st) < 0) return Error::from_errno("fstat " + comp);
+    if (S_ISLNK(st.st_mode) && (!last || follow_last || must_be_dir)) {
+      if (++links > kMaxLinks) return Error(ELOOP, "too many symlinks");
+      if (on_proc(cur.get()) && !is_proc_root(cur.get())) {
+        // A magic link: followed by the kernel, for the process's own /proc entries only.
+        if (owner != from.tgid && owner != from.tid) return Error(EACCES, "another process's /proc/" + owner + "/" + comp);
+        unique_fd target(::openat(cur.get(), comp.c_str(), O_PATH | O_CLOEXEC));
+        if (!target) return Error::from_errno("follow /proc/" + owner + "/" + comp);
+        if (::fstat(target.get(), &st) < 0) return Error::from_errno("fstat " + comp);
+        if (!last && !S_ISDIR(st.st_mode)) return Error(ENOTDIR, comp + " is not a directory");
+        cur = std::move(target);
+        if (!on_proc(cur.get())) owner.clear();
+        continue;
+      }
+      char buf[PATH_MAX];
+      ssize_t n = ::readlinkat(next.get(), "", buf, sizeof buf);
+      if (n <= 0) return n < 0 ? Error::from_errno("readlink " + comp) : Error(ENOENT, comp + ": an empty symlink");
+      std::string_view target(buf, size_t(n));
+      if (last && target.back() == '/') must_be_dir = true;
+      push_front(todo, target);
+      if (target[0] == '/') {
+        cur = TRY(dup_fd(from.root));
+        owner.clear();
+      }
+      continue;
+    }
+    if (!last && !S_ISDIR(st.st_mode)) return Error(ENOTDIR, comp + " is not a directory");
+    cur = std::move(next);
+    if (owner.size() && !on_proc(cur.get())) owner.clear();
+  }
+  struct stat st;
+  if (must_be_dir && (::fstat(cur.get(), &st) < 0 || !S_ISDIR(st.st_mode))) return Error(ENOTDIR, std::string(path) + " is not a directory");
+  return Walked{std::move(cur), {}, {}};
+}
+
+}  // namespace vigil::supervisor

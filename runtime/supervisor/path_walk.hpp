@@ -1,0 +1,37 @@
+// Looking a path up for a container's process, when the supervisor must open the file itself
+// (path rules: open_notice.hpp). The judging thread is in the process's root (in_root.hpp)
+// and acts as the process (act_as.hpp), so the kernel checks its permissions at each step.
+// One openat2 does it when it can; what it cannot is walked here a component at a time:
+// /proc/self and /proc/thread-self, which name the supervisor when it asks, are the
+// process's, and a /proc magic link (/proc/PID/fd/N, root, cwd) is followed only when it is
+// the process's own (the kernel would check ptrace access; the supervisor passes where the
+// process may not).
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+#include <string_view>
+
+#include "runtime/base/error.hpp"
+#include "runtime/base/unique_fd.hpp"
+
+namespace vigil::supervisor {
+
+struct WalkFrom {
+  int root;         // an O_PATH fd of the process's root
+  int base;         // where a relative path starts: its cwd or the call's dirfd
+  std::string tgid;  // the process, as its own /proc names it (NSpid)
+  std::string tid;
+};
+
+struct Walked {
+  unique_fd fd;      // O_PATH of what the path names (a symlink itself, when not followed)
+  unique_fd parent;  // when the last component does not exist: the directory it would be in,
+  std::string name;  // and its name there (through a dangling symlink, its target's)
+};
+
+// `path` from `from`; `follow_last`: a symlink as the last component is followed.
+Result<Walked> walk_path(const WalkFrom& from, std::string_view path, bool follow_last);
+
+}  // namespace vigil::supervisor
