@@ -90,16 +90,21 @@ std::vector<nlohmann::json> list_containers(const std::string& root);
 std::string seccomp_cache_dir(const std::string& root);
 // linux.seccomp of `spec` as the init loads it, through the cache in the state root.
 Result<seccomp::Program> compile_seccomp(const seccomp::Profile& profile, const oci::Spec& spec, const std::string& root);
-// The paths section's Landlock ruleset (its rules and scopes), for the init request; an
-// error when a rule needs what Landlock cannot do, or this kernel's ABI lacks a right.
-Result<landlock::Ruleset> landlock_ruleset(const policy::Policy& policy);
-// The same for a kernel of Landlock ABI `abi`.
-Result<landlock::Ruleset> landlock_ruleset(const policy::PathsPolicy& paths, int abi);
+// How the paths section is enforced: its Landlock ruleset (rules and scopes) for the init
+// request, and the accesses the supervisor judges. An error when a rule needs what no
+// mechanism here holds, or what this kernel's Landlock ABI lacks.
+struct PathsRequest {
+  landlock::Ruleset landlock;
+  policy::AccessSet judged = 0;
+};
+Result<PathsRequest> paths_request(const policy::Policy& policy);
+// The same for a kernel of Landlock ABI `abi`, and a policy that does or does not supervise.
+Result<PathsRequest> paths_request(const policy::PathsPolicy& paths, int abi, bool supervised);
 // The policy's memory section for `spec`'s container, container_max "cgroup" resolved.
 policy::MemoryPolicy supervised_memory(const policy::Policy& policy, const oci::Spec& spec);
 // A supervised process's share of its init request (create's and exec's alike): the memory
 // limits the kernel holds, as rlimits in req.spec, and the supervisor's filter.
 Status supervise_request(InitRequest& req, const oci::Spec& spec, const policy::Policy& policy,
-                         const policy::ExecPolicy& exec, const std::string& root);
+                         const policy::ExecPolicy& exec, policy::AccessSet judged_paths, const std::string& root);
 
 }  // namespace vigil

@@ -100,8 +100,9 @@ Result<CreatedInit> create_container(const CreateOptions& o) {
   if (profile) req.seccomp = TRY(compile_seccomp(*profile, spec, o.root));
   const auto exec_policy = policy::exec_policy(policy);
   req.spec = spec.raw;
-  if (policy.supervise()) TRY(supervise_request(req, spec, policy, exec_policy, o.root));
-  req.landlock = TRY(landlock_ruleset(policy));
+  auto paths = TRY(paths_request(policy));
+  if (policy.supervise()) TRY(supervise_request(req, spec, policy, exec_policy, paths.judged, o.root));
+  req.landlock = std::move(paths.landlock);
   TRY(write_file_atomic(dir.policy_path(), policy.doc.dump(2) + "\n", 0600));
   oci::ContainerState state;
   state.oci_version = spec.oci_version;
@@ -132,8 +133,8 @@ Result<CreatedInit> create_container(const CreateOptions& o) {
   // Started now, it gets ready while the init is made.
   std::optional<supervisor::Supervisor> sup;
   if (policy.supervise())
-    sup = TRY(supervisor::Supervisor::start(
-        {o.id, dir.path(), seccomp_cache_dir(o.root), log_fd.get(), exec_policy, supervised_memory(policy, spec), cg}));
+    sup = TRY(supervisor::Supervisor::start({o.id, dir.path(), seccomp_cache_dir(o.root), log_fd.get(), exec_policy,
+                                             supervised_memory(policy, spec), policy::paths_policy(policy), paths.judged, cg}));
   ConsoleChannel console;
   if (spec.process->terminal) console = TRY(open_console_channel(o.console_socket));
   // A cgroup we did not make may have counted OOM kills before; ours starts at zero.

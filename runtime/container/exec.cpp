@@ -80,8 +80,9 @@ Result<int> exec_container(const ExecOptions& o) {
   // A supervised container's processes are all the supervisor's, this one too.
   bool supervised = c.state.supervisor_pid != 0;
   auto policy = TRY(container_policy(o.root, o.id));
-  if (supervised) TRY(supervise_request(req, spec, policy, policy::exec_policy(policy), o.root));
-  req.landlock = TRY(landlock_ruleset(policy));
+  auto paths = TRY(paths_request(policy));
+  if (supervised) TRY(supervise_request(req, spec, policy, policy::exec_policy(policy), paths.judged, o.root));
+  req.landlock = std::move(paths.landlock);
   auto log_fd = TRY(open_log_file());
   SpawnHandlers on;
   auto cgroup = o.cgroups.empty() ? c.cgroup : TRY(c.cgroup.sub_cgroup(o.cgroups));

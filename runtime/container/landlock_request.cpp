@@ -1,6 +1,7 @@
-// The paths section as a Landlock ruleset for the init request: the plan's grants in the
-// kernel's rights, checked against the running kernel's ABI. Never silently weaker: a right
-// the kernel lacks, or a rule only the supervisor could hold, refuses the container.
+// The paths section's enforcement: the plan's grants as a Landlock ruleset for the init
+// request, in the kernel's rights, checked against the running kernel's ABI; and the
+// accesses left to the supervisor. Never silently weaker: a right the kernel lacks, or a
+// rule no mechanism here holds, refuses the container.
 #include "runtime/container/container.hpp"
 #include "runtime/landlock/landlock.hpp"
 #include "runtime/policy/paths_plan.hpp"
@@ -49,8 +50,12 @@ int abi_of(Access a) {
 
 }  // namespace
 
-Result<landlock::Ruleset> landlock_ruleset(const policy::PathsPolicy& paths, int abi) {
-  landlock::Ruleset r;
+// What the supervisor judges so far: opens (open_notice.cpp).
+constexpr policy::AccessSet kJudgedOpens = policy::bit(Access::read) | policy::bit(Access::write) | policy::bit(Access::list);
+
+Result<PathsRequest> paths_request(const policy::PathsPolicy& paths, int abi, bool supervised) {
+  PathsRequest out;
+  landlock::Ruleset& r = out.landlock;
   r.scoped = (paths.scope_abstract_unix_sockets ? landlock::kScopeAbstractUnixSocket : 0) |
              (paths.scope_signals ? landlock::kScopeSignal : 0);
   if (r.scoped && abi < landlock::kScopeAbi)
@@ -60,16 +65,19 @@ Result<landlock::Ruleset> landlock_ruleset(const policy::PathsPolicy& paths, int
   for (size_t i = 0; i < policy::kAccessCount; i++) {
     Access a = Access(i);
     std::string name(policy::access_name(a));
-    if (plan.enforcer[i] == Enforcer::supervisor)
+    if (plan.enforcer[i] == Enforcer::supervisor && !(kJudgedOpens & policy::bit(a)))
       return Error(ENOTSUP, "paths: " + name + " needs the supervisor's path checks (" + plan.why[i] +
-                                "), which this vigil does not have yet; Landlock holds a paths.default of deny "
+                                "), which cover read, write and list so far; Landlock holds a paths.default of deny "
                                 "with allow rules on trees (DIR/**) and files");
+    if (plan.enforcer[i] == Enforcer::supervisor && !supervised)
+      return Error(EINVAL, "paths: " + name + " needs the supervisor (" + plan.why[i] + "): the policy must say \"supervise\": true");
     if (plan.enforcer[i] == Enforcer::landlock && abi < abi_of(a))
       return Error(ENOTSUP, "paths: " + name + " needs Landlock ABI " + std::to_string(abi_of(a)) +
                                 "; this kernel has ABI " + std::to_string(abi));
   }
+  out.judged = plan.with(Enforcer::supervisor);
   r.handled_fs = rights_of(plan.with(Enforcer::landlock));
-  if (r.handled_fs == 0) return r;
+  if (r.handled_fs == 0) return out;
   // With any right handled, Landlock refuses moving a file to another directory unless a
   // rule grants REFER there (ABI 1 cannot grant it at all).
   if (abi < landlock::kReferAbi)
@@ -78,11 +86,11 @@ Result<landlock::Ruleset> landlock_ruleset(const policy::PathsPolicy& paths, int
   r.handled_fs |= landlock::kRefer;
   if (plan.enforcer[size_t(Access::rename)] == Enforcer::none) r.rules.push_back({"/", true, landlock::kRefer});
   for (const auto& g : plan.grants) r.rules.push_back({g.path, g.tree, rights_of(g.accesses)});
-  return r;
+  return out;
 }
 
-Result<landlock::Ruleset> landlock_ruleset(const policy::Policy& policy) {
-  return landlock_ruleset(policy::paths_policy(policy), landlock::abi_version());
+Result<PathsRequest> paths_request(const policy::Policy& policy) {
+  return paths_request(policy::paths_policy(policy), landlock::abi_version(), policy.supervise());
 }
 
 }  // namespace vigil

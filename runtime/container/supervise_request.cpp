@@ -10,11 +10,11 @@ policy::MemoryPolicy supervised_memory(const policy::Policy& policy, const oci::
 }
 
 Status supervise_request(InitRequest& req, const oci::Spec& spec, const policy::Policy& policy,
-                         const policy::ExecPolicy& exec, const std::string& root) {
+                         const policy::ExecPolicy& exec, policy::AccessSet judged_paths, const std::string& root) {
   const auto memory = supervised_memory(policy, spec);
   supervisor::apply_memory_rlimits(req.spec["process"], memory);
   req.supervisor = TRY(supervisor::notify_program(seccomp_cache_dir(root), exec, supervisor::memory_watch(memory),
-                                                  supervisor::may_raise_rlimits(spec, memory)));
+                                                  supervisor::may_raise_rlimits(spec, memory), judged_paths));
   return {};
 }
 

@@ -53,6 +53,24 @@ Status set_groups(const std::vector<uint32_t>& groups) {
   return {};
 }
 
+// The thread's own identity, read once: the supervisor's never changes (root, no groups).
+Result<Identity> own_identity() {
+  thread_local std::optional<Identity> own;
+  if (own) return *own;
+  Identity me;
+  me.capabilities = TRY(permitted_capabilities());
+  int n = int(::syscall(SYS_getgroups, 0, nullptr));
+  std::vector<gid_t> groups(size_t(n > 0 ? n : 0));
+  if (n > 0 && ::syscall(SYS_getgroups, n, groups.data()) < 0) return Error::from_errno("getgroups");
+  me.groups.assign(groups.begin(), groups.end());
+  me.fsuid = uint32_t(::syscall(SYS_setfsuid, -1));
+  me.fsgid = uint32_t(::syscall(SYS_setfsgid, -1));
+  me.umask = ::umask(0);
+  ::umask(me.umask);
+  own = me;
+  return me;
+}
+
 }  // namespace
 
 Result<Identity> parse_identity(std::string_view status, bool host_userns) {
@@ -70,33 +88,30 @@ Result<Identity> parse_identity(std::string_view status, bool host_userns) {
 
 Result<ActingAs> ActingAs::take(const Identity& who) {
   ActingAs a;
-  a.permitted_ = TRY(permitted_capabilities());
-  int n = int(::syscall(SYS_getgroups, 0, nullptr));
-  std::vector<gid_t> own(size_t(n > 0 ? n : 0));
-  if (n > 0 && ::syscall(SYS_getgroups, n, own.data()) < 0) return Error::from_errno("getgroups");
-  a.saved_.groups.assign(own.begin(), own.end());
-  a.saved_.fsuid = uint32_t(::syscall(SYS_setfsuid, -1));
-  a.saved_.fsgid = uint32_t(::syscall(SYS_setfsgid, -1));
-  a.saved_.umask = ::umask(who.umask);
+  a.saved_ = TRY(own_identity());
+  a.permitted_ = a.saved_.capabilities;
   a.active_ = true;  // from here on, the destructor gives the thread its identity back
-  TRY(set_groups(who.groups));
-  ::syscall(SYS_setfsgid, who.fsgid);
-  ::syscall(SYS_setfsuid, who.fsuid);
-  // setfsuid and setfsgid say nothing of failure but by what they return next.
-  if (uint32_t(::syscall(SYS_setfsuid, -1)) != who.fsuid || uint32_t(::syscall(SYS_setfsgid, -1)) != who.fsgid)
-    return Error(EPERM, "take the process's fsuid and fsgid");
+  // Each call is made only when it changes something: on these machines a syscall is dear.
+  if (who.groups != a.saved_.groups) TRY(set_groups(who.groups));
+  // With CAP_SETUID and CAP_SETGID (kept for this, confine.cpp) these cannot fail.
+  if (who.fsgid != a.saved_.fsgid) ::syscall(SYS_setfsgid, who.fsgid);
+  if (who.fsuid != a.saved_.fsuid) ::syscall(SYS_setfsuid, who.fsuid);
   // After the fsuid: a change from 0 may clear capabilities, and these are the ones wanted.
-  TRY(set_capabilities(who.capabilities & a.permitted_, a.permitted_, 0));
+  if ((who.capabilities & a.permitted_) != a.permitted_ || who.fsuid != a.saved_.fsuid)
+    TRY(set_capabilities(who.capabilities & a.permitted_, a.permitted_, 0));
+  if (who.umask != a.saved_.umask) ::umask(who.umask);
+  a.changed_ = who;
   return a;
 }
 
 ActingAs::~ActingAs() {
   if (!active_) return;
-  (void)set_capabilities(permitted_, permitted_, 0);
-  ::syscall(SYS_setfsuid, saved_.fsuid);
-  ::syscall(SYS_setfsgid, saved_.fsgid);
-  (void)set_groups(saved_.groups);
-  ::umask(saved_.umask);
+  if ((changed_.capabilities & permitted_) != permitted_ || changed_.fsuid != saved_.fsuid)
+    (void)set_capabilities(permitted_, permitted_, 0);
+  if (changed_.fsuid != saved_.fsuid) ::syscall(SYS_setfsuid, saved_.fsuid);
+  if (changed_.fsgid != saved_.fsgid) ::syscall(SYS_setfsgid, saved_.fsgid);
+  if (changed_.groups != saved_.groups) (void)set_groups(saved_.groups);
+  if (changed_.umask != saved_.umask) ::umask(saved_.umask);
 }
 
 }  // namespace vigil::supervisor

@@ -33,13 +33,17 @@ class ActingAs {
  public:
   // The calling thread takes `who`'s identity (capabilities: those it has as well).
   static Result<ActingAs> take(const Identity& who);
-  ActingAs(ActingAs&& o) noexcept : saved_(std::move(o.saved_)), active_(o.active_) { o.active_ = false; }
+  ActingAs(ActingAs&& o) noexcept
+      : saved_(std::move(o.saved_)), changed_(std::move(o.changed_)), permitted_(o.permitted_), active_(o.active_) {
+    o.active_ = false;
+  }
   ActingAs& operator=(ActingAs&&) = delete;
   ~ActingAs();
 
  private:
   ActingAs() = default;
-  Identity saved_;  // the thread's own
+  Identity saved_;    // the thread's own
+  Identity changed_;  // what it took
   uint64_t permitted_ = 0;
   bool active_ = false;
 };

@@ -32,14 +32,15 @@ const std::vector<std::string>& allowed() {
   return names;
 }
 
-// openat only for reading: what the supervisor writes (its audit log, the log) it opened
-// before confining itself. (openat2 takes its flags in a struct seccomp cannot read.)
+// openat only for reading, unless it opens files for the container's processes: what the
+// supervisor writes (its audit log, the log) it opened before confining itself. (openat2
+// takes its flags in a struct seccomp cannot read.)
 constexpr uint64_t kWriteFlags = O_WRONLY | O_RDWR | O_CREAT | O_TRUNC | O_APPEND;
 
 constexpr uint64_t bit(int cap) { return uint64_t(1) << cap; }
 
 // What the work needs, and why: the rest goes, from every set and the bounding set.
-uint64_t kept_capabilities(bool joins_ipc) {
+uint64_t kept_capabilities(bool joins_ipc, bool opens) {
   uint64_t keep = bit(CAP_SYS_PTRACE)     // seize execs; read tracee memory, take its fds, open its /proc files
                   | bit(CAP_KILL)         // SIGKILL to the container's processes, whatever their uid
                   | bit(CAP_SYS_CHROOT)   // a judging thread enters the process's root (in_root.hpp)
@@ -50,6 +51,10 @@ uint64_t kept_capabilities(bool joins_ipc) {
   keep |= bit(checkpoint_restore ? CAP_CHECKPOINT_RESTORE : CAP_SYS_ADMIN);
   // setns into an IPC namespace, and IPC_STAT of a segment whatever its mode.
   if (joins_ipc) keep |= bit(CAP_SYS_ADMIN) | bit(CAP_IPC_OWNER);
+  // Take a process's fsuid, fsgid and groups, and the capabilities over files a process
+  // may have, to open files as it would (act_as.hpp).
+  if (opens)
+    keep |= bit(CAP_SETUID) | bit(CAP_SETGID) | bit(CAP_DAC_OVERRIDE) | bit(CAP_FOWNER) | bit(CAP_FSETID);
   return keep;
 }
 
@@ -71,11 +76,15 @@ Result<seccomp::Program> compile_allow_list(const std::vector<seccomp::Rule>& ru
   return with_context(seccomp::compile_cached(p, key, cache_dir, nullptr), "compile the " + whose + "'s filter");
 }
 
-Result<seccomp::Program> confinement(const std::string& cache_dir, bool joins_ipc) {
+Result<seccomp::Program> confinement(const std::string& cache_dir, bool joins_ipc, bool opens) {
   std::vector<seccomp::Rule> rules = {
       {allowed(), seccomp::Action::allow, std::nullopt, {}},
-      {{"openat"}, seccomp::Action::allow, std::nullopt, {{2, kWriteFlags, 0, seccomp::Op::masked_eq}}},
       {{"unlinkat"}, seccomp::Action::allow, std::nullopt, {{0, uint64_t(kStateDirFd), 0, seccomp::Op::eq}}}};
+  if (opens)
+    rules.push_back({{"openat", "setfsuid", "setfsgid", "setgroups", "getgroups", "capget", "capset", "umask"},
+                     seccomp::Action::allow, std::nullopt, {}});
+  else
+    rules.push_back({{"openat"}, seccomp::Action::allow, std::nullopt, {{2, kWriteFlags, 0, seccomp::Op::masked_eq}}});
   if (joins_ipc) {
     rules.push_back({{"setns"}, seccomp::Action::allow, std::nullopt, {{1, uint64_t(CLONE_NEWIPC), 0, seccomp::Op::eq}}});
     rules.push_back({{"shmctl"}, seccomp::Action::allow, std::nullopt, {{1, uint64_t(IPC_STAT), 0, seccomp::Op::eq}}});
@@ -83,8 +92,8 @@ Result<seccomp::Program> confinement(const std::string& cache_dir, bool joins_ip
   return compile_allow_list(rules, "supervisor", cache_dir);
 }
 
-Status confine(const seccomp::Program& allow_list, bool joins_ipc) {
-  uint64_t keep = kept_capabilities(joins_ipc);
+Status confine(const seccomp::Program& allow_list, bool joins_ipc, bool opens) {
+  uint64_t keep = kept_capabilities(joins_ipc, opens);
   // Root regains nothing through exec or a uid change, and these stay so.
   if (::prctl(PR_SET_SECUREBITS, SECBIT_NOROOT | SECBIT_NOROOT_LOCKED | SECBIT_NO_SETUID_FIXUP |
                                      SECBIT_NO_SETUID_FIXUP_LOCKED | SECBIT_KEEP_CAPS_LOCKED |

@@ -2,6 +2,7 @@
 
 #include <linux/audit.h>
 #include <linux/filter.h>
+#include <fcntl.h>
 #include <linux/seccomp.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
@@ -37,12 +38,14 @@ const std::vector<WatchedSyscall>& watched_syscalls() {
                                                   {"mmap", Watched::mmap},         {"mmap2", Watched::mmap},
                                                   {"mprotect", Watched::mprotect}, {"pkey_mprotect", Watched::mprotect},
                                                   {"brk", Watched::brk},           {"mremap", Watched::mremap},
-                                                  {"shmat", Watched::shmat},       {"ipc", Watched::ipc}};
+                                                  {"shmat", Watched::shmat},       {"ipc", Watched::ipc},
+                                                  {"open", Watched::open},         {"openat", Watched::openat},
+                                                  {"openat2", Watched::openat2},   {"creat", Watched::creat}};
   return all;
 }
 
 Result<seccomp::Program> notify_program(const std::string& cache_dir, const policy::ExecPolicy& exec,
-                                        const MemoryWatch& memory, bool guard_rlimits) {
+                                        const MemoryWatch& memory, bool guard_rlimits, policy::AccessSet judged_paths) {
   seccomp::Profile p;
   p.default_action = seccomp::Action::allow;
   // A process killed while it waits for the supervisor's answer dies at once.
@@ -80,8 +83,30 @@ Result<seccomp::Program> notify_program(const std::string& cache_dir, const poli
   // libseccomp also adds ipc(SHMAT, …) where shmat is multiplexed (32-bit x86).
   if (memory.any()) notify({Watched::mremap, Watched::shmat}, {});
 
+  // Opens, by their access mode in the filter where it is an argument (openat2 keeps it in a
+  // struct: every openat2 is notified).
+  using policy::Access;
+  auto judged = [&](Access a) { return (judged_paths & policy::bit(a)) != 0; };
+  std::vector<uint64_t> modes;
+  if (judged(Access::read) || judged(Access::list)) modes.insert(modes.end(), {O_RDONLY, O_RDWR});
+  if (judged(Access::write)) modes.insert(modes.end(), {O_WRONLY, O_RDWR});
+  std::sort(modes.begin(), modes.end());
+  modes.erase(std::unique(modes.begin(), modes.end()), modes.end());
+  for (uint64_t m : modes) {
+    notify({Watched::open}, {{1, O_ACCMODE, m, seccomp::Op::masked_eq}});
+    notify({Watched::openat}, {{2, O_ACCMODE, m, seccomp::Op::masked_eq}});
+  }
+  if (!modes.empty()) notify({Watched::openat2}, {});
+  if (judged(Access::write)) notify({Watched::creat}, {});
+
   nlohmann::json rules = nlohmann::json::array();
   for (const auto& r : p.syscalls) rules.push_back({{"names", r.names}, {"action", "SCMP_ACT_NOTIFY"}});
+  // What opens a file by no path the supervisor sees: io_uring's opens, file handles. And
+  // new mounts, which could put another file under an allowed name.
+  if (judged_paths)
+    p.syscalls.push_back({{"io_uring_setup", "open_by_handle_at", "name_to_handle_at", "mount", "fsopen", "fsmount",
+                           "move_mount", "open_tree", "fspick", "mount_setattr"},
+                          seccomp::Action::errno_ret, EPERM, {}});
   // The memory limits the kernel holds (memory_rlimits.hpp) stay where they are set, even for
   // a process that has CAP_SYS_RESOURCE; lowering them is refused too, as the filter cannot
   // read the new value.
@@ -99,6 +124,7 @@ Result<seccomp::Program> notify_program(const std::string& cache_dir, const poli
       {"protMask", mask},
       {"guardRlimits", guard_rlimits},
       {"memory", {memory.committed, memory.virtual_}},
+      {"paths", judged_paths},
       {"flags", {"SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"}},
       {"vigil", "supervisor"},  // keeps its cache entry apart from any profile of the same rules
   };

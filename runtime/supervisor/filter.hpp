@@ -9,13 +9,14 @@
 
 #include "runtime/base/error.hpp"
 #include "runtime/policy/exec_policy.hpp"
+#include "runtime/policy/paths_policy.hpp"
 #include "runtime/seccomp/program.hpp"
 #include "runtime/supervisor/memory_watch.hpp"
 
 namespace vigil::supervisor {
 
 // How a notified syscall is judged; `other` is none the filter watches.
-enum class Watched { other, execve, execveat, mmap, mprotect, brk, mremap, shmat, ipc };
+enum class Watched { other, execve, execveat, mmap, mprotect, brk, mremap, shmat, ipc, open, openat, openat2, creat };
 struct WatchedSyscall {
   const char* name;
   Watched as;
@@ -33,7 +34,9 @@ bool notifies(const policy::ExecPolicy& exec);
 // watched only as far as `exec` and `memory` need, their arguments compared in the filter:
 // PROT_EXEC for library checks, write+execute for W^X, MAP_SHARED or PROT_WRITE for memory.
 // With `guard_rlimits`, setting RLIMIT_DATA or RLIMIT_AS fails with EPERM.
+// With `judged_paths`, the opens that ask for those accesses are notified (open_notice.cpp),
+// and the calls that would go around path rules fail with EPERM.
 Result<seccomp::Program> notify_program(const std::string& cache_dir, const policy::ExecPolicy& exec,
-                                        const MemoryWatch& memory, bool guard_rlimits);
+                                        const MemoryWatch& memory, bool guard_rlimits, policy::AccessSet judged_paths);
 
 }  // namespace vigil::supervisor

@@ -10,6 +10,8 @@
 
 #include <climits>
 
+#include "runtime/supervisor/tracee_files.hpp"
+
 namespace vigil::supervisor {
 namespace {
 
@@ -27,7 +29,8 @@ Result<ThreadState*> thread_state() {
   thread_local ThreadState s;
   if (s.ready) return &s;
   if (::unshare(CLONE_FS) < 0) return Error::from_errno("supervisor: unshare the thread's fs");
-  s.own_fds = unique_fd(::open("/proc/self/fd", O_PATH | O_DIRECTORY | O_CLOEXEC));
+  // By the host's /proc: a new thread starts in the root of the thread that made it.
+  s.own_fds = unique_fd(::openat(host_proc(), "self/fd", O_PATH | O_DIRECTORY | O_CLOEXEC));
   if (!s.own_fds) return Error::from_errno("supervisor: open /proc/self/fd");
   s.ready = true;
   return &s;
@@ -83,6 +86,14 @@ Result<verify::OpenFile> InRoot::open(int base, const std::string& path, bool no
   // would not be the one looked up.
   if (f.path.ends_with(kDeleted)) return Error(EAGAIN, path + " was replaced while it was looked up");
   return f;
+}
+
+Result<std::string> InRoot::path_of(int fd) const { return fd_path((*thread_state())->own_fds.get(), fd); }
+
+Result<unique_fd> InRoot::reopen(int fd, int flags) const {
+  unique_fd out(::openat((*thread_state())->own_fds.get(), std::to_string(fd).c_str(), flags | O_CLOEXEC));
+  if (!out) return Error::from_errno("reopen fd " + std::to_string(fd));
+  return out;
 }
 
 Result<verify::OpenFile> InRoot::adopt(unique_fd fd, bool want_dir) const {

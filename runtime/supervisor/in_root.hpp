@@ -30,6 +30,10 @@ class InRoot {
   // `fd` (any fd of ours: one taken from the process) as an OpenFile: its path as the
   // container sees it, reopened for reading; fileless when it has no name left.
   Result<verify::OpenFile> adopt(unique_fd fd, bool want_dir) const;
+  // The path of `fd` (one of ours) as the container sees it.
+  Result<std::string> path_of(int fd) const;
+  // `fd` (an O_PATH fd of ours) opened again with `flags`, as the thread's identity may.
+  Result<unique_fd> reopen(int fd, int flags) const;
 
  private:
   InRoot() = default;

@@ -12,8 +12,13 @@
 
 namespace vigil::supervisor {
 
-Judge::Judge(policy::ExecPolicy p, std::unique_ptr<MemoryJudge> memory, AuditLog& audit, verify::Examiner& examiner)
-    : policy_(std::move(p)), memory_(std::move(memory)), cache_(examiner), ctx_{policy_, memory_.get(), cache_, audit, uids_} {}
+Judge::Judge(policy::ExecPolicy p, std::unique_ptr<MemoryJudge> memory, std::unique_ptr<PathsJudge> paths, AuditLog& audit,
+             verify::Examiner& examiner)
+    : policy_(std::move(p)),
+      memory_(std::move(memory)),
+      paths_(std::move(paths)),
+      cache_(examiner),
+      ctx_{policy_, memory_.get(), paths_.get(), cache_, audit, uids_} {}
 
 Watched Judge::watched(const seccomp_notif& n) {
   // Named on first sight: a few syscalls ever come, and resolving every watched name for
@@ -53,6 +58,12 @@ std::optional<ExpectedImage> Judge::judge(int listener, const seccomp_notif& n) 
     case Watched::mremap:
     case Watched::shmat:
     case Watched::ipc: return judge_memory(ctx_, who, n, watched(n)), std::nullopt;
+    case Watched::open:
+    case Watched::openat:
+    case Watched::openat2:
+    case Watched::creat:
+      if (!paths_) return reply(respond_continue(listener, n.id)), std::nullopt;
+      return judge_open(ctx_, who, n, watched(n)), std::nullopt;
     case Watched::other:
       // The filter notifies nothing else; should it, nothing passes unjudged.
       log_warn("supervisor: unexpected notification of syscall " + std::to_string(n.data.nr));

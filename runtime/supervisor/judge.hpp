@@ -1,6 +1,7 @@
 // The supervisor's decisions on notified syscalls: execve/execveat (exec_notice.cpp) and
 // mmap/mprotect asking for PROT_EXEC (map_notice.cpp), under the policy's exec section; the
-// calls that grow memory (memory_notice.cpp), under its memory section.
+// calls that grow memory (memory_notice.cpp), under its memory section; opens
+// (open_notice.cpp), under its paths section.
 #pragma once
 
 #include <linux/seccomp.h>
@@ -17,6 +18,7 @@
 #include "runtime/supervisor/filter.hpp"
 #include "runtime/supervisor/memory_ledger.hpp"
 #include "runtime/supervisor/memory_source.hpp"
+#include "runtime/supervisor/paths_judge.hpp"
 #include "runtime/supervisor/tracee_files.hpp"
 #include "runtime/verify/check.hpp"
 #include "runtime/verify/file_facts.hpp"
@@ -36,6 +38,7 @@ struct MemoryJudge {
 struct JudgeContext {
   const policy::ExecPolicy& policy;
   MemoryJudge* memory;  // nullptr: no memory limit needs the supervisor
+  PathsJudge* paths;    // nullptr: no path rule needs the supervisor
   verify::FactsCache& cache;
   AuditLog& audit;
   const UidMap& uids;  // the container's user namespace, for exec.tpe
@@ -45,7 +48,8 @@ class Judge {
  public:
   // Files not in the cache yet are read by `examiner`. `memory`: when a memory limit needs
   // the supervisor.
-  Judge(policy::ExecPolicy p, std::unique_ptr<MemoryJudge> memory, AuditLog& audit, verify::Examiner& examiner);
+  Judge(policy::ExecPolicy p, std::unique_ptr<MemoryJudge> memory, std::unique_ptr<PathsJudge> paths, AuditLog& audit,
+        verify::Examiner& examiner);
   // The container's uid map, read from its init, for exec.tpe: set before any listener is
   // watched.
   void set_uid_map(UidMap uids) { uids_ = std::move(uids); }
@@ -53,12 +57,15 @@ class Judge {
   // and the caller lets it run through its exec stop (exec_stop.hpp).
   std::optional<ExpectedImage> judge(int listener, const seccomp_notif& n);
   const JudgeContext& context() const { return ctx_; }
+  // The opens waiting on threads of their own, if path rules are judged.
+  BlockingOpens* blocking() { return paths_ ? &paths_->blocking() : nullptr; }
 
  private:
   Watched watched(const seccomp_notif& n);
 
   policy::ExecPolicy policy_;
   std::unique_ptr<MemoryJudge> memory_;
+  std::unique_ptr<PathsJudge> paths_;
   UidMap uids_;
   verify::FactsCache cache_;
   JudgeContext ctx_;
@@ -71,6 +78,8 @@ std::optional<ExpectedImage> judge_exec(const JudgeContext& c, const Notified& w
 bool judge_map(const JudgeContext& c, const Notified& who, const seccomp_notif& n, bool mprotect);
 // Answers a call that may grow memory.
 void judge_memory(const JudgeContext& c, const Notified& who, const seccomp_notif& n, Watched kind);
+// Answers an open under path rules (open_notice.cpp).
+void judge_open(const JudgeContext& c, const Notified& who, const seccomp_notif& n, Watched kind);
 
 // Carries out a verdict: audits anything but allow; deny makes the syscall fail with
 // EACCES, kill also SIGKILLs the process; allow and warn let it run.

@@ -14,6 +14,7 @@
 #include "runtime/init/reexec.hpp"
 #include "runtime/policy/exec_policy.hpp"
 #include "runtime/policy/memory_policy.hpp"
+#include "runtime/policy/paths_policy.hpp"
 
 namespace vigil::supervisor {
 
@@ -29,6 +30,8 @@ struct LaunchRequest {
   int log = -1;           // --log, or -1
   policy::ExecPolicy exec;
   policy::MemoryPolicy memory;  // container_max resolved (memory_watch.hpp)
+  policy::PathsPolicy paths;
+  policy::AccessSet judged_paths = 0;  // the accesses path rules leave to the supervisor
   cgroup::Cgroup cgroup;  // the container's: emptied if the supervisor dies (guard.hpp)
 };
 

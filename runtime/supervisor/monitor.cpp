@@ -124,7 +124,12 @@ void Monitor::loop() {
       fds = {{wake_.get(), POLLIN, 0}, {signals_.get(), POLLIN, 0}};
       for (const auto& l : listeners_) fds.push_back({l.get(), POLLIN, 0});
     }
-    if (::poll(fds.data(), fds.size(), -1) < 0) continue;
+    // While opens wait on threads of their own, their processes are checked for having left.
+    BlockingOpens* blocking = judge_.blocking();
+    bool waiting = blocking && blocking->any();
+    int ready = ::poll(fds.data(), fds.size(), waiting ? BlockingOpens::kCheckMs : -1);
+    if (waiting) blocking->interrupt_stale();
+    if (ready <= 0) continue;
     if (fds[0].revents) {
       eventfd_t v;
       (void)::eventfd_read(wake_.get(), &v);

@@ -57,10 +57,11 @@ void push_front(std::deque<std::string>& todo, std::string_view path) {
 
 // The kernel's own lookup: right, and one call, for a path that meets neither a magic link
 // nor /proc (where "self" would be the supervisor).
-Result<unique_fd> kernel_lookup(const WalkFrom& from, std::string_view path, bool follow_last) {
+Result<unique_fd> kernel_lookup(const WalkFrom& from, std::string_view path, bool follow_last,
+                                uint64_t resolve = RESOLVE_NO_MAGICLINKS) {
   open_how how{};
   how.flags = O_PATH | O_CLOEXEC | (follow_last ? 0 : O_NOFOLLOW);
-  how.resolve = RESOLVE_NO_MAGICLINKS;
+  how.resolve = resolve;
   std::string p(path);
   unique_fd fd(int(::syscall(SYS_openat2, p[0] == '/' ? AT_FDCWD : from.base, p.c_str(), &how, sizeof how)));
   if (!fd) return Error::from_errno("openat2 " + p);
@@ -136,6 +137,22 @@ Result<Walked> walk_path(const WalkFrom& from, std::string_view path, bool follo
   struct stat st;
   if (must_be_dir && (::fstat(cur.get(), &st) < 0 || !S_ISDIR(st.st_mode))) return Error(ENOTDIR, std::string(path) + " is not a directory");
   return Walked{std::move(cur), {}, {}};
+}
+
+Result<Walked> walk_resolved(const WalkFrom& from, std::string_view path, bool follow_last, uint64_t resolve) {
+  if (path.empty()) return Error(ENOENT, "an empty path");
+  auto fd = kernel_lookup(from, path, follow_last, resolve);
+  if (fd) return Walked{std::move(*fd), {}, {}};
+  if (fd.error().code() == EXDEV && !(resolve & (RESOLVE_BENEATH | RESOLVE_IN_ROOT | RESOLVE_NO_XDEV)))
+    return Error(EACCES, std::string(path) + " is in /proc");
+  if (fd.error().code() != ENOENT) return fd.error();
+  // Where it would be made: its directory, looked up the same way.
+  auto slash = path.find_last_of('/');
+  std::string_view name = slash == std::string_view::npos ? path : path.substr(slash + 1);
+  std::string dir = slash == std::string_view::npos ? "." : slash == 0 ? "/" : std::string(path.substr(0, slash));
+  if (name.empty() || name == "." || name == "..") return fd.error();
+  auto parent = TRY(kernel_lookup(from, dir, true, resolve));
+  return Walked{{}, std::move(parent), std::string(name)};
 }
 
 }  // namespace vigil::supervisor

@@ -33,5 +33,9 @@ struct Walked {
 
 // `path` from `from`; `follow_last`: a symlink as the last component is followed.
 Result<Walked> walk_path(const WalkFrom& from, std::string_view path, bool follow_last);
+// The same with openat2's RESOLVE_* flags `resolve` (the process's own, which the kernel
+// honours exactly); a path that ends in /proc, whose "self" would be the supervisor's, is
+// refused (EACCES).
+Result<Walked> walk_resolved(const WalkFrom& from, std::string_view path, bool follow_last, uint64_t resolve);
 
 }  // namespace vigil::supervisor

@@ -7,11 +7,20 @@
 //   rename FROM TO     rename(2)
 //   link FROM TO       link(2)
 //   uring PATH         io_uring's IORING_OP_OPENAT, then read
+//   openat2 PATH HOW   openat2 with RESOLVE_ flags: beneath, in_root, no_symlinks, no_magiclinks, none
+//   handle PATH        name_to_handle_at, then open_by_handle_at for reading
+//   race LINK A B N    a thread points LINK at A and at B by turns, N opens of LINK read it:
+//                      prints how many read A's first line, B's, and were refused
+//   eintr PATH         open(PATH) for reading with a SIGALRM (no SA_RESTART) a second later
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/io_uring.h>
+#include <linux/openat2.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
@@ -54,6 +63,55 @@ static int uring_open(const char* path) {
   return cqes[head & *(unsigned*)(cq + p.cq_off.ring_mask)].res;
 }
 
+struct flipper {
+  const char *link, *a, *b;
+  volatile int stop;
+};
+
+// Points the link at a and b by turns, each time by a rename over it: never missing.
+static void* flip(void* arg) {
+  struct flipper* f = arg;
+  char tmp[4096];
+  snprintf(tmp, sizeof tmp, "%s.new", f->link);
+  for (int i = 0; !f->stop; i++) {
+    unlink(tmp);
+    if (symlink(i % 2 ? f->b : f->a, tmp) == 0) rename(tmp, f->link);
+  }
+  return 0;
+}
+
+static int race(const char* link, const char* a, const char* b, int n) {
+  char first_a[64] = "", first_b[64] = "";
+  FILE* fa = fopen(a, "r");
+  if (fa) fgets(first_a, sizeof first_a, fa), fclose(fa);
+  struct flipper f = {link, a, b, 0};
+  unlink(link);
+  if (symlink(a, link) < 0) return refused(errno);
+  pthread_t t;
+  pthread_create(&t, 0, flip, &f);
+  int got_a = 0, got_b = 0, refused = 0, other = 0, other_errno = 0;
+  for (int i = 0; i < n; i++) {
+    int fd = open(link, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+      refused += errno == EACCES;
+      if (errno != EACCES) other++, other_errno = errno;
+      continue;
+    }
+    char buf[64] = "";
+    ssize_t r = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (r > 0 && !strcmp(buf, first_a)) got_a++;
+    else if (r > 0) got_b++, strncpy(first_b, buf, sizeof first_b - 1);
+  }
+  f.stop = 1;
+  pthread_join(t, 0);
+  printf("a=%d b=%d refused=%d other=%d%s%s\n", got_a, got_b, refused, other, other ? " " : "",
+         other ? strerrorname_np(other_errno) : "");
+  return 0;
+}
+
+static void on_alarm(int sig) { (void)sig; }
+
 int main(int argc, char** argv) {
   if (argc < 3) return fprintf(stderr, "usage: files VERB ARGS...\n"), 2;
   const char* verb = argv[1];
@@ -81,6 +139,33 @@ int main(int argc, char** argv) {
     int fd = uring_open(argv[2]);
     if (fd < 0) return refused(-fd);
     return read_out(fd);
+  }
+  if (!strcmp(verb, "openat2") && argc == 4) {
+    struct open_how how = {.flags = O_RDONLY | O_CLOEXEC};
+    const char* names[] = {"beneath", "in_root", "no_symlinks", "no_magiclinks"};
+    unsigned long long bits[] = {RESOLVE_BENEATH, RESOLVE_IN_ROOT, RESOLVE_NO_SYMLINKS, RESOLVE_NO_MAGICLINKS};
+    for (int i = 0; i < 4; i++)
+      if (!strcmp(argv[3], names[i])) how.resolve = bits[i];
+    int dir = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+    const char* rel = argv[2][0] == '/' ? argv[2] + 1 : argv[2];
+    return read_out((int)syscall(SYS_openat2, dir, rel, &how, sizeof how));
+  }
+  if (!strcmp(verb, "handle")) {
+    struct {
+      struct file_handle h;
+      unsigned char bytes[128];
+    } fh = {.h.handle_bytes = 128};
+    int mount_id;
+    if (name_to_handle_at(AT_FDCWD, argv[2], &fh.h, &mount_id, 0) < 0) return refused(errno);
+    int mnt = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+    return read_out(open_by_handle_at(mnt, &fh.h, O_RDONLY | O_CLOEXEC));
+  }
+  if (!strcmp(verb, "race") && argc == 6) return race(argv[2], argv[3], argv[4], atoi(argv[5]));
+  if (!strcmp(verb, "eintr")) {
+    struct sigaction sa = {.sa_handler = on_alarm};
+    sigaction(SIGALRM, &sa, 0);
+    alarm(1);
+    return read_out(open(argv[2], O_RDONLY | O_CLOEXEC));
   }
   return fprintf(stderr, "files: unknown verb %s\n", verb), 2;
 }

@@ -1,11 +1,13 @@
 // The /proc files of a container's processes the supervisor reads: maps (file names the
-// container chose), statm and uid_map; and mountinfo, whose mount points configs name.
+// container chose), statm, uid_map and status (its name, the process's identity); and
+// mountinfo, whose mount points configs name.
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
 
 #include "runtime/rootfs/mountinfo.hpp"
+#include "runtime/supervisor/act_as.hpp"
 #include "runtime/supervisor/memory_source.hpp"
 #include "runtime/supervisor/proc_maps.hpp"
 #include "runtime/supervisor/tracee_files.hpp"
@@ -20,5 +22,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto uids = vigil::supervisor::parse_uid_map(text);
   (void)uids.container_uid(1000);
   (void)vigil::parse_mountinfo(std::string(text));
+  (void)vigil::supervisor::parse_identity(text, true);
   return 0;
 }

@@ -135,11 +135,15 @@ JSON
   assert_audit "$ID" "exec.rules[0]" deny /bin/abstract
 }
 
-@test "paths: a rule Landlock cannot hold refuses the container at create, naming it" {
+@test "paths: a rule neither Landlock nor the supervisor holds refuses the container at create, naming it" {
   printf '{"version": 1, "paths": {"rules": [{"path": "/etc/shadow", "access": ["read"], "action": "deny"}]}}\n' >"$T/deny.json"
   leave_running "$ID" --policy "$T/deny.json" create --bundle "$BUNDLE"
   [ "$status" -ne 0 ] || fail "create accepted a rule nothing enforces"
-  assert_contains "$output" "paths: read needs the supervisor's path checks (paths.rules[0] refuses where paths.default allows"
+  assert_contains "$output" 'paths: read needs the supervisor (paths.rules[0] refuses where paths.default allows: Landlock only grants): the policy must say "supervise": true'
+  printf '{"version": 1, "supervise": true, "paths": {"rules": [{"path": "/etc/**", "access": ["delete"], "action": "deny"}]}}\n' >"$T/delete.json"
+  leave_running "$ID-d" --policy "$T/delete.json" create --bundle "$BUNDLE"
+  [ "$status" -ne 0 ] || fail "create accepted a rule nothing enforces"
+  assert_contains "$output" "paths: delete needs the supervisor's path checks (paths.rules[0] refuses where paths.default allows: Landlock only grants), which cover read, write and list so far"
   assert_clean
 }
 
@@ -151,4 +155,70 @@ JSON
   assert_eq "$output" ""
   assert_contains "$stderr" "exec /bin/sh"
   assert_contains "$stderr" "EACCES"
+}
+
+# What Landlock cannot hold, the supervisor judges: /secret/key denied for reading, inside
+# a tree (/) where everything else may be read.
+deny_secret() {
+  printf '{"version": 1, "supervise": true, "paths": {"rules": [{"path": "/secret/key", "access": ["read"], "action": "deny"}]}}\n' >"$T/deny.json"
+}
+
+@test "paths: a file denied inside an allowed tree stays denied by every name and every call" {
+  deny_secret
+  local tag=$ID
+  # Made before the container starts: a hard link, and a bind mount of the file elsewhere.
+  ln "$FILE_ROOTFS/secret/key" "$FILE_ROOTFS/etc/hardlink-$tag"
+  echo "$FILE_ROOTFS/etc/hardlink-$tag" >>"$T/cleanup"
+  cfg append /mounts "{\"destination\": \"/etc/bound\", \"type\": \"bind\", \"source\": \"$FILE_ROOTFS/secret/key\", \"options\": [\"bind\"]}"
+  script_to_end "$ID" --policy "$T/deny.json" -- "
+    files read /etc/motd; files read /secret/key; files read /etc/to-secret
+    files read /proc/self/root/secret/key; cd /secret && files read key; cd /
+    files at /secret key; files reopen /secret/key; files read /etc/hardlink-$tag; files read /etc/bound
+    files openat2 /secret/key in_root; files openat2 /secret/key no_magiclinks; files openat2 /etc/to-secret no_symlinks
+    mv /secret/key /tmp/moved-$tag && files read /tmp/moved-$tag; mv /tmp/moved-$tag /secret/key
+    files handle /secret/key; files uring /secret/key"
+  rm -f "$FILE_ROOTFS/etc/hardlink-$tag"
+  local want
+  want=$(printf '%s\n' "ok hello" "refused: EACCES" "refused: EACCES" "refused: EACCES" "refused: EACCES" \
+    "refused: EACCES" "refused: EACCES" "refused: EACCES" "refused: EACCES" \
+    "refused: EACCES" "refused: EACCES" "refused: ELOOP" "refused: EACCES" "refused: EPERM" "refused: EPERM")
+  assert_eq "$output" "$want"
+  assert_eq "$(cat "$FILE_ROOTFS/secret/key")" key
+  # Each refusal is audited with the path as the container sees it and the rule.
+  assert_audit "$ID" "paths.rules[0]" deny /secret/key
+  assert_audit "$ID" "paths.rules[0]" deny /etc/bound
+  assert_contains "$(cat "$(audit_log "$ID")")" '"detail":"read, of the file paths.rules[0] names"'
+}
+
+@test "paths: a symlink flipped between an allowed and a denied file while it is opened 2000 times" {
+  deny_secret
+  script_to_end "$ID" --policy "$T/deny.json" -- "files race /tmp/link-$ID /etc/motd /secret/key 2000"
+  # Never the denied file's content: each open judged what it opened.
+  [[ $output =~ ^a=([0-9]+)\ b=0\ refused=([0-9]+)\ other=0$ ]] || fail "the denied file was read: $output"
+  [ "${BASH_REMATCH[1]}" -gt 0 ] && [ "${BASH_REMATCH[2]}" -gt 0 ] || fail "the race never went both ways: $output"
+}
+
+@test "paths: opens that block (FIFOs) never stall the supervisor, and a signal interrupts one" {
+  deny_secret
+  cmd 'sleep 60'
+  leave_running "$ID" --policy "$T/deny.json" run --detach --bundle "$BUNDLE"
+  [ "$status" -eq 0 ] || fail "run --detach failed ($status): $output"
+  local sup
+  sup=$(jq -r '.supervisorPid' "$STATE/$ID/state.json")
+  local threads
+  threads=$(awk '/^Threads:/ {print $2}' "/proc/$sup/status")
+  # 100 readers of FIFOs nobody writes to, each waiting in an open the supervisor makes.
+  vigil exec --detach "$ID" sh -c 'for i in $(seq 100); do mkfifo /tmp/f$i; files read /tmp/f$i & done; wait'
+  wait_for sh -c "[ \$(awk '/^Threads:/ {print \$2}' /proc/$sup/status) -ge $((threads + 100)) ]"
+  # Meanwhile another process's opens and execs are answered.
+  local t0 t1
+  t0=${EPOCHREALTIME/./}
+  assert_eq "$(vigil exec "$ID" sh -c 'files read /etc/motd; files read /secret/key')" $'ok hello\nrefused: EACCES'
+  t1=${EPOCHREALTIME/./}
+  echo "# an exec with two opens, 100 opens waiting: $(((t1 - t0) / 1000)) ms" >&3
+  # A signal without SA_RESTART interrupts an open that waits, as without supervision.
+  assert_eq "$(vigil exec "$ID" sh -c 'mkfifo /tmp/lonely; files eintr /tmp/lonely')" "refused: EINTR"
+  # Killed, the waiting openers free the supervisor's threads.
+  pkill -KILL -f "^files read /tmp/f[0-9]"
+  wait_for sh -c "[ \$(awk '/^Threads:/ {print \$2}' /proc/$sup/status) -le $((threads + 1)) ]"
 }

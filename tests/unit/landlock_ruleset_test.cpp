@@ -14,8 +14,15 @@ policy::PathsPolicy paths(const std::string& text) {
   return p.ok() ? policy::paths_policy(*p) : policy::PathsPolicy{};
 }
 
+// The ruleset for a supervised container on a kernel of ABI `abi`.
+Result<landlock::Ruleset> ruleset(const policy::PathsPolicy& p, int abi) {
+  auto r = paths_request(p, abi, true);
+  if (!r) return std::move(r).error();
+  return std::move(r->landlock);
+}
+
 TEST(LandlockRuleset, GrantsInTheKernelsRights) {
-  auto r = landlock_ruleset(paths(R"({"default": "deny", "rules": [
+  auto r = ruleset(paths(R"({"default": "deny", "rules": [
       {"path": "/**", "access": ["read", "list", "exec", "chmod", "chown", "rename", "truncate", "ioctl"], "action": "allow"},
       {"path": "/tmp/**", "access": ["write", "create", "delete"], "action": "allow"}]})"), 2);
   ASSERT_TRUE(r.ok()) << r.error().what();
@@ -31,14 +38,14 @@ TEST(LandlockRuleset, GrantsInTheKernelsRights) {
 }
 
 TEST(LandlockRuleset, NothingToHoldIsAnEmptyRuleset) {
-  auto r = landlock_ruleset(paths(R"({"rules": [{"path": "/data/**", "access": ["read"], "action": "allow"}]})"), 0);
+  auto r = ruleset(paths(R"({"rules": [{"path": "/data/**", "access": ["read"], "action": "allow"}]})"), 0);
   ASSERT_TRUE(r.ok()) << r.error().what();
   EXPECT_TRUE(r->empty());
 }
 
 TEST(LandlockRuleset, NeverSilentlyWeaker) {
   auto err = [](const policy::PathsPolicy& p, int abi) {
-    auto r = landlock_ruleset(p, abi);
+    auto r = ruleset(p, abi);
     EXPECT_FALSE(r.ok());
     return r.ok() ? std::string() : r.error().what();
   };
@@ -46,17 +53,28 @@ TEST(LandlockRuleset, NeverSilentlyWeaker) {
   const std::string rest = R"({"path": "/**", "access": ["read", "write", "list", "create", "delete", "rename", "exec", "ioctl", "chmod", "chown"], "action": "allow"})";
   auto truncate = paths(R"({"default": "deny", "rules": [)" + rest + R"(, {"path": "/tmp/**", "access": ["truncate"], "action": "allow"}]})");
   EXPECT_EQ(err(truncate, 2), "paths: truncate needs Landlock ABI 3; this kernel has ABI 2");
-  EXPECT_TRUE(landlock_ruleset(truncate, 3).ok());
+  EXPECT_TRUE(ruleset(truncate, 3).ok());
   // Refusing "/**" first makes an allow-list under a default of allow.
   auto read = paths(R"({"rules": [{"path": "/**", "access": ["read"], "action": "deny"}, {"path": "/usr/**", "access": ["read"], "action": "allow"}]})");
   EXPECT_EQ(err(read, 1), "paths: rules need Landlock ABI 2 (renames across directories); this kernel has ABI 1");
   EXPECT_EQ(err(read, 0), "paths: read needs Landlock ABI 1; this kernel has ABI 0");
-  EXPECT_EQ(landlock_ruleset(read, 2)->handled_fs, landlock::kReadFile | landlock::kRefer);
+  EXPECT_EQ(ruleset(read, 2)->handled_fs, landlock::kReadFile | landlock::kRefer);
   auto scope = paths(R"({"scope": {"signals": true}})");
   EXPECT_NE(err(scope, 5).find("paths.scope needs Landlock ABI 6"), std::string::npos);
-  EXPECT_EQ(landlock_ruleset(scope, 6)->scoped, landlock::kScopeSignal);
+  EXPECT_EQ(ruleset(scope, 6)->scoped, landlock::kScopeSignal);
   auto deny = paths(R"({"rules": [{"path": "/etc/shadow", "access": ["read"], "action": "deny"}]})");
-  EXPECT_NE(err(deny, 7).find("paths: read needs the supervisor's path checks (paths.rules[0] refuses"), std::string::npos);
+  // Reads are the supervisor's to judge, in a supervised container only; deletes not yet.
+  EXPECT_TRUE(ruleset(deny, 7).ok());
+  auto unsupervised = paths_request(deny, 7, false);
+  ASSERT_FALSE(unsupervised.ok());
+  EXPECT_NE(unsupervised.error().what().find("paths: read needs the supervisor (paths.rules[0] refuses where paths.default allows: "
+                                            "Landlock only grants): the policy must say \"supervise\": true"),
+            std::string::npos) << unsupervised.error().what();
+  EXPECT_EQ(paths_request(deny, 7, true)->judged, policy::bit(policy::Access::read));
+  auto del = paths(R"({"rules": [{"path": "/etc/**", "access": ["delete"], "action": "deny"}]})");
+  EXPECT_NE(err(del, 7).find("paths: delete needs the supervisor's path checks (paths.rules[0] refuses where paths.default "
+                             "allows: Landlock only grants), which cover read, write and list so far"),
+            std::string::npos);
 }
 
 }  // namespace

@@ -67,7 +67,7 @@ TEST(MemoryRlimits, GuardedOnlyWhereAProcessCouldRaiseThem) {
 // check that failed.
 int rlimit_checks(bool guard) {
   internal::TempDir cache;
-  auto program = notify_program(cache.path(), policy::ExecPolicy{}, {}, guard);
+  auto program = notify_program(cache.path(), policy::ExecPolicy{}, {}, guard, 0);
   if (!program) return 99;
   pid_t pid = ::fork();
   if (pid == 0) {
@@ -100,7 +100,7 @@ long i386_call(long nr, bool filtered) {
   internal::TempDir cache;
   MemoryWatch watch;
   watch.committed = true;
-  auto program = notify_program(cache.path(), policy::ExecPolicy{}, watch, false);
+  auto program = notify_program(cache.path(), policy::ExecPolicy{}, watch, false, 0);
   if (!program) return 2000;
   int pipefd[2];
   if (::pipe(pipefd) < 0) return 2001;

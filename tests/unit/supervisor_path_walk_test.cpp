@@ -150,8 +150,17 @@ TEST(ActAs, AThreadTakesAProcesssIdentityAndGivesItBack) {
   std::ofstream(d.path() + "/root-only") << "x";
   ASSERT_EQ(::chmod((d.path() + "/root-only").c_str(), 0600), 0);
   ASSERT_EQ(::chmod(d.path().c_str(), 0777), 0);
+  // The calling thread's capabilities, as its status says.
+  auto caps = [] {
+    std::ifstream in("/proc/thread-self/status");
+    std::string line;
+    while (std::getline(in, line))
+      if (line.rfind("CapEff:", 0) == 0) return line;
+    return std::string();
+  };
   on_thread([&] {
     ASSERT_EQ(::unshare(CLONE_FS), 0);
+    const std::string before = caps();
     {
       auto as = ActingAs::take(*who);
       ASSERT_TRUE(as.ok()) << as.error().str();
@@ -168,6 +177,7 @@ TEST(ActAs, AThreadTakesAProcesssIdentityAndGivesItBack) {
     }
     int fd = ::open((d.path() + "/root-only").c_str(), O_RDONLY | O_CLOEXEC);
     EXPECT_GE(fd, 0) << "the thread's own identity is back";
+    EXPECT_EQ(caps(), before);
     ::close(fd);
   });
 }

@@ -1,0 +1,266 @@
+// open, openat, openat2, creat under path rules the supervisor judges. The supervisor opens
+// the file itself: a thread in the process's root, acting as the process (act_as.hpp), looks
+// the path up (path_walk.hpp) to an O_PATH fd; the rules are judged on what that fd is (its
+// path as the container sees it, and its identity); the same fd is opened again with the
+// process's flags and installed in the process with SECCOMP_ADDFD_FLAG_SEND. Nothing is
+// looked up twice, so no symlink swapped in between can change what the process gets.
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+
+#include <climits>
+#include <memory>
+
+#include "runtime/supervisor/act_as.hpp"
+#include "runtime/supervisor/in_root.hpp"
+#include "runtime/supervisor/judge.hpp"
+#include "runtime/supervisor/path_walk.hpp"
+#include "runtime/supervisor/respond.hpp"
+#include "runtime/supervisor/tracee_memory.hpp"
+
+namespace vigil::supervisor {
+namespace {
+
+using policy::Access;
+using policy::Action;
+
+struct OpenCall {
+  std::string syscall;
+  int dirfd = AT_FDCWD;
+  uint64_t path_addr = 0;
+  uint64_t flags = 0;
+  mode_t mode = 0;
+  uint64_t resolve = 0;  // openat2's
+};
+
+// A create that meets a file made meanwhile looks the path up again, this often at most.
+constexpr int kTries = 3;
+// Flags that only steer the lookup and the create, which the supervisor has done.
+constexpr uint64_t kLookupFlags = O_CREAT | O_EXCL | O_NOFOLLOW;
+
+// The process's call, as the kernel reads it; nullopt (answered) when it cannot be read.
+std::optional<OpenCall> read_call(const Notified& who, const seccomp_notif& n, Watched w) {
+  const auto* a = n.data.args;
+  switch (w) {
+    case Watched::open: return OpenCall{"open", AT_FDCWD, a[0], a[1], mode_t(a[2])};
+    case Watched::openat: return OpenCall{"openat", int(a[0]), a[1], a[2], mode_t(a[3])};
+    case Watched::creat: return OpenCall{"creat", AT_FDCWD, a[0], O_CREAT | O_WRONLY | O_TRUNC, mode_t(a[1])};
+    case Watched::openat2: {
+      open_how how{};
+      if (a[3] < sizeof how) return fail_as_kernel(who, EINVAL), std::nullopt;
+      iovec local{&how, sizeof how}, remote{reinterpret_cast<void*>(a[2]), sizeof how};
+      if (::process_vm_readv(who.pid, &local, 1, &remote, 1, 0) != ssize_t(sizeof how))
+        return fail_as_kernel(who, EFAULT), std::nullopt;
+      return OpenCall{"openat2", int(a[0]), a[1], how.flags, mode_t(how.mode), how.resolve};
+    }
+    default: return fail_as_kernel(who, ENOSYS), std::nullopt;
+  }
+}
+
+// The accesses an open asks for, of the file `st` (nullptr: one it would create).
+policy::AccessSet accesses_of(uint64_t flags, const struct stat* st) {
+  policy::AccessSet out = 0;
+  int mode = int(flags & O_ACCMODE);
+  bool dir = st && S_ISDIR(st->st_mode);
+  bool tmpfile = (flags & __O_TMPFILE) == __O_TMPFILE;
+  if ((mode == O_RDONLY || mode == O_RDWR) && !tmpfile) out |= policy::bit(dir ? Access::list : Access::read);
+  if (mode == O_WRONLY || mode == O_RDWR) out |= policy::bit(Access::write);
+  if ((flags & O_TRUNC) && (!st || S_ISREG(st->st_mode))) out |= policy::bit(Access::truncate);
+  if (!st || tmpfile) out |= policy::bit(Access::create);
+  return out;
+}
+
+struct Word {
+  Action action = Action::allow;
+  std::string rule;
+  std::string detail;
+};
+
+// The strictest word of the rules on `path` (the file `st`, if it exists) for `accesses`.
+Word decide(const PathsJudge& pj, const std::string& path, const struct stat* st, policy::AccessSet accesses) {
+  Word w;
+  for (size_t i = 0; i < policy::kAccessCount; i++) {
+    if (!(accesses & policy::bit(Access(i)))) continue;
+    auto m = pj.policy().match(Access(i), path);
+    std::string detail(policy::access_name(Access(i)));
+    if (st)
+      if (auto id = pj.by_identity(*st, Access(i)); id && id->action > m.action) {
+        m = *id;
+        detail += ", of the file " + m.rule + " names";
+      }
+    if (w.rule.empty() || m.action > w.action) w = {m.action, m.rule, detail};
+  }
+  return w;
+}
+
+// Audits and answers a word that refuses: true when it did.
+bool refused(const JudgeContext& c, const Notified& who, const OpenCall& call, const std::string& path, const Word& w) {
+  if (w.action == Action::allow) return false;
+  c.audit.record({who.pid, call.syscall, path, w.rule, std::string(policy::action_name(w.action)), w.detail});
+  if (w.action == Action::warn) return false;
+  if (w.action == Action::kill) kill_notified(who);
+  reply(respond_errno(who.listener, who.id, EACCES));
+  return true;
+}
+
+// What acting for the process needs, taken while it waits in its syscall.
+struct Process {
+  unique_fd root, base;
+  std::string status;  // its /proc/PID/status
+  Identity identity;
+  std::string tgid, tid;
+};
+
+// The last field of a /proc status line ("NSpid:\t4711\t12" → "12"): the innermost namespace's.
+std::string innermost(const std::string& field) {
+  auto at = field.find_last_of(" \t");
+  return at == std::string::npos ? field : field.substr(at + 1);
+}
+
+// The file's own flags for the process: what was asked, but O_NOCTTY always (the supervisor
+// is a session leader, and no terminal is to become its own).
+int reopen_flags(uint64_t flags) { return int((flags & ~kLookupFlags) | O_NOCTTY); }
+
+// A FIFO or a device, whose open may wait for another process: on a thread of its own
+// (blocking_opens.hpp), which answers.
+void open_waiting(const JudgeContext& c, const Notified& who, uint64_t flags, const Process& p, unique_fd opath) {
+  struct Job {
+    Notified who;
+    unique_fd root, opath;
+    Identity identity;
+    uint64_t flags;
+  };
+  auto job = std::make_shared<Job>(Job{who, unique_fd(::fcntl(p.root.get(), F_DUPFD_CLOEXEC, 0)), std::move(opath), p.identity, flags});
+  bool started = job->root && c.paths->blocking().start(who.listener, who.id, who.pid, [job] {
+    auto in = InRoot::enter(job->root.get());
+    if (!in) return fail_as_kernel(job->who, EACCES);
+    auto as = ActingAs::take(job->identity);
+    if (!as) return fail_as_kernel(job->who, EACCES);
+    // EINTR: the process left its syscall, and no answer reaches it.
+    auto fd = in->reopen(job->opath.get(), reopen_flags(job->flags));
+    if (!fd) return fail_as_kernel(job->who, fd.error().code());
+    reply(respond_fd(job->who.listener, job->who.id, fd->get(), job->flags & O_CLOEXEC));
+  });
+  if (!started) fail_as_kernel(who, ENFILE);
+}
+
+// What open_for found: the open file, or an O_PATH fd of one to open on a thread of its own.
+struct Opened {
+  unique_fd fd;
+  bool waits = false;
+};
+
+// Opens the path for the process; answers everything but a success, which it returns.
+std::optional<Opened> open_for(const JudgeContext& c, const Notified& who, const OpenCall& call,
+                                  const std::string& path, const Process& p) {
+  PathsJudge& pj = *c.paths;
+  auto in = InRoot::enter(p.root.get());
+  if (!in) return fail_as_kernel(who, EACCES), std::nullopt;
+  auto as = ActingAs::take(p.identity);
+  if (!as) return fail_as_kernel(who, EACCES), std::nullopt;
+  WalkFrom from{p.root.get(), p.base ? p.base.get() : AT_FDCWD, p.tgid, p.tid};
+  bool excl = (call.flags & O_CREAT) && (call.flags & O_EXCL);
+  bool follow = !(call.flags & O_NOFOLLOW) && !excl;
+  for (int tries = 1;; tries++) {
+    auto w = call.resolve ? walk_resolved(from, path, follow, call.resolve) : walk_path(from, path, follow);
+    if (!w) return fail_as_kernel(who, w.error().code()), std::nullopt;
+    if (w->fd) {
+      struct stat st;
+      if (::fstat(w->fd.get(), &st) < 0) return fail_as_kernel(who, errno), std::nullopt;
+      int err = excl ? EEXIST
+                : S_ISLNK(st.st_mode) ? ELOOP
+                : (call.flags & O_DIRECTORY) && !S_ISDIR(st.st_mode) ? ENOTDIR
+                : S_ISDIR(st.st_mode) && (call.flags & O_ACCMODE) != O_RDONLY && (call.flags & __O_TMPFILE) != __O_TMPFILE ? EISDIR
+                : 0;
+      if (err) return fail_as_kernel(who, err), std::nullopt;
+      auto judged = in->path_of(w->fd.get());
+      if (!judged) return fail_as_kernel(who, EACCES), std::nullopt;
+      if (refused(c, who, call, *judged, decide(pj, *judged, &st, accesses_of(call.flags, &st)))) return std::nullopt;
+      if ((call.flags & __O_TMPFILE) == __O_TMPFILE) {
+        unique_fd fd(::openat(w->fd.get(), ".", reopen_flags(call.flags) | O_CLOEXEC, call.mode));
+        if (!fd) return fail_as_kernel(who, errno), std::nullopt;
+        return Opened{std::move(fd)};
+      }
+      if (S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)) return Opened{std::move(w->fd), true};
+      auto fd = in->reopen(w->fd.get(), reopen_flags(call.flags));
+      if (!fd) return fail_as_kernel(who, fd.error().code()), std::nullopt;
+      return Opened{std::move(*fd)};
+    }
+    if (!(call.flags & O_CREAT)) return fail_as_kernel(who, ENOENT), std::nullopt;
+    auto dir = in->path_of(w->parent.get());
+    if (!dir) return fail_as_kernel(who, EACCES), std::nullopt;
+    std::string judged = (*dir == "/" ? "" : *dir) + "/" + w->name;
+    if (refused(c, who, call, judged, decide(pj, judged, nullptr, accesses_of(call.flags, nullptr)))) return std::nullopt;
+    unique_fd fd(::openat(w->parent.get(), w->name.c_str(), reopen_flags(call.flags) | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+                          call.mode));
+    if (fd) return Opened{std::move(fd)};
+    // Made meanwhile: it is an open of an existing file after all.
+    if (errno != EEXIST || (call.flags & O_EXCL) || tries == kTries) return fail_as_kernel(who, errno), std::nullopt;
+  }
+}
+
+// What acting for the process needs, taken and proven while it waits in its syscall, and
+// its path; nullopt when it left (answered).
+std::optional<Process> gather(const Notified& who, const OpenCall& call, std::string& path) {
+  Process p;
+  // Opened and read before the path is read: the check after reading it proves these were its.
+  auto root = open_proc_dir(who, "root", true);
+  auto status = read_proc_file(who.pid, "status");
+  if (!root || !status) return fail_as_kernel(who, ENOENT), std::nullopt;
+  p.root = std::move(*root);
+  p.status = std::move(*status);
+  auto read = read_string(who.listener, who.id, who.pid, call.path_addr, PATH_MAX);
+  if (!read) {
+    int err = read.error().code();
+    return fail_as_kernel(who, err == ENOENT || err == ENAMETOOLONG ? err : EFAULT), std::nullopt;
+  }
+  path = std::move(*read);
+  if (path.empty()) return fail_as_kernel(who, ENOENT), std::nullopt;
+  if (path[0] != '/') {
+    auto base = call.dirfd == AT_FDCWD ? open_proc_dir(who, "cwd") : take_fd(who, call.dirfd);
+    if (!base) return fail_as_kernel(who, call.dirfd == AT_FDCWD ? ENOENT : EBADF), std::nullopt;
+    p.base = std::move(*base);
+  }
+  return p;
+}
+
+// The value of `key` in status text ("NSpid"), or "".
+std::string status_value(const std::string& status, const std::string& key) {
+  auto at = status.find("\n" + key + ":");
+  if (at == std::string::npos) return "";
+  at += key.size() + 2;
+  return status.substr(at, status.find('\n', at) - at);
+}
+
+}  // namespace
+
+void judge_open(const JudgeContext& c, const Notified& who, const seccomp_notif& n, Watched w) {
+  PathsJudge& pj = *c.paths;
+  auto call = read_call(who, n, w);
+  if (!call) return;
+  // What no rule the supervisor holds is about runs as it asked: an O_PATH fd reads and
+  // writes nothing, and what Landlock holds it holds. (Whether a file is a directory, to be
+  // listed rather than read, is not known yet: both count, but with O_DIRECTORY.)
+  policy::AccessSet asked = accesses_of(call->flags, nullptr);
+  if (asked & policy::bit(Access::read))
+    asked = (asked & ~(call->flags & O_DIRECTORY ? policy::bit(Access::read) : 0)) | policy::bit(Access::list);
+  if (!(call->flags & O_CREAT)) asked &= ~policy::bit(Access::create);
+  if ((call->flags & O_PATH) || !(asked & pj.judged())) return reply(respond_continue(who.listener, who.id));
+  std::string path;
+  auto p = gather(who, *call, path);
+  if (!p) return;
+  pj.learn(who.pid, p->root.get());
+  auto identity = parse_identity(p->status, pj.host_userns());
+  if (!identity) return fail_as_kernel(who, EACCES);
+  p->identity = std::move(*identity);
+  p->tgid = innermost(status_value(p->status, "NStgid"));
+  p->tid = innermost(status_value(p->status, "NSpid"));
+  auto opened = open_for(c, who, *call, path, *p);
+  if (!opened) return;
+  // Started here, as the supervisor again: a thread starts with its maker's identity.
+  if (opened->waits) return open_waiting(c, who, call->flags, *p, std::move(opened->fd));
+  reply(respond_fd(who.listener, who.id, opened->fd.get(), call->flags & O_CLOEXEC));
+}
+
+}  // namespace vigil::supervisor

@@ -1,0 +1,40 @@
+#include "runtime/supervisor/paths_judge.hpp"
+
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <sys/syscall.h>
+
+#include "runtime/base/unique_fd.hpp"
+#include "runtime/policy/paths_plan.hpp"
+#include "runtime/supervisor/tracee_files.hpp"
+
+namespace vigil::supervisor {
+
+void PathsJudge::learn(pid_t pid, int root) {
+  if (learned_) return;
+  learned_ = true;
+  struct stat own, theirs;
+  host_userns_ = ::fstatat(host_proc(), "self/ns/user", &own, 0) == 0 &&
+                 ::fstatat(host_proc(), (std::to_string(pid) + "/ns/user").c_str(), &theirs, 0) == 0 &&
+                 own.st_ino == theirs.st_ino && own.st_dev == theirs.st_dev;
+  const auto& rules = policy_.rules;
+  for (size_t i = 0; i < rules.size(); i++) {
+    if (rules[i].action == policy::Action::allow) continue;
+    auto target = policy::landlock_target(rules[i].path);
+    if (!target || target->tree) continue;
+    open_how how{};
+    how.flags = O_PATH | O_CLOEXEC;
+    how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
+    unique_fd fd(int(::syscall(SYS_openat2, root, target->path.c_str(), &how, sizeof how)));
+    struct stat st;
+    if (fd && ::fstat(fd.get(), &st) == 0) identities_[{st.st_dev, st.st_ino}] = i;
+  }
+}
+
+std::optional<policy::PathsPolicy::Match> PathsJudge::by_identity(const struct stat& st, policy::Access a) const {
+  auto it = identities_.find({st.st_dev, st.st_ino});
+  if (it == identities_.end() || !(policy_.rules[it->second].accesses & policy::bit(a))) return std::nullopt;
+  return policy::PathsPolicy::Match{policy_.rules[it->second].action, "paths.rules[" + std::to_string(it->second) + "]"};
+}
+
+}  // namespace vigil::supervisor

@@ -1,0 +1,43 @@
+// What the paths section's judgements need: the section, which accesses are the
+// supervisor's (the rest Landlock holds, or nothing needs holding: paths_plan.hpp), the files
+// its refusing rules name, known by identity, and the opens that may block.
+#pragma once
+
+#include <sys/stat.h>
+
+#include <map>
+#include <optional>
+#include <utility>
+
+#include "runtime/policy/paths_policy.hpp"
+#include "runtime/supervisor/blocking_opens.hpp"
+
+namespace vigil::supervisor {
+
+class PathsJudge {
+ public:
+  PathsJudge(policy::PathsPolicy p, policy::AccessSet judged) : policy_(std::move(p)), judged_(judged) {}
+
+  const policy::PathsPolicy& policy() const { return policy_; }
+  policy::AccessSet judged() const { return judged_; }
+  BlockingOpens& blocking() { return blocking_; }
+
+  // What is learned from the first process judged (`pid`, its root an O_PATH fd): the files
+  // the refusing rules without a wildcard name, by identity (a hard link, a bind mount or a
+  // rename of one is still that file; a rule whose file does not exist then holds by its name
+  // alone), and whether the container is in the host's user namespace.
+  void learn(pid_t pid, int root);
+  bool host_userns() const { return host_userns_; }
+  // The refusing rule naming the file `st` for access `a` by its identity, if any.
+  std::optional<policy::PathsPolicy::Match> by_identity(const struct stat& st, policy::Access a) const;
+
+ private:
+  policy::PathsPolicy policy_;
+  policy::AccessSet judged_;
+  bool learned_ = false;
+  bool host_userns_ = true;
+  std::map<std::pair<dev_t, ino_t>, size_t> identities_;  // → index of the rule
+  BlockingOpens blocking_;
+};
+
+}  // namespace vigil::supervisor
