@@ -244,9 +244,17 @@ vigil_state_field() {
 @test "podman: --annotation run.vigil.policy names a profile whose paths rules Landlock holds" {
   host_profile "vigil-test-$$" "$WRITE_TMP_ONLY"
   run p run --rm --annotation "run.vigil.policy=vigil-test-$$" localhost/busybox \
-    sh -c 'echo kept >/tmp/x && cat /tmp/x; echo lost >/etc/x; head -1 /etc/passwd'
+    sh -c 'echo kept >/tmp/x && cat /tmp/x; (echo lost >/etc/x) 2>&1; head -1 /etc/passwd'
   assert_status 0
   assert_eq "$output" $'kept\nsh: can\'t create /etc/x: Permission denied\nroot:x:0:0:root:/root:/bin/sh'
+}
+
+@test "podman: a profile's supervised path rule keeps one file unread, by any name" {
+  host_profile "vigil-test-$$" '{"version": 1, "supervise": true, "paths": {"rules": [{"path": "/etc/group", "access": ["read"], "action": "deny"}]}}'
+  run p run --rm --annotation "run.vigil.policy=vigil-test-$$" localhost/busybox \
+    sh -c 'head -1 /etc/passwd; ln -s /etc/group /tmp/g; cat /tmp/g /proc/self/root/etc/group 2>&1; true'
+  assert_status 0
+  assert_eq "$output" $'root:x:0:0:root:/root:/bin/sh\ncat: can\'t open \'/tmp/g\': Permission denied\ncat: can\'t open \'/proc/self/root/etc/group\': Permission denied'
 }
 
 @test "podman: --annotation run.vigil.memory.max and vm_max limit the container's processes" {
