@@ -4,6 +4,9 @@
 
 #include "cmd/command.hpp"
 #include "runtime/base/file.hpp"
+#include "runtime/container/container.hpp"
+#include "runtime/landlock/landlock.hpp"
+#include "runtime/policy/paths_policy.hpp"
 #include "runtime/policy/policy.hpp"
 #include "runtime/verify/path_digest.hpp"
 
@@ -26,6 +29,23 @@ int show(const GlobalOptions& g, const Args& args) {
   auto p = container_policy(g.root, required(parse(args, {}, {"id"}), "id"));
   if (!p) return fail(p.error().str());
   std::cout << p->doc.dump(2) << "\n";
+  return 0;
+}
+
+// policy explain FILE|ID: how this host enforces the paths section of a policy file or of
+// a container's policy.
+int explain(const GlobalOptions& g, const Args& args) {
+  std::string what = required(parse(args, {}, {"what"}), "what");
+  Result<policy::Policy> p = Error(ENOENT, "");
+  if (what.find('/') != std::string::npos || what.ends_with(".json")) {
+    auto text = read_file(what);
+    if (!text) return fail(text.error().str());
+    p = policy::parse_policy(*text, what);
+  } else {
+    p = container_policy(g.root, what);
+  }
+  if (!p) return fail(p.error().str());
+  for (const auto& line : explain_paths(policy::paths_policy(*p), landlock::abi_version(), p->supervise())) std::cout << line << "\n";
   return 0;
 }
 
@@ -63,7 +83,8 @@ int policy(const GlobalOptions& g, const Args& args) {
   if (args[0] == "check") return check(rest);
   if (args[0] == "show") return show(g, rest);
   if (args[0] == "hash") return hash(rest);
-  return fail("policy: unknown subcommand \"" + args[0] + "\" (check FILE, show ID, hash PATH...)");
+  if (args[0] == "explain") return explain(g, rest);
+  return fail("policy: unknown subcommand \"" + args[0] + "\" (check FILE, show ID, explain FILE|ID, hash PATH...)");
 }
 
 }  // namespace vigil::cmd

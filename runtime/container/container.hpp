@@ -100,6 +100,9 @@ struct PathsRequest {
 Result<PathsRequest> paths_request(const policy::Policy& policy);
 // The same for a kernel of Landlock ABI `abi`, and a policy that does or does not supervise.
 Result<PathsRequest> paths_request(const policy::PathsPolicy& paths, int abi, bool supervised);
+// Per access, what enforces it there and what it costs, or why create refuses it: lines
+// for `vigil policy explain`.
+std::vector<std::string> explain_paths(const policy::PathsPolicy& paths, int abi, bool supervised);
 // The policy's memory section for `spec`'s container, container_max "cgroup" resolved.
 policy::MemoryPolicy supervised_memory(const policy::Policy& policy, const oci::Spec& spec);
 // A supervised process's share of its init request (create's and exec's alike): the memory

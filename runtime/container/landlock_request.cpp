@@ -89,6 +89,36 @@ Result<PathsRequest> paths_request(const policy::PathsPolicy& paths, int abi, bo
   return out;
 }
 
+std::vector<std::string> explain_paths(const policy::PathsPolicy& paths, int abi, bool supervised) {
+  std::vector<std::string> out;
+  const auto plan = policy::plan_paths(paths);
+  for (size_t i = 0; i < policy::kAccessCount; i++) {
+    Access a = Access(i);
+    std::string line = "paths " + std::string(policy::access_name(a)) + ": ";
+    std::string grants;
+    for (const auto& g : plan.grants)
+      if (g.accesses & policy::bit(a)) grants += (grants.empty() ? "" : ", ") + g.path + (g.tree ? "/**" : "");
+    switch (plan.enforcer[i]) {
+      case Enforcer::none: line += "not enforced, allowed everywhere (free)"; break;
+      case Enforcer::landlock:
+        line += abi < abi_of(a) ? "refused at create: needs Landlock ABI " + std::to_string(abi_of(a)) + ", this kernel has " + std::to_string(abi)
+                                : "landlock (free), allowed in " + (grants.empty() ? std::string("nothing") : grants) + ", refused elsewhere";
+        break;
+      case Enforcer::supervisor:
+        line += !(kJudgedOpens & policy::bit(a)) ? "refused at create: the supervisor's path checks do not cover it yet"
+                : !supervised ? "refused at create: needs the supervisor, and the policy does not supervise"
+                              : "supervisor (a notification per open asking for it)";
+        line += "; " + plan.why[i];
+        break;
+    }
+    out.push_back(line);
+  }
+  if (paths.scope_abstract_unix_sockets || paths.scope_signals)
+    out.push_back(std::string("paths scope: ") + (abi < landlock::kScopeAbi ? "refused at create: needs Landlock ABI 6" : "landlock (free)") +
+                  (paths.scope_abstract_unix_sockets ? ", abstract unix sockets" : "") + (paths.scope_signals ? ", signals" : ""));
+  return out;
+}
+
 Result<PathsRequest> paths_request(const policy::Policy& policy) {
   return paths_request(policy::paths_policy(policy), landlock::abi_version(), policy.supervise());
 }

@@ -222,3 +222,26 @@ deny_secret() {
   pkill -KILL -f "^files read /tmp/f[0-9]"
   wait_for sh -c "[ \$(awk '/^Threads:/ {print \$2}' /proc/$sup/status) -le $((threads + 1)) ]"
 }
+
+@test "paths: vigil policy explain says what enforces each access here, and what create refuses" {
+  cat >"$T/explain.json" <<'JSON'
+{"version": 1, "supervise": true, "paths": {"default": "deny", "rules": [
+  {"path": "/**", "access": ["read", "list", "exec", "ioctl", "chmod", "chown"], "action": "allow"},
+  {"path": "/etc/shadow", "access": ["read"], "action": "deny"},
+  {"path": "/tmp/**", "access": ["write", "create", "rename", "truncate"], "action": "allow"}]}}
+JSON
+  run vigil policy explain "$T/explain.json"
+  assert_status 0
+  assert_contains "$output" "paths read: supervisor (a notification per open asking for it); paths.rules[1] refuses where paths.rules[0] (/**) allows: Landlock only grants"
+  assert_contains "$output" "paths write: landlock (free), allowed in /tmp/**, refused elsewhere"
+  assert_contains "$output" "paths exec: not enforced, allowed everywhere (free)"
+  # Create and delete are not allowed together anywhere: rename stays Landlock's.
+  assert_contains "$output" "paths rename: landlock (free), allowed in /tmp/**, refused elsewhere"
+  # And of a container, by its id.
+  cmd 'true'
+  leave_running "$ID" --policy "$T/explain.json" create --bundle "$BUNDLE"
+  [ "$status" -eq 0 ] || fail "create failed ($status): $output"
+  run vigil policy explain "$ID"
+  assert_status 0
+  assert_contains "$output" "paths delete: landlock (free), allowed in nothing, refused elsewhere"
+}

@@ -77,5 +77,19 @@ TEST(LandlockRuleset, NeverSilentlyWeaker) {
             std::string::npos);
 }
 
+TEST(LandlockRuleset, ExplainSaysWhatCreateWouldRefuse) {
+  auto p = paths(R"({"default": "deny", "rules": [
+      {"path": "/**", "access": ["read", "list", "exec", "ioctl", "chmod", "chown", "create", "delete", "rename"], "action": "allow"},
+      {"path": "/tmp/**", "access": ["write", "truncate"], "action": "allow"},
+      {"path": "/etc/**", "access": ["delete"], "action": "deny"}], "scope": {"signals": true}})");
+  auto lines = explain_paths(p, 2, false);
+  ASSERT_EQ(lines.size(), policy::kAccessCount + 1);
+  EXPECT_EQ(lines[1], "paths write: landlock (free), allowed in /tmp/**, refused elsewhere");
+  EXPECT_EQ(lines[4], "paths delete: refused at create: the supervisor's path checks do not cover it yet; "
+                      "paths.rules[2] refuses where paths.rules[0] (/**) allows: Landlock only grants");
+  EXPECT_EQ(lines[6], "paths truncate: refused at create: needs Landlock ABI 3, this kernel has 2");
+  EXPECT_EQ(lines.back(), "paths scope: refused at create: needs Landlock ABI 6, signals");
+}
+
 }  // namespace
 }  // namespace vigil
