@@ -8,22 +8,10 @@
 #include <charconv>
 
 #include "runtime/process/identity.hpp"
+#include "runtime/supervisor/tracee_files.hpp"
 
 namespace vigil::supervisor {
 namespace {
-
-// The value of `key` ("Uid") in status text, after its colon.
-std::string_view field(std::string_view status, std::string_view key) {
-  for (size_t at = 0; at < status.size();) {
-    size_t end = status.find('\n', at);
-    std::string_view line = status.substr(at, end == std::string_view::npos ? std::string_view::npos : end - at);
-    if (line.size() > key.size() && line.substr(0, key.size()) == key && line[key.size()] == ':')
-      return line.substr(key.size() + 1);
-    if (end == std::string_view::npos) break;
-    at = end + 1;
-  }
-  return {};
-}
 
 // The whitespace-separated numbers of `text`, in `base`.
 std::vector<uint64_t> numbers(std::string_view text, int base = 10) {
@@ -74,13 +62,14 @@ Result<Identity> own_identity() {
 }  // namespace
 
 Result<Identity> parse_identity(std::string_view status, bool host_userns) {
-  auto uid = numbers(field(status, "Uid")), gid = numbers(field(status, "Gid"));
-  auto cap = numbers(field(status, "CapEff"), 16), mask = numbers(field(status, "Umask"), 8);
+  auto field = [&](std::string_view key) { return status_value(status, key).value_or(""); };
+  auto uid = numbers(field("Uid")), gid = numbers(field("Gid"));
+  auto cap = numbers(field("CapEff"), 16), mask = numbers(field("Umask"), 8);
   if (uid.size() != 4 || gid.size() != 4 || cap.size() != 1) return Error(EINVAL, "a status without Uid, Gid or CapEff");
   Identity who;
   who.fsuid = uint32_t(uid[3]);
   who.fsgid = uint32_t(gid[3]);
-  for (auto g : numbers(field(status, "Groups"))) who.groups.push_back(uint32_t(g));
+  for (auto g : numbers(field("Groups"))) who.groups.push_back(uint32_t(g));
   who.capabilities = host_userns ? cap[0] : 0;
   if (!mask.empty()) who.umask = mode_t(mask[0]);
   return who;

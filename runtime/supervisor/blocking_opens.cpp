@@ -5,7 +5,6 @@
 
 #include <csignal>
 #include <cstdlib>
-#include <cstring>
 #include <thread>
 
 #include "runtime/supervisor/respond.hpp"
@@ -34,8 +33,7 @@ bool signal_waiting(pid_t tid) {
   auto status = read_proc_file(tid, "status");
   if (!status) return false;
   auto mask = [&](const char* key) -> uint64_t {
-    auto at = status->find(std::string("\n") + key + ":");
-    return at == std::string::npos ? 0 : std::strtoull(status->c_str() + at + std::strlen(key) + 2, nullptr, 16);
+    return std::strtoull(status_value(*status, key).value_or("0").c_str(), nullptr, 16);
   };
   return ((mask("SigPnd") | mask("ShdPnd")) & ~mask("SigBlk")) != 0;
 }

@@ -53,6 +53,8 @@ class Judge {
   // The container's uid map, read from its init, for exec.tpe: set before any listener is
   // watched.
   void set_uid_map(UidMap uids) { uids_ = std::move(uids); }
+  // Path rules' judge, if any (set up with the init before any listener is watched).
+  PathsJudge* paths() { return paths_.get(); }
   // Answers the notification, but for an execve it allows: that returns what it may map,
   // and the caller lets it run through its exec stop (exec_stop.hpp).
   std::optional<ExpectedImage> judge(int listener, const seccomp_notif& n);

@@ -112,10 +112,17 @@ struct Process {
   std::string tgid, tid;
 };
 
-// The last field of a /proc status line ("NSpid:\t4711\t12" → "12"): the innermost namespace's.
-std::string innermost(const std::string& field) {
-  auto at = field.find_last_of(" \t");
-  return at == std::string::npos ? field : field.substr(at + 1);
+// The pid at `depth` (1: the outermost) of a /proc status line's pids ("NSpid:\t4711\t12"):
+// "" when it has fewer.
+std::string pid_at(const std::string& field, size_t depth) {
+  size_t at = field.find_first_not_of(" \t");
+  if (at == std::string::npos) return "";
+  for (size_t i = 1; i < depth; i++) {
+    at = field.find_first_of(" \t", at);
+    if (at == std::string::npos) return "";
+    at = field.find_first_not_of(" \t", at);
+  }
+  return field.substr(at, field.find_first_of(" \t", at) - at);
 }
 
 // The file's own flags for the process: what was asked, but O_NOCTTY always (the supervisor
@@ -225,14 +232,6 @@ std::optional<Process> gather(const Notified& who, const OpenCall& call, std::st
   return p;
 }
 
-// The value of `key` in status text ("NSpid"), or "".
-std::string status_value(const std::string& status, const std::string& key) {
-  auto at = status.find("\n" + key + ":");
-  if (at == std::string::npos) return "";
-  at += key.size() + 2;
-  return status.substr(at, status.find('\n', at) - at);
-}
-
 }  // namespace
 
 void judge_open(const JudgeContext& c, const Notified& who, const seccomp_notif& n, Watched w) {
@@ -254,8 +253,10 @@ void judge_open(const JudgeContext& c, const Notified& who, const seccomp_notif&
   auto identity = parse_identity(p->status, pj.host_userns());
   if (!identity) return fail_as_kernel(who, EACCES);
   p->identity = std::move(*identity);
-  p->tgid = innermost(status_value(p->status, "NStgid"));
-  p->tid = innermost(status_value(p->status, "NSpid"));
+  // As the container's /proc names it (a pid namespace the process made below the
+  // container's has no /proc of its own: mounts are refused under path rules).
+  p->tgid = pid_at(status_value(p->status, "NStgid").value_or(""), pj.pid_depth());
+  p->tid = pid_at(status_value(p->status, "NSpid").value_or(""), pj.pid_depth());
   auto opened = open_for(c, who, *call, path, *p);
   if (!opened) return;
   // Started here, as the supervisor again: a thread starts with its maker's identity.

@@ -28,6 +28,11 @@ class PathsJudge {
   // alone), and whether the container is in the host's user namespace.
   void learn(pid_t pid, int root);
   bool host_userns() const { return host_userns_; }
+  // How deep the container's pid namespace is (its init's NSpid has this many pids): a
+  // process's pid as the container's /proc names it is the pid at that depth of its NSpid,
+  // also when it made a pid namespace of its own below.
+  void set_pid_depth(size_t depth) { pid_depth_ = depth; }
+  size_t pid_depth() const { return pid_depth_; }
   // The refusing rule naming the file `st` for access `a` by its identity, if any.
   std::optional<policy::PathsPolicy::Match> by_identity(const struct stat& st, policy::Access a) const;
 
@@ -36,6 +41,7 @@ class PathsJudge {
   policy::AccessSet judged_;
   bool learned_ = false;
   bool host_userns_ = true;
+  size_t pid_depth_ = 1;
   std::map<std::pair<dev_t, ino_t>, size_t> identities_;  // → index of the rule
   BlockingOpens blocking_;
 };

@@ -8,6 +8,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <csignal>
 #include <cstring>
 
@@ -154,6 +155,11 @@ void supervisor_main(int sock, const supervisor::LaunchRequest& r) {
     auto uids = supervisor::read_uid_map(init);
     if (!uids) fail(uids.error());
     p.judge->set_uid_map(std::move(*uids));  // before the monitor can see a notification
+  }
+  if (auto* paths = p.judge->paths()) {
+    auto nspid = supervisor::status_field(init, "NSpid");
+    if (!nspid) fail(nspid.error());
+    paths->set_pid_depth(size_t(std::count(nspid->begin(), nspid->end(), '\t')) + 1);
   }
   p.monitor->add(std::move(msg->fds[0]));
   (void)send_message(sock, MsgType::ready, 0, "");

@@ -57,13 +57,20 @@ Result<std::string> read_proc_file(pid_t pid, const char* name) {
 }
 
 Result<std::string> status_field(pid_t pid, std::string_view name) {
-  std::string text = TRY(read_proc_file(pid, "status"));
-  std::string key = "\n" + std::string(name) + ":";
-  auto at = text.find(key);
-  if (at == std::string::npos) return Error(ENOENT, "/proc/" + std::to_string(pid) + "/status has no " + std::string(name));
-  at = text.find_first_not_of(" \t", at + key.size());
+  return with_context(status_value(TRY(read_proc_file(pid, "status")), name), "/proc/" + std::to_string(pid) + "/status");
+}
+
+Result<std::string> status_value(std::string_view text, std::string_view name) {
+  std::string key = std::string(name) + ":";
+  // At the start of a line: the first, or after a newline.
+  size_t at;
+  if (text.rfind(key, 0) == 0) at = key.size();
+  else if ((at = text.find("\n" + key)) != std::string_view::npos) at += 1 + key.size();
+  else return Error(ENOENT, "no " + std::string(name));
+  at = text.find_first_not_of(" \t", at);
+  if (at == std::string::npos) return std::string();
   auto end = text.find('\n', at);
-  return text.substr(at, end == std::string::npos ? std::string::npos : end - at);
+  return std::string(text.substr(at, end == std::string::npos ? std::string::npos : end - at));
 }
 
 std::string describe_process(pid_t pid) {

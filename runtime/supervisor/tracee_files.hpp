@@ -46,6 +46,8 @@ struct UidMap {
 Result<std::string> read_proc_file(pid_t pid, const char* name);
 // A field of /proc/PID/status ("TracerPid", "NSpid"), its value as written there.
 Result<std::string> status_field(pid_t pid, std::string_view name);
+// The same from the text of a status file.
+Result<std::string> status_value(std::string_view status, std::string_view name);
 // "pid N (comm)", to name a process in the audit log.
 std::string describe_process(pid_t pid);
 // Whether `pid` is pid 1 of its own pid namespace: its death then ends the namespace.

@@ -245,3 +245,10 @@ JSON
   assert_status 0
   assert_contains "$output" "paths delete: landlock (free), allowed in nothing, refused elsewhere"
 }
+
+@test "paths: /proc/self is the process's own in a host-pid container too, never the supervisor's" {
+  deny_secret
+  cfg set /linux/namespaces '[{"type": "mount"}, {"type": "ipc"}, {"type": "uts"}, {"type": "network"}]'
+  script_to_end "$ID" --policy "$T/deny.json" -- 'files read /proc/self/comm; files read /proc/self/root/secret/key; files reopen /proc/self/root/secret/key'
+  assert_eq "$output" $'ok files\nrefused: EACCES\nrefused: EACCES'
+}
