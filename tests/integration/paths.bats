@@ -252,3 +252,12 @@ JSON
   script_to_end "$ID" --policy "$T/deny.json" -- 'files read /proc/self/comm; files read /proc/self/root/secret/key; files reopen /proc/self/root/secret/key'
   assert_eq "$output" $'ok files\nrefused: EACCES\nrefused: EACCES'
 }
+
+@test "paths: rules Landlock holds cost the supervisor nothing: no notification at all (counted)" {
+  allow_list
+  jq '. + {"supervise": true, "exec": {"allow_memfd": true}}' "$T/allow.json" >"$T/counted.json"
+  script_to_end "$ID" --debug --log "$T/debug.log" --policy "$T/counted.json" -- 'cat /etc/motd /bin/abstract >/dev/null; files read /secret/key; ls / >/dev/null'
+  assert_eq "$output" "refused: EACCES"
+  wait_for file_has "$T/debug.log" "notifications"
+  assert_contains "$(cat "$T/debug.log")" "the container is over, exiting; 0 notifications"
+}
