@@ -50,8 +50,9 @@ int abi_of(Access a) {
 
 }  // namespace
 
-// What the supervisor judges so far: opens (open_notice.cpp).
-constexpr policy::AccessSet kJudgedOpens = policy::bit(Access::read) | policy::bit(Access::write) | policy::bit(Access::list);
+// What the supervisor judges so far: opens (open_notice.cpp), and removals (remove_notice.cpp).
+constexpr policy::AccessSet kSupervised =
+    policy::bit(Access::read) | policy::bit(Access::write) | policy::bit(Access::list) | policy::bit(Access::delete_);
 
 Result<PathsRequest> paths_request(const policy::PathsPolicy& paths, int abi, bool supervised) {
   PathsRequest out;
@@ -65,9 +66,9 @@ Result<PathsRequest> paths_request(const policy::PathsPolicy& paths, int abi, bo
   for (size_t i = 0; i < policy::kAccessCount; i++) {
     Access a = Access(i);
     std::string name(policy::access_name(a));
-    if (plan.enforcer[i] == Enforcer::supervisor && !(kJudgedOpens & policy::bit(a)))
+    if (plan.enforcer[i] == Enforcer::supervisor && !(kSupervised & policy::bit(a)))
       return Error(ENOTSUP, "paths: " + name + " needs the supervisor's path checks (" + plan.why[i] +
-                                "), which cover read, write and list so far; Landlock holds a paths.default of deny "
+                                "), which cover read, write, list and delete so far; Landlock holds a paths.default of deny "
                                 "with allow rules on trees (DIR/**) and files");
     if (plan.enforcer[i] == Enforcer::supervisor && !supervised)
       return Error(EINVAL, "paths: " + name + " needs the supervisor (" + plan.why[i] + "): the policy must say \"supervise\": true");
@@ -105,7 +106,7 @@ std::vector<std::string> explain_paths(const policy::PathsPolicy& paths, int abi
                                 : "landlock (free), allowed in " + (grants.empty() ? std::string("nothing") : grants) + ", refused elsewhere";
         break;
       case Enforcer::supervisor:
-        line += !(kJudgedOpens & policy::bit(a)) ? "refused at create: the supervisor's path checks do not cover it yet"
+        line += !(kSupervised & policy::bit(a)) ? "refused at create: the supervisor's path checks do not cover it yet"
                 : !supervised ? "refused at create: needs the supervisor, and the policy does not supervise"
                               : "supervisor (a notification per open asking for it)";
         line += "; " + plan.why[i];

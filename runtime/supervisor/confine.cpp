@@ -81,7 +81,7 @@ Result<seccomp::Program> confinement(const std::string& cache_dir, bool joins_ip
       {allowed(), seccomp::Action::allow, std::nullopt, {}},
       {{"unlinkat"}, seccomp::Action::allow, std::nullopt, {{0, uint64_t(kStateDirFd), 0, seccomp::Op::eq}}}};
   if (opens)
-    rules.push_back({{"openat", "setfsuid", "setfsgid", "setgroups", "getgroups", "capget", "capset", "umask"},
+    rules.push_back({{"openat", "unlinkat", "setfsuid", "setfsgid", "setgroups", "getgroups", "capget", "capset", "umask"},
                      seccomp::Action::allow, std::nullopt, {}});
   else
     rules.push_back({{"openat"}, seccomp::Action::allow, std::nullopt, {{2, kWriteFlags, 0, seccomp::Op::masked_eq}}});

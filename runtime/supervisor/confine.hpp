@@ -26,9 +26,9 @@ Result<seccomp::Program> compile_allow_list(const std::vector<seccomp::Rule>& ru
                                             const std::string& cache_dir);
 // The supervisor's allow-list. `joins_ipc`: it asks System V segments' sizes (memory
 // limits), from the container's IPC namespace (setns there, shmctl), which takes
-// CAP_SYS_ADMIN and CAP_IPC_OWNER too. `opens`: it opens files for the container's
-// processes (path rules, open_notice.cpp) as they would, with their identity (act_as.hpp),
-// creating and writing too.
+// CAP_SYS_ADMIN and CAP_IPC_OWNER too. `opens`: it opens and removes files for the
+// container's processes (path rules: open_notice.cpp, remove_notice.cpp) as they would, with
+// their identity (act_as.hpp), creating and writing too.
 Result<seccomp::Program> confinement(const std::string& cache_dir, bool joins_ipc, bool opens);
 Status confine(const seccomp::Program& allow_list, bool joins_ipc, bool opens);
 

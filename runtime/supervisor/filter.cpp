@@ -40,7 +40,9 @@ const std::vector<WatchedSyscall>& watched_syscalls() {
                                                   {"brk", Watched::brk},           {"mremap", Watched::mremap},
                                                   {"shmat", Watched::shmat},       {"ipc", Watched::ipc},
                                                   {"open", Watched::open},         {"openat", Watched::openat},
-                                                  {"openat2", Watched::openat2},   {"creat", Watched::creat}};
+                                                  {"openat2", Watched::openat2},   {"creat", Watched::creat},
+                                                  {"unlink", Watched::unlink},     {"unlinkat", Watched::unlinkat},
+                                                  {"rmdir", Watched::rmdir}};
   return all;
 }
 
@@ -98,6 +100,7 @@ Result<seccomp::Program> notify_program(const std::string& cache_dir, const poli
   }
   if (!modes.empty()) notify({Watched::openat2}, {});
   if (judged(Access::write)) notify({Watched::creat}, {});
+  if (judged(Access::delete_)) notify({Watched::unlink, Watched::unlinkat, Watched::rmdir}, {});
 
   nlohmann::json rules = nlohmann::json::array();
   for (const auto& r : p.syscalls) rules.push_back({{"names", r.names}, {"action", "SCMP_ACT_NOTIFY"}});

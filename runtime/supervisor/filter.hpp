@@ -16,7 +16,7 @@
 namespace vigil::supervisor {
 
 // How a notified syscall is judged; `other` is none the filter watches.
-enum class Watched { other, execve, execveat, mmap, mprotect, brk, mremap, shmat, ipc, open, openat, openat2, creat };
+enum class Watched { other, execve, execveat, mmap, mprotect, brk, mremap, shmat, ipc, open, openat, openat2, creat, unlink, unlinkat, rmdir };
 struct WatchedSyscall {
   const char* name;
   Watched as;

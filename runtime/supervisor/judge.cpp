@@ -64,6 +64,11 @@ std::optional<ExpectedImage> Judge::judge(int listener, const seccomp_notif& n) 
     case Watched::creat:
       if (!paths_) return reply(respond_continue(listener, n.id)), std::nullopt;
       return judge_open(ctx_, who, n, watched(n)), std::nullopt;
+    case Watched::unlink:
+    case Watched::unlinkat:
+    case Watched::rmdir:
+      if (!paths_) return reply(respond_continue(listener, n.id)), std::nullopt;
+      return judge_remove(ctx_, who, n, watched(n)), std::nullopt;
     case Watched::other:
       // The filter notifies nothing else; should it, nothing passes unjudged.
       log_warn("supervisor: unexpected notification of syscall " + std::to_string(n.data.nr));

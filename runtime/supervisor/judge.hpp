@@ -82,6 +82,8 @@ bool judge_map(const JudgeContext& c, const Notified& who, const seccomp_notif& 
 void judge_memory(const JudgeContext& c, const Notified& who, const seccomp_notif& n, Watched kind);
 // Answers an open under path rules (open_notice.cpp).
 void judge_open(const JudgeContext& c, const Notified& who, const seccomp_notif& n, Watched kind);
+// Answers an unlink, unlinkat or rmdir under path rules (remove_notice.cpp).
+void judge_remove(const JudgeContext& c, const Notified& who, const seccomp_notif& n, Watched kind);
 
 // Carries out a verdict: audits anything but allow; deny makes the syscall fail with
 // EACCES, kill also SIGKILLs the process; allow and warn let it run.

@@ -12,12 +12,9 @@
 #include <climits>
 #include <memory>
 
-#include "runtime/supervisor/act_as.hpp"
+#include "runtime/supervisor/acting_for.hpp"
 #include "runtime/supervisor/in_root.hpp"
-#include "runtime/supervisor/judge.hpp"
-#include "runtime/supervisor/path_walk.hpp"
 #include "runtime/supervisor/respond.hpp"
-#include "runtime/supervisor/tracee_memory.hpp"
 
 namespace vigil::supervisor {
 namespace {
@@ -71,60 +68,6 @@ policy::AccessSet accesses_of(uint64_t flags, const struct stat* st) {
   return out;
 }
 
-struct Word {
-  Action action = Action::allow;
-  std::string rule;
-  std::string detail;
-};
-
-// The strictest word of the rules on `path` (the file `st`, if it exists) for `accesses`.
-Word decide(const PathsJudge& pj, const std::string& path, const struct stat* st, policy::AccessSet accesses) {
-  Word w;
-  for (size_t i = 0; i < policy::kAccessCount; i++) {
-    if (!(accesses & policy::bit(Access(i)))) continue;
-    auto m = pj.policy().match(Access(i), path);
-    std::string detail(policy::access_name(Access(i)));
-    if (st)
-      if (auto id = pj.by_identity(*st, Access(i)); id && id->action > m.action) {
-        m = *id;
-        detail += ", of the file " + m.rule + " names";
-      }
-    if (w.rule.empty() || m.action > w.action) w = {m.action, m.rule, detail};
-  }
-  return w;
-}
-
-// Audits and answers a word that refuses: true when it did.
-bool refused(const JudgeContext& c, const Notified& who, const OpenCall& call, const std::string& path, const Word& w) {
-  if (w.action == Action::allow) return false;
-  c.audit.record({who.pid, call.syscall, path, w.rule, std::string(policy::action_name(w.action)), w.detail});
-  if (w.action == Action::warn) return false;
-  if (w.action == Action::kill) kill_notified(who);
-  reply(respond_errno(who.listener, who.id, EACCES));
-  return true;
-}
-
-// What acting for the process needs, taken while it waits in its syscall.
-struct Process {
-  unique_fd root, base;
-  std::string status;  // its /proc/PID/status
-  Identity identity;
-  std::string tgid, tid;
-};
-
-// The pid at `depth` (1: the outermost) of a /proc status line's pids ("NSpid:\t4711\t12"):
-// "" when it has fewer.
-std::string pid_at(const std::string& field, size_t depth) {
-  size_t at = field.find_first_not_of(" \t");
-  if (at == std::string::npos) return "";
-  for (size_t i = 1; i < depth; i++) {
-    at = field.find_first_of(" \t", at);
-    if (at == std::string::npos) return "";
-    at = field.find_first_not_of(" \t", at);
-  }
-  return field.substr(at, field.find_first_of(" \t", at) - at);
-}
-
 // The file's own flags for the process: what was asked, but O_NOCTTY always (the supervisor
 // is a session leader, and no terminal is to become its own).
 int reopen_flags(uint64_t flags) { return int((flags & ~kLookupFlags) | O_NOCTTY); }
@@ -166,7 +109,7 @@ std::optional<Opened> open_for(const JudgeContext& c, const Notified& who, const
   if (!in) return fail_as_kernel(who, EACCES), std::nullopt;
   auto as = ActingAs::take(p.identity);
   if (!as) return fail_as_kernel(who, EACCES), std::nullopt;
-  WalkFrom from{p.root.get(), p.base ? p.base.get() : AT_FDCWD, p.tgid, p.tid};
+  const WalkFrom from = p.from();
   bool excl = (call.flags & O_CREAT) && (call.flags & O_EXCL);
   bool follow = !(call.flags & O_NOFOLLOW) && !excl;
   for (int tries = 1;; tries++) {
@@ -183,7 +126,7 @@ std::optional<Opened> open_for(const JudgeContext& c, const Notified& who, const
       if (err) return fail_as_kernel(who, err), std::nullopt;
       auto judged = in->path_of(w->fd.get());
       if (!judged) return fail_as_kernel(who, EACCES), std::nullopt;
-      if (refused(c, who, call, *judged, decide(pj, *judged, &st, accesses_of(call.flags, &st)))) return std::nullopt;
+      if (refused(c, who, call.syscall, *judged, decide(pj, *judged, &st, accesses_of(call.flags, &st)))) return std::nullopt;
       if ((call.flags & __O_TMPFILE) == __O_TMPFILE) {
         unique_fd fd(::openat(w->fd.get(), ".", reopen_flags(call.flags) | O_CLOEXEC, call.mode));
         if (!fd) return fail_as_kernel(who, errno), std::nullopt;
@@ -198,38 +141,13 @@ std::optional<Opened> open_for(const JudgeContext& c, const Notified& who, const
     auto dir = in->path_of(w->parent.get());
     if (!dir) return fail_as_kernel(who, EACCES), std::nullopt;
     std::string judged = (*dir == "/" ? "" : *dir) + "/" + w->name;
-    if (refused(c, who, call, judged, decide(pj, judged, nullptr, accesses_of(call.flags, nullptr)))) return std::nullopt;
+    if (refused(c, who, call.syscall, judged, decide(pj, judged, nullptr, accesses_of(call.flags, nullptr)))) return std::nullopt;
     unique_fd fd(::openat(w->parent.get(), w->name.c_str(), reopen_flags(call.flags) | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
                           call.mode));
     if (fd) return Opened{std::move(fd)};
     // Made meanwhile: it is an open of an existing file after all.
     if (errno != EEXIST || (call.flags & O_EXCL) || tries == kTries) return fail_as_kernel(who, errno), std::nullopt;
   }
-}
-
-// What acting for the process needs, taken and proven while it waits in its syscall, and
-// its path; nullopt when it left (answered).
-std::optional<Process> gather(const Notified& who, const OpenCall& call, std::string& path) {
-  Process p;
-  // Opened and read before the path is read: the check after reading it proves these were its.
-  auto root = open_proc_dir(who, "root", true);
-  auto status = read_proc_file(who.pid, "status");
-  if (!root || !status) return fail_as_kernel(who, ENOENT), std::nullopt;
-  p.root = std::move(*root);
-  p.status = std::move(*status);
-  auto read = read_string(who.listener, who.id, who.pid, call.path_addr, PATH_MAX);
-  if (!read) {
-    int err = read.error().code();
-    return fail_as_kernel(who, err == ENOENT || err == ENAMETOOLONG ? err : EFAULT), std::nullopt;
-  }
-  path = std::move(*read);
-  if (path.empty()) return fail_as_kernel(who, ENOENT), std::nullopt;
-  if (path[0] != '/') {
-    auto base = call.dirfd == AT_FDCWD ? open_proc_dir(who, "cwd") : take_fd(who, call.dirfd);
-    if (!base) return fail_as_kernel(who, call.dirfd == AT_FDCWD ? ENOENT : EBADF), std::nullopt;
-    p.base = std::move(*base);
-  }
-  return p;
 }
 
 }  // namespace
@@ -247,16 +165,8 @@ void judge_open(const JudgeContext& c, const Notified& who, const seccomp_notif&
   if (!(call->flags & O_CREAT)) asked &= ~policy::bit(Access::create);
   if ((call->flags & O_PATH) || !(asked & pj.judged())) return reply(respond_continue(who.listener, who.id));
   std::string path;
-  auto p = gather(who, *call, path);
+  auto p = gather(c, who, call->dirfd, call->path_addr, path);
   if (!p) return;
-  pj.learn(who.pid, p->root.get());
-  auto identity = parse_identity(p->status, pj.host_userns());
-  if (!identity) return fail_as_kernel(who, EACCES);
-  p->identity = std::move(*identity);
-  // As the container's /proc names it (a pid namespace the process made below the
-  // container's has no /proc of its own: mounts are refused under path rules).
-  p->tgid = pid_at(status_value(p->status, "NStgid").value_or(""), pj.pid_depth());
-  p->tid = pid_at(status_value(p->status, "NSpid").value_or(""), pj.pid_depth());
   auto opened = open_for(c, who, *call, path, *p);
   if (!opened) return;
   // Started here, as the supervisor again: a thread starts with its maker's identity.

@@ -12,6 +12,9 @@
 //   race LINK A B N    a thread points LINK at A and at B by turns, N opens of LINK read it:
 //                      prints how many read A's first line, B's, and were refused
 //   eintr PATH         open(PATH) for reading with a SIGALRM (no SA_RESTART) a second later
+//   unrace LINK A B NAME N   a thread points LINK at the directories A and B by turns, N
+//                      unlinks of LINK/NAME, each followed by making A/NAME again: prints how
+//                      many unlinks removed a file and how many were refused
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -110,6 +113,28 @@ static int race(const char* link, const char* a, const char* b, int n) {
   return 0;
 }
 
+static int unrace(const char* link, const char* a, const char* b, const char* name, int n) {
+  struct flipper f = {link, a, b, 0};
+  unlink(link);
+  if (symlink(a, link) < 0) return refused(errno);
+  char via[4096], made[4096];
+  snprintf(via, sizeof via, "%s/%s", link, name);
+  snprintf(made, sizeof made, "%s/%s", a, name);
+  pthread_t t;
+  pthread_create(&t, 0, flip, &f);
+  int removed = 0, refused_n = 0, other = 0;
+  for (int i = 0; i < n; i++) {
+    if (unlink(via) == 0) removed++;
+    else if (errno == EACCES) refused_n++;
+    else other += errno != ENOENT;
+    close(open(made, O_CREAT | O_WRONLY | O_CLOEXEC, 0644));
+  }
+  f.stop = 1;
+  pthread_join(t, 0);
+  printf("removed=%d refused=%d other=%d\n", removed, refused_n, other);
+  return 0;
+}
+
 static void on_alarm(int sig) { (void)sig; }
 
 int main(int argc, char** argv) {
@@ -161,6 +186,7 @@ int main(int argc, char** argv) {
     return read_out(open_by_handle_at(mnt, &fh.h, O_RDONLY | O_CLOEXEC));
   }
   if (!strcmp(verb, "race") && argc == 6) return race(argv[2], argv[3], argv[4], atoi(argv[5]));
+  if (!strcmp(verb, "unrace") && argc == 7) return unrace(argv[2], argv[3], argv[4], argv[5], atoi(argv[6]));
   if (!strcmp(verb, "eintr")) {
     struct sigaction sa = {.sa_handler = on_alarm};
     sigaction(SIGALRM, &sa, 0);

@@ -140,10 +140,10 @@ JSON
   leave_running "$ID" --policy "$T/deny.json" create --bundle "$BUNDLE"
   [ "$status" -ne 0 ] || fail "create accepted a rule nothing enforces"
   assert_contains "$output" 'paths: read needs the supervisor (paths.rules[0] refuses where paths.default allows: Landlock only grants): the policy must say "supervise": true'
-  printf '{"version": 1, "supervise": true, "paths": {"rules": [{"path": "/etc/**", "access": ["delete"], "action": "deny"}]}}\n' >"$T/delete.json"
-  leave_running "$ID-d" --policy "$T/delete.json" create --bundle "$BUNDLE"
+  printf '{"version": 1, "supervise": true, "paths": {"rules": [{"path": "/etc/**", "access": ["chmod"], "action": "deny"}]}}\n' >"$T/chmod.json"
+  leave_running "$ID-d" --policy "$T/chmod.json" create --bundle "$BUNDLE"
   [ "$status" -ne 0 ] || fail "create accepted a rule nothing enforces"
-  assert_contains "$output" "paths: delete needs the supervisor's path checks (paths.rules[0] refuses where paths.default allows: Landlock only grants), which cover read, write and list so far"
+  assert_contains "$output" "paths: chmod needs the supervisor's path checks (Landlock has no right for chmod), which cover read, write, list and delete so far"
   assert_clean
 }
 
@@ -168,7 +168,6 @@ deny_secret() {
   local tag=$ID
   # Made before the container starts: a hard link, and a bind mount of the file elsewhere.
   ln "$FILE_ROOTFS/secret/key" "$FILE_ROOTFS/etc/hardlink-$tag"
-  echo "$FILE_ROOTFS/etc/hardlink-$tag" >>"$T/cleanup"
   cfg append /mounts "{\"destination\": \"/etc/bound\", \"type\": \"bind\", \"source\": \"$FILE_ROOTFS/secret/key\", \"options\": [\"bind\"]}"
   script_to_end "$ID" --policy "$T/deny.json" -- "
     files read /etc/motd; files read /secret/key; files read /etc/to-secret
@@ -260,4 +259,28 @@ JSON
   assert_eq "$output" "refused: EACCES"
   wait_for file_has "$T/debug.log" "notifications"
   assert_contains "$(cat "$T/debug.log")" "the container is over, exiting; 0 notifications"
+}
+
+@test "paths: a file kept from deletion stays, by any name, and through a flipped directory symlink" {
+  local tag=$ID
+  mkdir -p "$FILE_ROOTFS/keep-$tag" "$FILE_ROOTFS/tmp/free-$tag"
+  echo kept >"$FILE_ROOTFS/keep-$tag/keep"
+  printf '{"version": 1, "supervise": true, "paths": {"rules": [{"path": "/keep-%s/keep", "access": ["delete"], "action": "deny"}]}}\n' "$tag" >"$T/keep.json"
+  script_to_end "$ID" --policy "$T/keep.json" -- "
+    rm /keep-$tag/keep 2>&1; rm /proc/self/root/keep-$tag/keep 2>&1; cd /keep-$tag && rm keep 2>&1; cd /
+    ln /keep-$tag/keep /tmp/hard-$tag && rm /tmp/hard-$tag 2>&1
+    touch /tmp/free-$tag/x && rm /tmp/free-$tag/x && rmdir /tmp/free-$tag && echo free-removed
+    mkdir /tmp/other-$tag && files unrace /tmp/dir-$tag /tmp/other-$tag /keep-$tag keep 2000; cat /keep-$tag/keep"
+  local out=$output
+  rm -rf "$FILE_ROOTFS/keep-$tag" "$FILE_ROOTFS/tmp/hard-$tag" "$FILE_ROOTFS/tmp/dir-$tag"* "$FILE_ROOTFS/tmp/other-$tag"
+  assert_contains "$out" "rm: can't remove '/keep-$tag/keep': Permission denied"
+  assert_contains "$out" "rm: can't remove '/proc/self/root/keep-$tag/keep': Permission denied"
+  assert_contains "$out" "rm: can't remove 'keep': Permission denied"
+  assert_contains "$out" "rm: can't remove '/tmp/hard-$tag': Permission denied"
+  assert_contains "$out" free-removed
+  [[ $out =~ removed=([0-9]+)\ refused=([0-9]+)\ other=0 ]] || fail "no race figures: $out"
+  [ "${BASH_REMATCH[1]}" -gt 0 ] && [ "${BASH_REMATCH[2]}" -gt 0 ] || fail "the race never went both ways: $out"
+  # Never the kept file: each unlink removed the name in the directory it judged.
+  assert_eq "$(tail -n 1 <<<"$out")" kept
+  assert_audit "$ID" "paths.rules[0]" deny "/keep-$tag/keep"
 }

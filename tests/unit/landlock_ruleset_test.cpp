@@ -63,7 +63,7 @@ TEST(LandlockRuleset, NeverSilentlyWeaker) {
   EXPECT_NE(err(scope, 5).find("paths.scope needs Landlock ABI 6"), std::string::npos);
   EXPECT_EQ(ruleset(scope, 6)->scoped, landlock::kScopeSignal);
   auto deny = paths(R"({"rules": [{"path": "/etc/shadow", "access": ["read"], "action": "deny"}]})");
-  // Reads are the supervisor's to judge, in a supervised container only; deletes not yet.
+  // Reads are the supervisor's to judge, in a supervised container only; chmod not yet.
   EXPECT_TRUE(ruleset(deny, 7).ok());
   auto unsupervised = paths_request(deny, 7, false);
   ASSERT_FALSE(unsupervised.ok());
@@ -71,9 +71,9 @@ TEST(LandlockRuleset, NeverSilentlyWeaker) {
                                             "Landlock only grants): the policy must say \"supervise\": true"),
             std::string::npos) << unsupervised.error().what();
   EXPECT_EQ(paths_request(deny, 7, true)->judged, policy::bit(policy::Access::read));
-  auto del = paths(R"({"rules": [{"path": "/etc/**", "access": ["delete"], "action": "deny"}]})");
-  EXPECT_NE(err(del, 7).find("paths: delete needs the supervisor's path checks (paths.rules[0] refuses where paths.default "
-                             "allows: Landlock only grants), which cover read, write and list so far"),
+  auto chmod = paths(R"({"rules": [{"path": "/etc/**", "access": ["chmod"], "action": "deny"}]})");
+  EXPECT_NE(err(chmod, 7).find("paths: chmod needs the supervisor's path checks (Landlock has no right for chmod), "
+                               "which cover read, write, list and delete so far"),
             std::string::npos);
 }
 
@@ -85,7 +85,7 @@ TEST(LandlockRuleset, ExplainSaysWhatCreateWouldRefuse) {
   auto lines = explain_paths(p, 2, false);
   ASSERT_EQ(lines.size(), policy::kAccessCount + 1);
   EXPECT_EQ(lines[1], "paths write: landlock (free), allowed in /tmp/**, refused elsewhere");
-  EXPECT_EQ(lines[4], "paths delete: refused at create: the supervisor's path checks do not cover it yet; "
+  EXPECT_EQ(lines[4], "paths delete: refused at create: needs the supervisor, and the policy does not supervise; "
                       "paths.rules[2] refuses where paths.rules[0] (/**) allows: Landlock only grants");
   EXPECT_EQ(lines[6], "paths truncate: refused at create: needs Landlock ABI 3, this kernel has 2");
   EXPECT_EQ(lines.back(), "paths scope: refused at create: needs Landlock ABI 6, signals");
