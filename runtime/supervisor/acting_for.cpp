@@ -57,6 +57,7 @@ std::optional<Process> gather(const JudgeContext& c, const Notified& who, int di
   // container's has no /proc of its own: mounts are refused under path rules).
   p.tgid = pid_at(status_value(*status, "NStgid").value_or(""), pj.pid_depth());
   p.tid = pid_at(status_value(*status, "NSpid").value_or(""), pj.pid_depth());
+  p.protected_symlinks = pj.protected_symlinks();
   return p;
 }
 

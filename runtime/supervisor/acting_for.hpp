@@ -20,7 +20,8 @@ struct Process {
   unique_fd root, base;  // base: its cwd or the call's dirfd, for a relative path
   Identity identity;
   std::string tgid, tid;  // as the container's /proc names them
-  WalkFrom from() const { return {root.get(), base ? base.get() : AT_FDCWD, tgid, tid}; }
+  bool protected_symlinks = true;
+  WalkFrom from() const { return {root.get(), base ? base.get() : AT_FDCWD, tgid, tid, protected_symlinks}; }
 };
 
 // The process of `who`, and the path at `path_addr` (from `dirfd`) of its call; nullopt

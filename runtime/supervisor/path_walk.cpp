@@ -118,6 +118,14 @@ Result<Walked> walk_path(const WalkFrom& from, std::string_view path, bool follo
         if (!on_proc(cur.get())) owner.clear();
         continue;
       }
+      // fs.protected_symlinks, as the kernel applies it to the process: a symlink in a
+      // sticky world-writable directory is followed by its owner, or when it has the
+      // directory's owner.
+      struct stat dir;
+      if (from.protected_symlinks && ::fstat(cur.get(), &dir) == 0 &&
+          (dir.st_mode & (S_ISVTX | S_IWOTH)) == (S_ISVTX | S_IWOTH) && st.st_uid != dir.st_uid &&
+          st.st_uid != uid_t(::syscall(SYS_setfsuid, -1)))
+        return Error(EACCES, comp + ": another user's symlink in a sticky directory");
       char buf[PATH_MAX];
       ssize_t n = ::readlinkat(next.get(), "", buf, sizeof buf);
       if (n <= 0) return n < 0 ? Error::from_errno("readlink " + comp) : Error(ENOENT, comp + ": an empty symlink");

@@ -23,6 +23,7 @@ struct WalkFrom {
   int base;         // where a relative path starts: its cwd or the call's dirfd
   std::string tgid;  // the process, as its own /proc names it (NSpid)
   std::string tid;
+  bool protected_symlinks = true;  // the host's fs.protected_symlinks, which the kernel applies
 };
 
 struct Walked {

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <linux/openat2.h>
 #include <sys/syscall.h>
+#include <unistd.h>
 
 #include "runtime/base/unique_fd.hpp"
 #include "runtime/policy/paths_plan.hpp"
@@ -17,6 +18,10 @@ void PathsJudge::learn(pid_t pid, int root) {
   host_userns_ = ::fstatat(host_proc(), "self/ns/user", &own, 0) == 0 &&
                  ::fstatat(host_proc(), (std::to_string(pid) + "/ns/user").c_str(), &theirs, 0) == 0 &&
                  own.st_ino == theirs.st_ino && own.st_dev == theirs.st_dev;
+  char on = '1';
+  if (unique_fd sysctl(::openat(host_proc(), "sys/fs/protected_symlinks", O_RDONLY | O_CLOEXEC)); sysctl)
+    (void)!::read(sysctl.get(), &on, 1);
+  protected_symlinks_ = on != '0';
   const auto& rules = policy_.rules;
   for (size_t i = 0; i < rules.size(); i++) {
     if (rules[i].action == policy::Action::allow) continue;

@@ -28,6 +28,8 @@ class PathsJudge {
   // alone), and whether the container is in the host's user namespace.
   void learn(pid_t pid, int root);
   bool host_userns() const { return host_userns_; }
+  // The host's fs.protected_symlinks (not namespaced: the container's too).
+  bool protected_symlinks() const { return protected_symlinks_; }
   // How deep the container's pid namespace is (its init's NSpid has this many pids): a
   // process's pid as the container's /proc names it is the pid at that depth of its NSpid,
   // also when it made a pid namespace of its own below.
@@ -41,6 +43,7 @@ class PathsJudge {
   policy::AccessSet judged_;
   bool learned_ = false;
   bool host_userns_ = true;
+  bool protected_symlinks_ = true;
   size_t pid_depth_ = 1;
   std::map<std::pair<dev_t, ino_t>, size_t> identities_;  // → index of the rule
   BlockingOpens blocking_;

@@ -98,6 +98,29 @@ TEST_F(PathWalkTest, WhereAMissingFileWouldBe) {
   });
 }
 
+TEST_F(PathWalkTest, AnotherUsersSymlinkInAStickyDirectoryIsNotFollowed) {
+  const std::string st = tmp.path() + "/sticky";
+  ASSERT_EQ(::mkdir(st.c_str(), 0777), 0);
+  ASSERT_EQ(::chmod(st.c_str(), 01777), 0);
+  ASSERT_EQ(::symlink("/etc/secret", (st + "/theirs").c_str()), 0);
+  ASSERT_EQ(::lchown((st + "/theirs").c_str(), 1000, 1000), 0);
+  on_thread([&] {
+    // The host's root: through /proc/self/root (this process's own), so that the walk, not
+    // one openat2, follows the symlink.
+    unique_fd host(::open("/", O_PATH | O_DIRECTORY | O_CLOEXEC));
+    ASSERT_TRUE(InRoot::enter(host.get()).ok());
+    WalkFrom f{host.get(), AT_FDCWD, std::to_string(::getpid()), std::to_string(::getpid()), true};
+    auto w = walk_path(f, "/proc/self/root" + tmp.path() + "/sticky/theirs", true);
+    ASSERT_FALSE(w.ok());
+    EXPECT_EQ(w.error().code(), EACCES) << w.error().str();
+    f.protected_symlinks = false;
+    EXPECT_TRUE(walk_path(f, "/proc/self/root" + tmp.path() + "/sticky/theirs", true).ok());
+    // Not followed, it is only looked at.
+    f.protected_symlinks = true;
+    EXPECT_TRUE(walk_path(f, "/proc/self/root" + tmp.path() + "/sticky/theirs", false).ok());
+  });
+}
+
 // The host's root and /proc, with a child as "the process": /proc/self is the child's, and
 // only its own magic links are followed.
 TEST(PathWalk, ProcSelfIsTheProcesssOwn) {
