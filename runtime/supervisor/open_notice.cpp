@@ -126,8 +126,11 @@ std::optional<Opened> open_for(const JudgeContext& c, const Notified& who, const
       if (err) return fail_as_kernel(who, err), std::nullopt;
       auto judged = in->path_of(w->fd.get());
       if (!judged) return fail_as_kernel(who, EACCES), std::nullopt;
+      // An O_TMPFILE file is made in the directory: judged as an entry of it ("/tmp/").
+      bool tmpfile = (call.flags & __O_TMPFILE) == __O_TMPFILE;
+      if (tmpfile && judged->back() != '/') *judged += '/';
       if (refused(c, who, call.syscall, *judged, decide(pj, *judged, &st, accesses_of(call.flags, &st)))) return std::nullopt;
-      if ((call.flags & __O_TMPFILE) == __O_TMPFILE) {
+      if (tmpfile) {
         unique_fd fd(::openat(w->fd.get(), ".", reopen_flags(call.flags) | O_CLOEXEC, call.mode));
         if (!fd) return fail_as_kernel(who, errno), std::nullopt;
         return Opened{std::move(fd)};
