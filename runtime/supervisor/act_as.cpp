@@ -5,28 +5,11 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include <charconv>
-
 #include "runtime/process/identity.hpp"
 #include "runtime/supervisor/tracee_files.hpp"
 
 namespace vigil::supervisor {
 namespace {
-
-// The whitespace-separated numbers of `text`, in `base`.
-std::vector<uint64_t> numbers(std::string_view text, int base = 10) {
-  std::vector<uint64_t> out;
-  for (size_t at = 0; at < text.size();) {
-    at = text.find_first_not_of(" \t", at);
-    if (at == std::string_view::npos) break;
-    uint64_t v = 0;
-    auto [end, ec] = std::from_chars(text.data() + at, text.data() + text.size(), v, base);
-    if (ec != std::errc()) break;
-    out.push_back(v);
-    at = size_t(end - text.data());
-  }
-  return out;
-}
 
 Result<uint64_t> permitted_capabilities() {
   __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
@@ -62,14 +45,13 @@ Result<Identity> own_identity() {
 }  // namespace
 
 Result<Identity> parse_identity(std::string_view status, bool host_userns) {
-  auto field = [&](std::string_view key) { return status_value(status, key).value_or(""); };
-  auto uid = numbers(field("Uid")), gid = numbers(field("Gid"));
-  auto cap = numbers(field("CapEff"), 16), mask = numbers(field("Umask"), 8);
+  auto uid = status_numbers(status, "Uid"), gid = status_numbers(status, "Gid");
+  auto cap = status_numbers(status, "CapEff", 16), mask = status_numbers(status, "Umask", 8);
   if (uid.size() != 4 || gid.size() != 4 || cap.size() != 1) return Error(EINVAL, "a status without Uid, Gid or CapEff");
   Identity who;
   who.fsuid = uint32_t(uid[3]);
   who.fsgid = uint32_t(gid[3]);
-  for (auto g : numbers(field("Groups"))) who.groups.push_back(uint32_t(g));
+  for (auto g : status_numbers(status, "Groups")) who.groups.push_back(uint32_t(g));
   who.capabilities = host_userns ? cap[0] : 0;
   if (!mask.empty()) who.umask = mode_t(mask[0]);
   return who;

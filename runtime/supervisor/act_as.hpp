@@ -25,7 +25,7 @@ struct Identity {
 };
 
 // A process's identity, from the text of its /proc/PID/status. Its capabilities count only
-// in the host's user namespace: `own_userns` false (a user-namespaced container) leaves
+// in the host's user namespace: `host_userns` false (a user-namespaced container) leaves
 // none, which is stricter than the kernel (they would hold over the namespace's files).
 Result<Identity> parse_identity(std::string_view status, bool host_userns);
 

@@ -14,17 +14,10 @@ namespace {
 using policy::Access;
 using policy::Action;
 
-// The pid at `depth` (1: the outermost) of a /proc status line's pids ("NSpid:\t4711\t12"):
-// "" when it has fewer.
-std::string pid_at(const std::string& field, size_t depth) {
-  size_t at = field.find_first_not_of(" \t");
-  if (at == std::string::npos) return "";
-  for (size_t i = 1; i < depth; i++) {
-    at = field.find_first_of(" \t", at);
-    if (at == std::string::npos) return "";
-    at = field.find_first_not_of(" \t", at);
-  }
-  return field.substr(at, field.find_first_of(" \t", at) - at);
+// The pid at `depth` (1: the outermost) of a status field's pids ("NSpid"), "" when it has fewer.
+std::string pid_at(std::string_view status, std::string_view name, size_t depth) {
+  auto pids = status_numbers(status, name);
+  return depth >= 1 && depth <= pids.size() ? std::to_string(pids[depth - 1]) : "";
 }
 
 }  // namespace
@@ -55,8 +48,8 @@ std::optional<Process> gather(const JudgeContext& c, const Notified& who, int di
   p.identity = std::move(*identity);
   // As the container's /proc names it (a pid namespace the process made below the
   // container's has no /proc of its own: mounts are refused under path rules).
-  p.tgid = pid_at(status_value(*status, "NStgid").value_or(""), pj.pid_depth());
-  p.tid = pid_at(status_value(*status, "NSpid").value_or(""), pj.pid_depth());
+  p.tgid = pid_at(*status, "NStgid", pj.pid_depth());
+  p.tid = pid_at(*status, "NSpid", pj.pid_depth());
   p.protected_symlinks = pj.protected_symlinks();
   return p;
 }

@@ -4,7 +4,6 @@
 #include <unistd.h>
 
 #include <csignal>
-#include <cstdlib>
 #include <thread>
 
 #include "runtime/supervisor/respond.hpp"
@@ -33,7 +32,8 @@ bool signal_waiting(pid_t tid) {
   auto status = read_proc_file(tid, "status");
   if (!status) return false;
   auto mask = [&](const char* key) -> uint64_t {
-    return std::strtoull(status_value(*status, key).value_or("0").c_str(), nullptr, 16);
+    auto m = status_numbers(*status, key, 16);
+    return m.empty() ? 0 : m[0];
   };
   return ((mask("SigPnd") | mask("ShdPnd")) & ~mask("SigBlk")) != 0;
 }

@@ -8,7 +8,6 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <csignal>
 #include <cstring>
 
@@ -157,9 +156,11 @@ void supervisor_main(int sock, const supervisor::LaunchRequest& r) {
     p.judge->set_uid_map(std::move(*uids));  // before the monitor can see a notification
   }
   if (auto* paths = p.judge->paths()) {
-    auto nspid = supervisor::status_field(init, "NSpid");
-    if (!nspid) fail(nspid.error());
-    paths->set_pid_depth(size_t(std::count(nspid->begin(), nspid->end(), '\t')) + 1);
+    auto status = supervisor::read_proc_file(init, "status");
+    if (!status) fail(status.error());
+    size_t depth = supervisor::status_numbers(*status, "NSpid").size();
+    if (depth == 0) fail(Error(ENOENT, "the init's /proc status has no NSpid"));
+    paths->set_pid_depth(depth);
   }
   p.monitor->add(std::move(msg->fds[0]));
   (void)send_message(sock, MsgType::ready, 0, "");

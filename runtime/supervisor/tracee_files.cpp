@@ -4,6 +4,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <charconv>
 #include <sstream>
 
 #include "runtime/base/file.hpp"
@@ -80,10 +81,25 @@ std::string describe_process(pid_t pid) {
   return out;
 }
 
+std::vector<uint64_t> status_numbers(std::string_view status, std::string_view name, int base) {
+  std::vector<uint64_t> out;
+  std::string text = status_value(status, name).value_or("");
+  for (size_t at = 0; at < text.size();) {
+    at = text.find_first_not_of(" \t", at);
+    if (at == std::string::npos) break;
+    uint64_t v = 0;
+    auto [end, ec] = std::from_chars(text.data() + at, text.data() + text.size(), v, base);
+    if (ec != std::errc()) break;
+    out.push_back(v);
+    at = size_t(end - text.data());
+  }
+  return out;
+}
+
 Result<bool> leads_pid_namespace(pid_t pid) {
-  std::string ns = TRY(status_field(pid, "NSpid"));
-  auto last = ns.find_last_of(" \t");
-  return ns.substr(last == std::string::npos ? 0 : last + 1) == "1";
+  auto ns = status_numbers(TRY(read_proc_file(pid, "status")), "NSpid");
+  if (ns.empty()) return Error(ENOENT, "/proc/" + std::to_string(pid) + "/status has no NSpid");
+  return ns.back() == 1;
 }
 
 std::optional<uint32_t> UidMap::container_uid(uint32_t host_uid) const {

@@ -48,6 +48,9 @@ Result<std::string> read_proc_file(pid_t pid, const char* name);
 Result<std::string> status_field(pid_t pid, std::string_view name);
 // The same from the text of a status file.
 Result<std::string> status_value(std::string_view status, std::string_view name);
+// Its whitespace-separated numbers in `base` ("NSpid", "Uid", "CapEff" in 16); none when the
+// status has no such field.
+std::vector<uint64_t> status_numbers(std::string_view status, std::string_view name, int base = 10);
 // "pid N (comm)", to name a process in the audit log.
 std::string describe_process(pid_t pid);
 // Whether `pid` is pid 1 of its own pid namespace: its death then ends the namespace.

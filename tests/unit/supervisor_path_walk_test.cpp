@@ -17,6 +17,7 @@
 #include "runtime/supervisor/act_as.hpp"
 #include "runtime/supervisor/in_root.hpp"
 #include "runtime/supervisor/path_walk.hpp"
+#include "runtime/supervisor/tracee_files.hpp"
 #include "tests/unit/temp_dir.hpp"
 
 namespace vigil::supervisor {
@@ -157,6 +158,15 @@ TEST(PathWalk, ProcSelfIsTheProcesssOwn) {
   });
   ::close(pipefd[1]);
   ::waitpid(child, nullptr, 0);
+}
+
+TEST(ActAs, StatusFieldsAsNumbers) {
+  const std::string status = "Name:\tsh\nNSpid:\t4711\t12\nSigBlk:\t0000000000010000\nGroups:\t\n";
+  EXPECT_EQ(status_numbers(status, "NSpid"), (std::vector<uint64_t>{4711, 12}));
+  EXPECT_EQ(status_numbers(status, "SigBlk", 16), (std::vector<uint64_t>{0x10000}));
+  EXPECT_TRUE(status_numbers(status, "Groups").empty());
+  EXPECT_TRUE(status_numbers(status, "NStgid").empty());
+  EXPECT_TRUE(status_numbers(status, "Name").empty());
 }
 
 TEST(ActAs, AThreadTakesAProcesssIdentityAndGivesItBack) {
