@@ -19,8 +19,6 @@ constexpr uint64_t kExecute = 1u << 0, kWriteFile = 1u << 1, kReadFile = 1u << 2
                    kRemoveDir = 1u << 4, kRemoveFile = 1u << 5, kMakeChar = 1u << 6, kMakeDir = 1u << 7,
                    kMakeReg = 1u << 8, kMakeSock = 1u << 9, kMakeFifo = 1u << 10, kMakeBlock = 1u << 11,
                    kMakeSym = 1u << 12, kRefer = 1u << 13, kTruncate = 1u << 14, kIoctlDev = 1u << 15;
-// The rights a rule on a file (not a directory) may grant.
-constexpr uint64_t kFileRights = kExecute | kWriteFile | kReadFile | kTruncate | kIoctlDev;
 constexpr int kReferAbi = 2, kTruncateAbi = 3, kIoctlDevAbi = 5;
 
 // Scopes (ABI 6): a domain's processes cannot connect to an abstract unix socket, or signal

@@ -12,7 +12,10 @@ constexpr AccessSet kDirAccesses = bit(Access::list) | bit(Access::create) | bit
 // No Landlock right controls them.
 constexpr AccessSet kNoLandlockRight = bit(Access::chmod) | bit(Access::chown);
 
-bool has_wildcard(std::string_view s) { return s.find_first_of("*?[\\") != std::string_view::npos; }
+// What makes a glob more than a path (glob.hpp).
+constexpr std::string_view kWildcards = "*?[\\";
+
+bool has_wildcard(std::string_view s) { return s.find_first_of(kWildcards) != std::string_view::npos; }
 
 // Whether the tree `inner` lies within the tree `outer`.
 bool within(const std::string& inner, const std::string& outer) {
@@ -23,12 +26,9 @@ bool within(const std::string& inner, const std::string& outer) {
 // start (up to the first wildcard) and the grant's path, one within the other.
 bool may_overlap(const PathRule& deny, const Grant& g) {
   if (!g.tree) return deny.glob.matches(g.path);
-  std::string_view literal = std::string_view(deny.path).substr(0, deny.path.find_first_of("*?[\\"));
-  std::string start(literal);
+  std::string start = deny.path.substr(0, deny.path.find_first_of(kWildcards));
   return within(start, g.path) || g.path.rfind(start, 0) == 0;
 }
-
-std::string rule_name(size_t i) { return "paths.rules[" + std::to_string(i) + "]"; }
 
 // The plan of one access, its grants appended to `grants`.
 Enforcer plan_access(const PathsPolicy& p, Access a, std::string& why, std::vector<Grant>& grants) {
@@ -41,7 +41,7 @@ Enforcer plan_access(const PathsPolicy& p, Access a, std::string& why, std::vect
   for (size_t k = rules.size(); k-- > 0;)
     if (p.rules[rules[k]].path == "/**") {
       fallback = p.rules[rules[k]].action;
-      fallback_name = rule_name(rules[k]) + " (/**)";
+      fallback_name = paths_rule_name(rules[k]) + " (/**)";
       rules.erase(rules.begin(), rules.begin() + long(k) + 1);
       break;
     }
@@ -53,22 +53,22 @@ Enforcer plan_access(const PathsPolicy& p, Access a, std::string& why, std::vect
   if (fallback == Action::allow && refusing == rules.end()) return Enforcer::none;
   if (bit(a) & kNoLandlockRight) return supervisor("Landlock has no right for " + std::string(access_name(a)));
   if (fallback == Action::allow)
-    return supervisor(rule_name(*refusing) + " refuses where " + fallback_name + " allows: Landlock only grants");
+    return supervisor(paths_rule_name(*refusing) + " refuses where " + fallback_name + " allows: Landlock only grants");
   if (fallback != Action::deny) return supervisor(fallback_name + " is " + std::string(action_name(fallback)));
   std::vector<std::pair<size_t, Grant>> allowed;
   for (size_t i : rules) {
     const PathRule& r = p.rules[i];
     if (r.action == Action::warn || r.action == Action::kill)
-      return supervisor(rule_name(i) + ": Landlock cannot " + std::string(action_name(r.action)));
+      return supervisor(paths_rule_name(i) + ": Landlock cannot " + std::string(action_name(r.action)));
     if (r.action == Action::deny) {
       for (const auto& [j, g] : allowed)
-        if (may_overlap(r, g)) return supervisor(rule_name(i) + " denies inside what " + rule_name(j) + " allows");
+        if (may_overlap(r, g)) return supervisor(paths_rule_name(i) + " denies inside what " + paths_rule_name(j) + " allows");
       continue;
     }
     auto g = landlock_target(r.path);
-    if (!g) return supervisor(rule_name(i) + ": " + r.path + " is neither a tree (DIR/**) nor a file");
+    if (!g) return supervisor(paths_rule_name(i) + ": " + r.path + " is neither a tree (DIR/**) nor a file");
     if (!g->tree && (bit(a) & kDirAccesses))
-      return supervisor(rule_name(i) + ": " + std::string(access_name(a)) + " of the one entry " + r.path +
+      return supervisor(paths_rule_name(i) + ": " + std::string(access_name(a)) + " of the one entry " + r.path +
                         " (Landlock grants it for a whole directory: " + r.path + "/**)");
     g->accesses = bit(a);
     allowed.emplace_back(i, *g);

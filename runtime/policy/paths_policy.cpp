@@ -35,9 +35,11 @@ PathsPolicy::Match PathsPolicy::match(Access a, std::string_view path) const {
   }
   for (size_t i = rules.size(); i-- > 0;)
     if ((rules[i].accesses & bit(a)) && rules[i].glob.matches(path))
-      return {rules[i].action, "paths.rules[" + std::to_string(i) + "]"};
+      return {rules[i].action, paths_rule_name(i)};
   return {default_action, "paths.default"};
 }
+
+std::string paths_rule_name(size_t i) { return "paths.rules[" + std::to_string(i) + "]"; }
 
 PathsPolicy paths_policy(const Policy& p) {
   auto get = [&](std::string_view name) { return p.get(*find_key("paths." + std::string(name))); };

@@ -24,6 +24,8 @@ constexpr size_t kAccessCount = 11;
 using AccessSet = uint32_t;  // bit i: Access(i)
 constexpr AccessSet bit(Access a) { return AccessSet(1) << unsigned(a); }
 
+constexpr AccessSet kAllAccesses = (AccessSet(1) << kAccessCount) - 1;
+
 std::string_view access_name(Access a);
 std::optional<Access> parse_access(std::string_view name);
 // "read, write" for the accesses in `s`.
@@ -54,5 +56,7 @@ struct PathsPolicy {
 
 // From a validated policy; what it does not set keeps the defaults above.
 PathsPolicy paths_policy(const Policy& p);
+// How audit lines and messages name rule `i`: "paths.rules[2]".
+std::string paths_rule_name(size_t i);
 
 }  // namespace vigil::policy

@@ -11,7 +11,6 @@ namespace {
 
 using nlohmann::json;
 
-constexpr std::string_view kAccesses = "read, write, list, create, delete, rename, truncate, exec, ioctl, chmod, chown";
 
 class Rules : public Kind {
  public:
@@ -62,13 +61,13 @@ class Rules : public Kind {
     if (!rule.contains("access")) return problems.push_back(at + ": is required");
     const json& a = rule["access"];
     if (!a.is_array() || a.empty())
-      return problems.push_back(at + ": must be a non-empty array of " + std::string(kAccesses));
+      return problems.push_back(at + ": must be a non-empty array of " + access_names(kAllAccesses));
     AccessSet seen = 0;
     for (size_t j = 0; j < a.size(); j++) {
       std::string here = at + "[" + std::to_string(j) + "]";
       auto one = a[j].is_string() ? parse_access(a[j].get<std::string>()) : std::nullopt;
       if (!one.has_value()) {
-        problems.push_back(here + ": unknown access (" + std::string(kAccesses) + ")");
+        problems.push_back(here + ": unknown access (" + access_names(kAllAccesses) + ")");
         continue;
       }
       AccessSet b = bit(one.value());

@@ -97,16 +97,14 @@ Result<unique_fd> InRoot::reopen(int fd, int flags) const {
 }
 
 Result<verify::OpenFile> InRoot::adopt(unique_fd fd, bool want_dir) const {
-  const int own_fds = (*thread_state())->own_fds.get();
   verify::OpenFile f;
   if (::fstat(fd.get(), &f.st) < 0) return Error::from_errno("fstat");
   // What execve and mmap would refuse as well, and a FIFO must never be opened for reading.
   if (S_ISLNK(f.st.st_mode)) return Error(ELOOP, "a symlink, not to be followed");
   if (!S_ISREG(f.st.st_mode)) return Error(EACCES, "not a regular file");
-  f.path = TRY(fd_path(own_fds, fd.get()));
+  f.path = TRY(path_of(fd.get()));
   f.fileless = f.st.st_nlink == 0;
-  f.fd = unique_fd(::openat(own_fds, std::to_string(fd.get()).c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY));
-  if (!f.fd) return Error::from_errno("reopen " + f.path);
+  f.fd = TRY_CTX(reopen(fd.get(), O_RDONLY | O_NOCTTY), f.path);
   if (want_dir && !f.fileless) {
     open_how how{};
     how.flags = O_PATH | O_DIRECTORY | O_CLOEXEC;

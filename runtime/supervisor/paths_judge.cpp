@@ -39,7 +39,7 @@ void PathsJudge::learn(pid_t pid, int root) {
 std::optional<policy::PathsPolicy::Match> PathsJudge::by_identity(const struct stat& st, policy::Access a) const {
   auto it = identities_.find({st.st_dev, st.st_ino});
   if (it == identities_.end() || !(policy_.rules[it->second].accesses & policy::bit(a))) return std::nullopt;
-  return policy::PathsPolicy::Match{policy_.rules[it->second].action, "paths.rules[" + std::to_string(it->second) + "]"};
+  return policy::PathsPolicy::Match{policy_.rules[it->second].action, policy::paths_rule_name(it->second)};
 }
 
 }  // namespace vigil::supervisor
