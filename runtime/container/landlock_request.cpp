@@ -48,11 +48,21 @@ int abi_of(Access a) {
   }
 }
 
-}  // namespace
-
 // What the supervisor judges so far: opens (open_notice.cpp), and removals (remove_notice.cpp).
 constexpr policy::AccessSet kSupervised =
     policy::bit(Access::read) | policy::bit(Access::write) | policy::bit(Access::list) | policy::bit(Access::delete_);
+
+// Why create refuses access `a` of `plan`, if it does.
+enum class Refusal { none, not_covered, not_supervised, old_abi };
+Refusal refusal_of(const policy::PathsPlan& plan, Access a, int abi, bool supervised) {
+  Enforcer e = plan.enforcer[size_t(a)];
+  if (e == Enforcer::supervisor && !(kSupervised & policy::bit(a))) return Refusal::not_covered;
+  if (e == Enforcer::supervisor && !supervised) return Refusal::not_supervised;
+  if (e == Enforcer::landlock && abi < abi_of(a)) return Refusal::old_abi;
+  return Refusal::none;
+}
+
+}  // namespace
 
 Result<PathsRequest> paths_request(const policy::PathsPolicy& paths, int abi, bool supervised) {
   PathsRequest out;
@@ -66,15 +76,18 @@ Result<PathsRequest> paths_request(const policy::PathsPolicy& paths, int abi, bo
   for (size_t i = 0; i < policy::kAccessCount; i++) {
     Access a = Access(i);
     std::string name(policy::access_name(a));
-    if (plan.enforcer[i] == Enforcer::supervisor && !(kSupervised & policy::bit(a)))
-      return Error(ENOTSUP, "paths: " + name + " needs the supervisor's path checks (" + plan.why[i] +
-                                "), which cover read, write, list and delete so far; Landlock holds a paths.default of deny "
-                                "with allow rules on trees (DIR/**) and files");
-    if (plan.enforcer[i] == Enforcer::supervisor && !supervised)
-      return Error(EINVAL, "paths: " + name + " needs the supervisor (" + plan.why[i] + "): the policy must say \"supervise\": true");
-    if (plan.enforcer[i] == Enforcer::landlock && abi < abi_of(a))
-      return Error(ENOTSUP, "paths: " + name + " needs Landlock ABI " + std::to_string(abi_of(a)) +
-                                "; this kernel has ABI " + std::to_string(abi));
+    switch (refusal_of(plan, a, abi, supervised)) {
+      case Refusal::none: break;
+      case Refusal::not_covered:
+        return Error(ENOTSUP, "paths: " + name + " needs the supervisor's path checks (" + plan.why[i] +
+                                  "), which cover read, write, list and delete so far; Landlock holds a paths.default of deny "
+                                  "with allow rules on trees (DIR/**) and files");
+      case Refusal::not_supervised:
+        return Error(EINVAL, "paths: " + name + " needs the supervisor (" + plan.why[i] + "): the policy must say \"supervise\": true");
+      case Refusal::old_abi:
+        return Error(ENOTSUP, "paths: " + name + " needs Landlock ABI " + std::to_string(abi_of(a)) +
+                                  "; this kernel has ABI " + std::to_string(abi));
+    }
   }
   out.judged = plan.with(Enforcer::supervisor);
   r.handled_fs = rights_of(plan.with(Enforcer::landlock));
@@ -99,17 +112,21 @@ std::vector<std::string> explain_paths(const policy::PathsPolicy& paths, int abi
     std::string grants;
     for (const auto& g : plan.grants)
       if (g.accesses & policy::bit(a)) grants += (grants.empty() ? "" : ", ") + g.path + (g.tree ? "/**" : "");
-    switch (plan.enforcer[i]) {
-      case Enforcer::none: line += "not enforced, allowed everywhere (free)"; break;
-      case Enforcer::landlock:
-        line += abi < abi_of(a) ? "refused at create: needs Landlock ABI " + std::to_string(abi_of(a)) + ", this kernel has " + std::to_string(abi)
-                                : "landlock (free), allowed in " + (grants.empty() ? std::string("nothing") : grants) + ", refused elsewhere";
+    switch (refusal_of(plan, a, abi, supervised)) {
+      case Refusal::not_covered:
+        line += "refused at create: the supervisor's path checks do not cover it yet; " + plan.why[i];
         break;
-      case Enforcer::supervisor:
-        line += !(kSupervised & policy::bit(a)) ? "refused at create: the supervisor's path checks do not cover it yet"
-                : !supervised ? "refused at create: needs the supervisor, and the policy does not supervise"
-                              : "supervisor (a notification per open asking for it)";
-        line += "; " + plan.why[i];
+      case Refusal::not_supervised:
+        line += "refused at create: needs the supervisor, and the policy does not supervise; " + plan.why[i];
+        break;
+      case Refusal::old_abi:
+        line += "refused at create: needs Landlock ABI " + std::to_string(abi_of(a)) + ", this kernel has " + std::to_string(abi);
+        break;
+      case Refusal::none:
+        line += plan.enforcer[i] == Enforcer::none ? "not enforced, allowed everywhere (free)"
+                : plan.enforcer[i] == Enforcer::landlock
+                    ? "landlock (free), allowed in " + (grants.empty() ? std::string("nothing") : grants) + ", refused elsewhere"
+                    : "supervisor (a notification per open asking for it); " + plan.why[i];
         break;
     }
     out.push_back(line);
