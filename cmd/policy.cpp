@@ -36,14 +36,10 @@ int show(const GlobalOptions& g, const Args& args) {
 // a container's policy.
 int explain(const GlobalOptions& g, const Args& args) {
   std::string what = required(parse(args, {}, {"what"}), "what");
-  Result<policy::Policy> p = Error(ENOENT, "");
-  if (what.find('/') != std::string::npos || what.ends_with(".json")) {
-    auto text = read_file(what);
-    if (!text) return fail(text.error().str());
-    p = policy::parse_policy(*text, what);
-  } else {
-    p = container_policy(g.root, what);
-  }
+  // A container id has neither a "/" nor the ".json" of a file.
+  bool file = what.find('/') != std::string::npos || what.ends_with(".json");
+  auto p = file ? [&]() -> Result<policy::Policy> { return policy::parse_policy(TRY(read_file(what)), what); }()
+                : container_policy(g.root, what);
   if (!p) return fail(p.error().str());
   for (const auto& line : explain_paths(policy::paths_policy(*p), landlock::abi_version(), p->supervise())) std::cout << line << "\n";
   return 0;
