@@ -48,9 +48,10 @@ int abi_of(Access a) {
   }
 }
 
-// What the supervisor judges so far: opens (open_notice.cpp), and removals (remove_notice.cpp).
-constexpr policy::AccessSet kSupervised =
-    policy::bit(Access::read) | policy::bit(Access::write) | policy::bit(Access::list) | policy::bit(Access::delete_);
+// What the supervisor judges: every access but ioctl, whose argument is in the process's
+// memory (which it may change after a check): the supervisor can neither make the call for
+// it nor let it run unchanged. Only Landlock holds ioctl.
+constexpr policy::AccessSet kSupervised = policy::kAllAccesses & ~policy::bit(Access::ioctl);
 
 // Why create refuses access `a` of `plan`, if it does.
 enum class Refusal { none, not_covered, not_supervised, old_abi };
@@ -80,8 +81,8 @@ Result<PathsRequest> paths_request(const policy::PathsPolicy& paths, int abi, bo
       case Refusal::none: break;
       case Refusal::not_covered:
         return Error(ENOTSUP, "paths: " + name + " needs the supervisor's path checks (" + plan.why[i] +
-                                  "), which cover read, write, list and delete so far; Landlock holds a paths.default of deny "
-                                  "with allow rules on trees (DIR/**) and files");
+                                  "), which cannot hold it; Landlock holds it with a paths.default of deny and allow rules "
+                                  "on trees (DIR/**) and files");
       case Refusal::not_supervised:
         return Error(EINVAL, "paths: " + name + " needs the supervisor (" + plan.why[i] + "): the policy must say \"supervise\": true");
       case Refusal::old_abi:
@@ -114,7 +115,7 @@ std::vector<std::string> explain_paths(const policy::PathsPolicy& paths, int abi
       if (g.accesses & policy::bit(a)) grants += (grants.empty() ? "" : ", ") + g.path + (g.tree ? "/**" : "");
     switch (refusal_of(plan, a, abi, supervised)) {
       case Refusal::not_covered:
-        line += "refused at create: the supervisor's path checks do not cover it yet; " + plan.why[i];
+        line += "refused at create: the supervisor's path checks cannot hold it; " + plan.why[i];
         break;
       case Refusal::not_supervised:
         line += "refused at create: needs the supervisor, and the policy does not supervise; " + plan.why[i];
@@ -126,7 +127,7 @@ std::vector<std::string> explain_paths(const policy::PathsPolicy& paths, int abi
         line += plan.enforcer[i] == Enforcer::none ? "not enforced, allowed everywhere (free)"
                 : plan.enforcer[i] == Enforcer::landlock
                     ? "landlock (free), allowed in " + (grants.empty() ? std::string("nothing") : grants) + ", refused elsewhere"
-                    : "supervisor (a notification per open asking for it); " + plan.why[i];
+                    : "supervisor (a notification per call asking for it); " + plan.why[i];
         break;
     }
     out.push_back(line);

@@ -20,38 +20,125 @@ std::string pid_at(std::string_view status, std::string_view name, size_t depth)
   return depth >= 1 && depth <= pids.size() ? std::to_string(pids[depth - 1]) : "";
 }
 
-}  // namespace
+// `path` as the directory that holds its last component, and that component ("a/b/" →
+// "a", "b"; "b" → ".", "b"; "/" → "/", ".").
+std::pair<std::string, std::string> split_last(std::string path) {
+  while (path.size() > 1 && path.back() == '/') path.pop_back();
+  auto slash = path.rfind('/');
+  if (slash == std::string::npos) return {".", path};
+  if (path == "/") return {"/", "."};
+  return {slash == 0 ? "/" : path.substr(0, slash), path.substr(slash + 1)};
+}
 
-std::optional<Process> gather(const JudgeContext& c, const Notified& who, int dirfd, uint64_t path_addr, std::string& path) {
-  PathsJudge& pj = *c.paths;
-  Process p;
-  // Opened and read before the path is read: the check after reading it proves these were its.
+// The process's root and its status, unproven until the caller's next step that checks the
+// notification.
+std::optional<Process> open_root(const Notified& who, std::string& status) {
   auto root = open_proc_dir(who, "root", true);
-  auto status = read_proc_file(who.pid, "status");
-  if (!root || !status) return fail_as_kernel(who, ENOENT), std::nullopt;
+  auto read = read_proc_file(who.pid, "status");
+  if (!root || !read) return fail_as_kernel(who, ENOENT), std::nullopt;
+  status = std::move(*read);
+  Process p;
   p.root = std::move(*root);
-  auto read = read_string(who.listener, who.id, who.pid, path_addr, PATH_MAX);
-  if (!read) {
-    int err = read.error().code();
-    return fail_as_kernel(who, err == ENOENT || err == ENAMETOOLONG ? err : EFAULT), std::nullopt;
-  }
-  path = std::move(*read);
-  if (path.empty()) return fail_as_kernel(who, ENOENT), std::nullopt;
-  if (path[0] != '/') {
-    auto base = dirfd == AT_FDCWD ? open_proc_dir(who, "cwd") : take_fd(who, dirfd);
-    if (!base) return fail_as_kernel(who, dirfd == AT_FDCWD ? ENOENT : EBADF), std::nullopt;
-    p.base = std::move(*base);
-  }
+  return p;
+}
+
+// The rest, once proven: its identity and pids.
+bool complete(const JudgeContext& c, const Notified& who, Process& p, std::string_view status) {
+  PathsJudge& pj = *c.paths;
   pj.learn(who.pid, p.root.get());
-  auto identity = parse_identity(*status, pj.host_userns());
-  if (!identity) return fail_as_kernel(who, EACCES), std::nullopt;
+  auto identity = parse_identity(status, pj.host_userns());
+  if (!identity) return fail_as_kernel(who, EACCES), false;
   p.identity = std::move(*identity);
   // As the container's /proc names it (a pid namespace the process made below the
   // container's has no /proc of its own: mounts are refused under path rules).
-  p.tgid = pid_at(*status, "NStgid", pj.pid_depth());
-  p.tid = pid_at(*status, "NSpid", pj.pid_depth());
+  p.tgid = pid_at(status, "NStgid", pj.pid_depth());
+  p.tid = pid_at(status, "NSpid", pj.pid_depth());
   p.protected_symlinks = pj.protected_symlinks();
+  return true;
+}
+
+}  // namespace
+
+bool read_path(const Notified& who, int dirfd, uint64_t path_addr, std::string& path, unique_fd& base) {
+  auto read = read_string(who.listener, who.id, who.pid, path_addr, PATH_MAX);
+  if (!read) {
+    int err = read.error().code();
+    return fail_as_kernel(who, err == ENOENT || err == ENAMETOOLONG ? err : EFAULT), false;
+  }
+  path = std::move(*read);
+  if (path.empty()) return fail_as_kernel(who, ENOENT), false;
+  if (path[0] != '/') {
+    auto b = dirfd == AT_FDCWD ? open_proc_dir(who, "cwd") : take_fd(who, dirfd);
+    if (!b) return fail_as_kernel(who, dirfd == AT_FDCWD ? ENOENT : EBADF), false;
+    base = std::move(*b);
+  }
+  return true;
+}
+
+std::optional<Process> gather(const JudgeContext& c, const Notified& who, int dirfd, uint64_t path_addr, std::string& path) {
+  // The root and status, opened and read before the path is read: the check after reading
+  // it proves they were the process's.
+  std::string status;
+  auto p = open_root(who, status);
+  if (!p || !read_path(who, dirfd, path_addr, path, p->base) || !complete(c, who, *p, status)) return std::nullopt;
   return p;
+}
+
+std::optional<Process> gather_fd(const JudgeContext& c, const Notified& who, int fd) {
+  std::string status;
+  auto p = open_root(who, status);
+  if (!p) return std::nullopt;
+  auto taken = fd == AT_FDCWD ? open_proc_dir(who, "cwd") : take_fd(who, fd);  // proves the root and status too
+  if (!taken) return fail_as_kernel(who, EBADF), std::nullopt;
+  p->base = std::move(*taken);
+  if (!complete(c, who, *p, status)) return std::nullopt;
+  return p;
+}
+
+std::optional<Acting> act_for(const Notified& who, const Process& p) {
+  auto in = InRoot::enter(p.root.get());
+  if (!in) return fail_as_kernel(who, EACCES), std::nullopt;
+  auto as = ActingAs::take(p.identity);
+  if (!as) return fail_as_kernel(who, EACCES), std::nullopt;
+  return Acting{std::move(*in), std::move(*as)};
+}
+
+std::optional<Located> locate_file(const Notified& who, const InRoot& in, const WalkFrom& from, const std::string& path,
+                                   bool follow) {
+  auto w = walk_path(from, path, follow);
+  if (!w) return fail_as_kernel(who, w.error().code()), std::nullopt;
+  if (!w->fd) return fail_as_kernel(who, ENOENT), std::nullopt;
+  Located out{std::move(w->fd), {}, {}};
+  if (::fstat(out.fd.get(), &out.st) < 0) return fail_as_kernel(who, errno), std::nullopt;
+  auto judged = in.path_of(out.fd.get());
+  if (!judged) return fail_as_kernel(who, EACCES), std::nullopt;
+  out.judged = std::move(*judged);
+  return out;
+}
+
+std::optional<Located> locate_fd(const Notified& who, const InRoot& in, const unique_fd& fd) {
+  Located out{unique_fd(::fcntl(fd.get(), F_DUPFD_CLOEXEC, 0)), {}, {}};
+  if (!out.fd) return fail_as_kernel(who, errno), std::nullopt;
+  if (::fstat(out.fd.get(), &out.st) < 0) return fail_as_kernel(who, errno), std::nullopt;
+  auto judged = in.path_of(out.fd.get());
+  if (!judged) return fail_as_kernel(who, EACCES), std::nullopt;
+  out.judged = std::move(*judged);
+  return out;
+}
+
+std::optional<Entry> locate_entry(const Notified& who, const InRoot& in, const WalkFrom& from, const std::string& path) {
+  auto [dir, name] = split_last(path);
+  auto walked = walk_path(from, dir, true);
+  if (!walked) return fail_as_kernel(who, walked.error().code()), std::nullopt;
+  if (!walked->fd) return fail_as_kernel(who, ENOENT), std::nullopt;
+  Entry out{std::move(walked->fd), std::move(name), {}, std::nullopt};
+  struct stat st;
+  if (::fstatat(out.dir.get(), out.name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0) out.st = st;
+  else if (errno != ENOENT) return fail_as_kernel(who, errno), std::nullopt;
+  auto where = in.path_of(out.dir.get());
+  if (!where) return fail_as_kernel(who, EACCES), std::nullopt;
+  out.judged = (*where == "/" ? "" : *where) + "/" + out.name;
+  return out;
 }
 
 Word decide(const PathsJudge& pj, const std::string& path, const struct stat* st, policy::AccessSet accesses) {

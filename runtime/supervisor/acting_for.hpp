@@ -1,6 +1,7 @@
-// What the supervisor's path judgements share (open_notice.cpp, remove_notice.cpp): the
-// process it acts for, gathered and proven while the process waits in its syscall, and the
-// rules' word on a path and a file.
+// What the supervisor's path judgements share (open_notice.cpp, remove_notice.cpp,
+// make_notice.cpp, rename_notice.cpp, change_notice.cpp): the process it acts for, gathered
+// and proven while the process waits in its syscall; the judging thread in its root, acting
+// as it; the files and entries its paths name; and the rules' word on a path and a file.
 #pragma once
 
 #include <fcntl.h>
@@ -11,6 +12,7 @@
 
 #include "runtime/base/unique_fd.hpp"
 #include "runtime/supervisor/act_as.hpp"
+#include "runtime/supervisor/in_root.hpp"
 #include "runtime/supervisor/judge.hpp"
 #include "runtime/supervisor/path_walk.hpp"
 
@@ -21,12 +23,47 @@ struct Process {
   Identity identity;
   std::string tgid, tid;  // as the container's /proc names them
   bool protected_symlinks = true;
-  WalkFrom from() const { return {root.get(), base ? base.get() : AT_FDCWD, tgid, tid, protected_symlinks}; }
+  WalkFrom from() const { return from(base); }
+  WalkFrom from(const unique_fd& b) const { return {root.get(), b ? b.get() : AT_FDCWD, tgid, tid, protected_symlinks}; }
 };
 
 // The process of `who`, and the path at `path_addr` (from `dirfd`) of its call; nullopt
 // when it cannot be had (then answered as the kernel would have failed the call).
 std::optional<Process> gather(const JudgeContext& c, const Notified& who, int dirfd, uint64_t path_addr, std::string& path);
+// The process of `who`, for a call on its fd `fd`: that fd, duplicated, is its `base`.
+std::optional<Process> gather_fd(const JudgeContext& c, const Notified& who, int fd);
+// A second path of the call (link, rename) and where it starts, into `base` when relative:
+// `p.from(base)` walks it.
+bool read_path(const Notified& who, int dirfd, uint64_t path_addr, std::string& path, unique_fd& base);
+
+// The judging thread in the process's root, acting as the process.
+struct Acting {
+  InRoot in;
+  ActingAs as;
+};
+std::optional<Acting> act_for(const Notified& who, const Process& p);
+
+// What a path names: an O_PATH fd of it (a symlink itself when not followed), its path as the
+// container sees it, and what it is.
+struct Located {
+  unique_fd fd;
+  std::string judged;
+  struct stat st;
+};
+std::optional<Located> locate_file(const Notified& who, const InRoot& in, const WalkFrom& from, const std::string& path,
+                                   bool follow);
+// The file of `fd` (one taken from the process: gather_fd), a duplicate of it as `fd`.
+std::optional<Located> locate_fd(const Notified& who, const InRoot& in, const unique_fd& fd);
+
+// An entry a path names in its directory (trailing slashes dropped): the directory (an
+// O_PATH fd, symlinks on the way there followed), the entry's name in it and its path as the
+// container sees it, and the file it is, not followed, when there is one.
+struct Entry {
+  unique_fd dir;
+  std::string name, judged;
+  std::optional<struct stat> st;
+};
+std::optional<Entry> locate_entry(const Notified& who, const InRoot& in, const WalkFrom& from, const std::string& path);
 
 struct Word {
   policy::Action action = policy::Action::allow;

@@ -32,7 +32,7 @@ const std::vector<std::string>& allowed() {
   return names;
 }
 
-// openat only for reading, unless it opens files for the container's processes: what the
+// openat only for reading, unless it opens and changes files for the container's processes: what the
 // supervisor writes (its audit log, the log) it opened before confining itself. (openat2
 // takes its flags in a struct seccomp cannot read.)
 constexpr uint64_t kWriteFlags = O_WRONLY | O_RDWR | O_CREAT | O_TRUNC | O_APPEND;
@@ -54,7 +54,8 @@ uint64_t kept_capabilities(bool joins_ipc, bool opens) {
   // Take a process's fsuid, fsgid and groups, and the capabilities over files a process
   // may have, to open files as it would (act_as.hpp).
   if (opens)
-    keep |= bit(CAP_SETUID) | bit(CAP_SETGID) | bit(CAP_DAC_OVERRIDE) | bit(CAP_FOWNER) | bit(CAP_FSETID);
+    keep |= bit(CAP_SETUID) | bit(CAP_SETGID) | bit(CAP_DAC_OVERRIDE) | bit(CAP_FOWNER) | bit(CAP_FSETID) | bit(CAP_CHOWN) |
+            bit(CAP_MKNOD);
   return keep;
 }
 
@@ -81,7 +82,9 @@ Result<seccomp::Program> confinement(const std::string& cache_dir, bool joins_ip
       {allowed(), seccomp::Action::allow, std::nullopt, {}},
       {{"unlinkat"}, seccomp::Action::allow, std::nullopt, {{0, uint64_t(kStateDirFd), 0, seccomp::Op::eq}}}};
   if (opens)
-    rules.push_back({{"openat", "unlinkat", "setfsuid", "setfsgid", "setgroups", "getgroups", "capget", "capset", "umask"},
+    rules.push_back({{"openat", "unlinkat", "mkdirat", "mknodat", "symlinkat", "linkat", "renameat2", "ftruncate", "fchmod",
+                      "fchmodat", "fchown", "fchownat", "setfsuid", "setfsgid", "setgroups", "getgroups", "capget", "capset",
+                      "umask"},
                      seccomp::Action::allow, std::nullopt, {}});
   else
     rules.push_back({{"openat"}, seccomp::Action::allow, std::nullopt, {{2, kWriteFlags, 0, seccomp::Op::masked_eq}}});

@@ -1,6 +1,7 @@
 // execve/execveat: the program is looked up as the kernel will (in the process's root, from
 // its cwd or dirfd), opened by the supervisor and checked on that open file; a #! script's
-// interpreters and an ELF program's loader too. What passed is what the exec stop
+// interpreters and an ELF program's loader too, under the exec section and, where the
+// supervisor holds it, the paths section's exec access. What passed is what the exec stop
 // (exec_stop.hpp) makes sure the kernel mapped.
 #include <fcntl.h>
 
@@ -8,6 +9,7 @@
 #include <optional>
 
 #include "runtime/base/log.hpp"
+#include "runtime/supervisor/acting_for.hpp"
 #include "runtime/supervisor/exec_stop.hpp"
 #include "runtime/supervisor/in_root.hpp"
 #include "runtime/supervisor/judge.hpp"
@@ -43,12 +45,19 @@ void lookup_failed(const JudgeContext& c, const Notified& who, const std::string
   answer(c, who, syscall, {policy::Action::deny, "exec.image", "replaced again and again while it was checked", path});
 }
 
+// The paths section's word on running `f` (a program, an interpreter, a loader: what the
+// kernel opens for the exec), where its exec is the supervisor's to judge.
+bool paths_allow(const JudgeContext& c, const Notified& who, const std::string& syscall, const verify::OpenFile& f) {
+  if (!c.paths || !(c.paths->judged() & policy::bit(policy::Access::exec))) return true;
+  return !refused(c, who, syscall, f.path, decide(*c.paths, f.path, &f.st, policy::bit(policy::Access::exec)));
+}
+
 // Looks `path` up from `base` and checks it.
 bool admit_path(const JudgeContext& c, const Notified& who, const std::string& syscall, const InRoot& in, int base,
                 const std::string& path, verify::Role role, verify::OpenFile& out, verify::Facts& facts) {
   auto f = open_settled(in, base, path, false, c.policy.tpe);
   if (!f) return lookup_failed(c, who, syscall, path, f.error()), false;
-  if (!admit(c, who, syscall, *f, role, &facts)) return false;
+  if (!admit(c, who, syscall, *f, role, &facts) || !paths_allow(c, who, syscall, *f)) return false;
   out = std::move(*f);
   return true;
 }
@@ -92,7 +101,8 @@ std::optional<ExpectedImage> judge_exec(const JudgeContext& c, const Notified& w
                                             call.flags & AT_SYMLINK_NOFOLLOW, c.policy.tpe);
   if (!f) return lookup_failed(c, who, call.syscall, call.path, f.error()), std::nullopt;
   verify::Facts facts;
-  if (!admit(c, who, call.syscall, *f, verify::Role::program, &facts)) return std::nullopt;
+  if (!admit(c, who, call.syscall, *f, verify::Role::program, &facts) || !paths_allow(c, who, call.syscall, *f))
+    return std::nullopt;
   verify::OpenFile file = std::move(*f);
   const std::string asked = file.path;
 

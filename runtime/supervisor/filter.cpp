@@ -42,7 +42,21 @@ const std::vector<WatchedSyscall>& watched_syscalls() {
                                                   {"open", Watched::open},         {"openat", Watched::openat},
                                                   {"openat2", Watched::openat2},   {"creat", Watched::creat},
                                                   {"unlink", Watched::unlink},     {"unlinkat", Watched::unlinkat},
-                                                  {"rmdir", Watched::rmdir}};
+                                                  {"rmdir", Watched::rmdir},
+                                                  {"mkdir", Watched::mkdir},       {"mkdirat", Watched::mkdirat},
+                                                  {"mknod", Watched::mknod},       {"mknodat", Watched::mknodat},
+                                                  {"symlink", Watched::symlink},   {"symlinkat", Watched::symlinkat},
+                                                  {"link", Watched::link},         {"linkat", Watched::linkat},
+                                                  {"rename", Watched::rename},     {"renameat", Watched::renameat},
+                                                  {"renameat2", Watched::renameat2},
+                                                  {"truncate", Watched::truncate}, {"truncate64", Watched::truncate64},
+                                                  {"ftruncate", Watched::ftruncate}, {"ftruncate64", Watched::ftruncate64},
+                                                  {"chmod", Watched::chmod},       {"fchmod", Watched::fchmod},
+                                                  {"fchmodat", Watched::fchmodat}, {"fchmodat2", Watched::fchmodat2},
+                                                  {"chown", Watched::chown},       {"lchown", Watched::lchown},
+                                                  {"fchown", Watched::fchown},     {"fchownat", Watched::fchownat},
+                                                  {"chown32", Watched::chown32},   {"lchown32", Watched::lchown32},
+                                                  {"fchown32", Watched::fchown32}};
   return all;
 }
 
@@ -58,7 +72,8 @@ Result<seccomp::Program> notify_program(const std::string& cache_dir, const poli
 #endif
   // Every program a process of the container runs, unless the policy lets any of them run.
   // Memory limits see them too: an exec replaces the heap the supervisor knew.
-  if (exec.judges_exec() || memory.any())
+  // Path rules' exec access too, where the supervisor holds it.
+  if (exec.judges_exec() || memory.any() || (judged_paths & policy::bit(policy::Access::exec)))
     p.syscalls.push_back({names_of({Watched::execve, Watched::execveat}), seccomp::Action::notify, std::nullopt, {}});
   // Memory made executable, when the policy has a word on it: arguments are compared in the
   // filter, so every other mmap costs nothing.
@@ -98,9 +113,28 @@ Result<seccomp::Program> notify_program(const std::string& cache_dir, const poli
     notify({Watched::open}, {{1, O_ACCMODE, m, seccomp::Op::masked_eq}});
     notify({Watched::openat}, {{2, O_ACCMODE, m, seccomp::Op::masked_eq}});
   }
-  if (!modes.empty()) notify({Watched::openat2}, {});
-  if (judged(Access::write)) notify({Watched::creat}, {});
+  // And by the flags that create or truncate, whatever the mode.
+  std::vector<uint64_t> flags;
+  if (judged(Access::create)) flags.insert(flags.end(), {O_CREAT, __O_TMPFILE});
+  if (judged(Access::truncate)) flags.push_back(O_TRUNC);
+  for (uint64_t f : flags) {
+    notify({Watched::open}, {{1, f, f, seccomp::Op::masked_eq}});
+    notify({Watched::openat}, {{2, f, f, seccomp::Op::masked_eq}});
+  }
+  if (!modes.empty() || !flags.empty()) notify({Watched::openat2}, {});
+  if (judged(Access::write) || judged(Access::create) || judged(Access::truncate)) notify({Watched::creat}, {});
   if (judged(Access::delete_)) notify({Watched::unlink, Watched::unlinkat, Watched::rmdir}, {});
+  if (judged(Access::create))
+    notify({Watched::mkdir, Watched::mkdirat, Watched::mknod, Watched::mknodat, Watched::symlink, Watched::symlinkat,
+            Watched::link, Watched::linkat},
+           {});
+  if (judged(Access::rename)) notify({Watched::rename, Watched::renameat, Watched::renameat2}, {});
+  if (judged(Access::truncate)) notify({Watched::truncate, Watched::truncate64, Watched::ftruncate, Watched::ftruncate64}, {});
+  if (judged(Access::chmod)) notify({Watched::chmod, Watched::fchmod, Watched::fchmodat, Watched::fchmodat2}, {});
+  if (judged(Access::chown))
+    notify({Watched::chown, Watched::lchown, Watched::fchown, Watched::fchownat, Watched::chown32, Watched::lchown32,
+            Watched::fchown32},
+           {});
 
   nlohmann::json rules = nlohmann::json::array();
   for (const auto& r : p.syscalls) rules.push_back({{"names", r.names}, {"action", "SCMP_ACT_NOTIFY"}});

@@ -15,8 +15,19 @@
 
 namespace vigil::supervisor {
 
-// How a notified syscall is judged; `other` is none the filter watches.
-enum class Watched { other, execve, execveat, mmap, mprotect, brk, mremap, shmat, ipc, open, openat, openat2, creat, unlink, unlinkat, rmdir };
+// How a notified syscall is judged; `other` is none the filter watches. From `open` on, the
+// calls on paths, in groups by what they do (judge.cpp dispatches on that order).
+enum class Watched {
+  other, execve, execveat,
+  mmap, mprotect, brk, mremap, shmat, ipc,
+  open, openat, openat2, creat,
+  unlink, unlinkat, rmdir,
+  mkdir, mkdirat, mknod, mknodat, symlink, symlinkat, link, linkat,
+  rename, renameat, renameat2,
+  truncate, truncate64, ftruncate, ftruncate64,
+  chmod, fchmod, fchmodat, fchmodat2,
+  chown, lchown, fchown, fchownat, chown32, lchown32, fchown32
+};
 struct WatchedSyscall {
   const char* name;
   Watched as;

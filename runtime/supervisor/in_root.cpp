@@ -88,10 +88,12 @@ Result<verify::OpenFile> InRoot::open(int base, const std::string& path, bool no
   return f;
 }
 
-Result<std::string> InRoot::path_of(int fd) const { return fd_path((*thread_state())->own_fds.get(), fd); }
+Result<std::string> InRoot::path_of(int fd) const { return fd_path(own_fds(), fd); }
+
+int InRoot::own_fds() const { return (*thread_state())->own_fds.get(); }
 
 Result<unique_fd> InRoot::reopen(int fd, int flags) const {
-  unique_fd out(::openat((*thread_state())->own_fds.get(), std::to_string(fd).c_str(), flags | O_CLOEXEC));
+  unique_fd out(::openat(own_fds(), std::to_string(fd).c_str(), flags | O_CLOEXEC));
   if (!out) return Error::from_errno("reopen fd " + std::to_string(fd));
   return out;
 }

@@ -34,6 +34,9 @@ class InRoot {
   Result<std::string> path_of(int fd) const;
   // `fd` (an O_PATH fd of ours) opened again with `flags`, as the thread's identity may.
   Result<unique_fd> reopen(int fd, int flags) const;
+  // The thread's /proc/self/fd: its entry "N" is a magic link to our fd N, for the calls
+  // that take no O_PATH fd by itself (chmod, link without CAP_DAC_READ_SEARCH).
+  int own_fds() const;
 
  private:
   InRoot() = default;

@@ -11,6 +11,18 @@
 #include "runtime/supervisor/respond.hpp"
 
 namespace vigil::supervisor {
+namespace {
+
+// The calls on paths, by what they do: filter.hpp lists them in these groups.
+void judge_path(const JudgeContext& c, const Notified& who, const seccomp_notif& n, Watched w) {
+  if (w <= Watched::creat) return judge_open(c, who, n, w);
+  if (w <= Watched::rmdir) return judge_remove(c, who, n, w);
+  if (w <= Watched::linkat) return judge_make(c, who, n, w);
+  if (w <= Watched::renameat2) return judge_rename(c, who, n, w);
+  judge_change(c, who, n, w);
+}
+
+}  // namespace
 
 Judge::Judge(policy::ExecPolicy p, std::unique_ptr<MemoryJudge> memory, std::unique_ptr<PathsJudge> paths, AuditLog& audit,
              verify::Examiner& examiner)
@@ -44,7 +56,8 @@ std::optional<ExpectedImage> Judge::judge(int listener, const seccomp_notif& n) 
     case Watched::execve:
     case Watched::execveat:
       if (memory_) memory_->ledger.exec_seen();
-      if (!policy_.judges_exec()) return reply(respond_continue(listener, n.id)), std::nullopt;
+      if (!policy_.judges_exec() && !(paths_ && (paths_->judged() & policy::bit(policy::Access::exec))))
+        return reply(respond_continue(listener, n.id)), std::nullopt;
       return judge_exec(ctx_, who, n, watched(n) == Watched::execveat);
     case Watched::mmap:
     case Watched::mprotect: {
@@ -58,23 +71,14 @@ std::optional<ExpectedImage> Judge::judge(int listener, const seccomp_notif& n) 
     case Watched::mremap:
     case Watched::shmat:
     case Watched::ipc: return judge_memory(ctx_, who, n, watched(n)), std::nullopt;
-    case Watched::open:
-    case Watched::openat:
-    case Watched::openat2:
-    case Watched::creat:
-      if (!paths_) return reply(respond_continue(listener, n.id)), std::nullopt;
-      return judge_open(ctx_, who, n, watched(n)), std::nullopt;
-    case Watched::unlink:
-    case Watched::unlinkat:
-    case Watched::rmdir:
-      if (!paths_) return reply(respond_continue(listener, n.id)), std::nullopt;
-      return judge_remove(ctx_, who, n, watched(n)), std::nullopt;
     case Watched::other:
       // The filter notifies nothing else; should it, nothing passes unjudged.
       log_warn("supervisor: unexpected notification of syscall " + std::to_string(n.data.nr));
       return reply(respond_errno(listener, n.id, EACCES)), std::nullopt;
+    default:  // a call on a path
+      if (!paths_) return reply(respond_continue(listener, n.id)), std::nullopt;
+      return judge_path(ctx_, who, n, watched(n)), std::nullopt;
   }
-  return std::nullopt;
 }
 
 void answer(const JudgeContext& c, const Notified& who, const std::string& syscall, const verify::Verdict& v) {

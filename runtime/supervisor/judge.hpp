@@ -1,7 +1,8 @@
 // The supervisor's decisions on notified syscalls: execve/execveat (exec_notice.cpp) and
 // mmap/mprotect asking for PROT_EXEC (map_notice.cpp), under the policy's exec section; the
 // calls that grow memory (memory_notice.cpp), under its memory section; opens
-// (open_notice.cpp), under its paths section.
+// (open_notice.cpp) and the other calls on paths (remove_notice.cpp, make_notice.cpp,
+// rename_notice.cpp, change_notice.cpp), under its paths section.
 #pragma once
 
 #include <linux/seccomp.h>
@@ -84,6 +85,12 @@ void judge_memory(const JudgeContext& c, const Notified& who, const seccomp_noti
 void judge_open(const JudgeContext& c, const Notified& who, const seccomp_notif& n, Watched kind);
 // Answers an unlink, unlinkat or rmdir under path rules (remove_notice.cpp).
 void judge_remove(const JudgeContext& c, const Notified& who, const seccomp_notif& n, Watched kind);
+// Answers a mkdir, mknod, symlink or link (and their *at forms) under path rules (make_notice.cpp).
+void judge_make(const JudgeContext& c, const Notified& who, const seccomp_notif& n, Watched kind);
+// Answers a rename, renameat or renameat2 under path rules (rename_notice.cpp).
+void judge_rename(const JudgeContext& c, const Notified& who, const seccomp_notif& n, Watched kind);
+// Answers a truncate, chmod or chown, by path or by fd, under path rules (change_notice.cpp).
+void judge_change(const JudgeContext& c, const Notified& who, const seccomp_notif& n, Watched kind);
 
 // Carries out a verdict: audits anything but allow; deny makes the syscall fail with
 // EACCES, kill also SIGKILLs the process; allow and warn let it run.

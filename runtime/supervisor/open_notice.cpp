@@ -165,7 +165,7 @@ void judge_open(const JudgeContext& c, const Notified& who, const seccomp_notif&
   policy::AccessSet asked = accesses_of(call->flags, nullptr);
   if (asked & policy::bit(Access::read))
     asked = (asked & ~(call->flags & O_DIRECTORY ? policy::bit(Access::read) : 0)) | policy::bit(Access::list);
-  if (!(call->flags & O_CREAT)) asked &= ~policy::bit(Access::create);
+  if (!(call->flags & O_CREAT) && (call->flags & __O_TMPFILE) != __O_TMPFILE) asked &= ~policy::bit(Access::create);
   if ((call->flags & O_PATH) || !(asked & pj.judged())) return reply(respond_continue(who.listener, who.id));
   std::string path;
   auto p = gather(c, who, call->dirfd, call->path_addr, path);

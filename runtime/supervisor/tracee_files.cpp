@@ -108,6 +108,12 @@ std::optional<uint32_t> UidMap::container_uid(uint32_t host_uid) const {
   return std::nullopt;
 }
 
+std::optional<uint32_t> UidMap::host_uid(uint32_t inside) const {
+  for (const auto& r : ranges)
+    if (inside >= r.inside && inside - r.inside < r.count) return r.outside + (inside - r.inside);
+  return std::nullopt;
+}
+
 Result<UidMap> read_uid_map(pid_t init) {
   return parse_uid_map(TRY(read_proc_file(init, "uid_map")));
 }

@@ -34,13 +34,15 @@ Result<unique_fd> open_pidfd(const Notified& n);
 Result<unique_fd> open_proc_dir(const Notified& n, const char* which, bool proven_later = false);
 // A duplicate of the process's `fd` (pidfd_getfd).
 Result<unique_fd> take_fd(const Notified& n, int fd);
-// Host uid → the uid the process's user namespace sees, from /proc/PID/uid_map.
+// Host uid → the uid the process's user namespace sees, and back, from /proc/PID/uid_map
+// (or gid_map: the same for gids).
 struct UidMap {
   struct Range {
     uint32_t inside, outside, count;
   };
   std::vector<Range> ranges;
   std::optional<uint32_t> container_uid(uint32_t host_uid) const;
+  std::optional<uint32_t> host_uid(uint32_t inside) const;
 };
 // /proc/PID/NAME of the host's /proc, read whole.
 Result<std::string> read_proc_file(pid_t pid, const char* name);

@@ -15,6 +15,12 @@
 //   unrace LINK A B NAME N   a thread points LINK at the directories A and B by turns, N
 //                      unlinks of LINK/NAME, each followed by making A/NAME again: prints how
 //                      many unlinks removed a file and how many were refused
+//   rerace LINK A B NAME N   the same with renames of LINK/NAME to A/NAME.moved
+//   tmpfile DIR        open(DIR, O_TMPFILE|O_WRONLY)
+//   truncate PATH      truncate(PATH, 0)
+//   ftruncate PATH     open(PATH, O_WRONLY), then ftruncate to 0
+//   fchmod PATH MODE   open(PATH, O_RDONLY), then fchmod (MODE in octal)
+//   fchown PATH UID GID      open(PATH, O_RDONLY), then fchown
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -26,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -113,20 +120,27 @@ static int race(const char* link, const char* a, const char* b, int n) {
   return 0;
 }
 
-static int unrace(const char* link, const char* a, const char* b, const char* name, int n) {
+// Removes (or renames, with `rename_to` set) `via` once: 0, or the errno.
+static int take_away(const char* via, const char* rename_to) {
+  return (rename_to ? rename(via, rename_to) : unlink(via)) == 0 ? 0 : errno;
+}
+
+static int unrace(const char* link, const char* a, const char* b, const char* name, int n, int renames) {
   struct flipper f = {link, a, b, 0};
   unlink(link);
   if (symlink(a, link) < 0) return refused(errno);
-  char via[4096], made[4096];
+  char via[4096], made[4096], moved[4200];
   snprintf(via, sizeof via, "%s/%s", link, name);
   snprintf(made, sizeof made, "%s/%s", a, name);
+  snprintf(moved, sizeof moved, "%s.moved", made);
   pthread_t t;
   pthread_create(&t, 0, flip, &f);
   int removed = 0, refused_n = 0, other = 0;
   for (int i = 0; i < n; i++) {
-    if (unlink(via) == 0) removed++;
-    else if (errno == EACCES) refused_n++;
-    else other += errno != ENOENT;
+    int err = take_away(via, renames ? moved : 0);
+    if (err == 0) removed++;
+    else if (err == EACCES) refused_n++;
+    else other += err != ENOENT;
     close(open(made, O_CREAT | O_WRONLY | O_CLOEXEC, 0644));
   }
   f.stop = 1;
@@ -186,7 +200,28 @@ int main(int argc, char** argv) {
     return read_out(open_by_handle_at(mnt, &fh.h, O_RDONLY | O_CLOEXEC));
   }
   if (!strcmp(verb, "race") && argc == 6) return race(argv[2], argv[3], argv[4], atoi(argv[5]));
-  if (!strcmp(verb, "unrace") && argc == 7) return unrace(argv[2], argv[3], argv[4], argv[5], atoi(argv[6]));
+  if (!strcmp(verb, "unrace") && argc == 7) return unrace(argv[2], argv[3], argv[4], argv[5], atoi(argv[6]), 0);
+  if (!strcmp(verb, "rerace") && argc == 7) return unrace(argv[2], argv[3], argv[4], argv[5], atoi(argv[6]), 1);
+  if (!strcmp(verb, "tmpfile")) {
+    int fd = open(argv[2], O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+    return fd < 0 ? refused(errno) : (printf("ok\n"), 0);
+  }
+  if (!strcmp(verb, "truncate")) return truncate(argv[2], 0) < 0 ? refused(errno) : (printf("ok\n"), 0);
+  if (!strcmp(verb, "ftruncate")) {
+    int fd = open(argv[2], O_WRONLY | O_CLOEXEC);
+    if (fd < 0 || ftruncate(fd, 0) < 0) return refused(errno);
+    return printf("ok\n"), 0;
+  }
+  if (!strcmp(verb, "fchmod") && argc == 4) {
+    int fd = open(argv[2], O_RDONLY | O_CLOEXEC);
+    if (fd < 0 || fchmod(fd, (mode_t)strtol(argv[3], 0, 8)) < 0) return refused(errno);
+    return printf("ok\n"), 0;
+  }
+  if (!strcmp(verb, "fchown") && argc == 5) {
+    int fd = open(argv[2], O_RDONLY | O_CLOEXEC);
+    if (fd < 0 || fchown(fd, (uid_t)atoi(argv[3]), (gid_t)atoi(argv[4])) < 0) return refused(errno);
+    return printf("ok\n"), 0;
+  }
   if (!strcmp(verb, "eintr")) {
     struct sigaction sa = {.sa_handler = on_alarm};
     sigaction(SIGALRM, &sa, 0);

@@ -140,10 +140,10 @@ JSON
   leave_running "$ID" --policy "$T/deny.json" create --bundle "$BUNDLE"
   [ "$status" -ne 0 ] || fail "create accepted a rule nothing enforces"
   assert_contains "$output" 'paths: read needs the supervisor (paths.rules[0] refuses where paths.default allows: Landlock only grants): the policy must say "supervise": true'
-  printf '{"version": 1, "supervise": true, "paths": {"rules": [{"path": "/etc/**", "access": ["chmod"], "action": "deny"}]}}\n' >"$T/chmod.json"
-  leave_running "$ID-d" --policy "$T/chmod.json" create --bundle "$BUNDLE"
+  printf '{"version": 1, "supervise": true, "paths": {"rules": [{"path": "/dev/**", "access": ["ioctl"], "action": "deny"}]}}\n' >"$T/ioctl.json"
+  leave_running "$ID-d" --policy "$T/ioctl.json" create --bundle "$BUNDLE"
   [ "$status" -ne 0 ] || fail "create accepted a rule nothing enforces"
-  assert_contains "$output" "paths: chmod needs the supervisor's path checks (Landlock has no right for chmod), which cover read, write, list and delete so far"
+  assert_contains "$output" "paths: ioctl needs the supervisor's path checks (paths.rules[0] refuses where paths.default allows: Landlock only grants), which cannot hold it"
   assert_clean
 }
 
@@ -231,7 +231,7 @@ deny_secret() {
 JSON
   run vigil policy explain "$T/explain.json"
   assert_status 0
-  assert_contains "$output" "paths read: supervisor (a notification per open asking for it); paths.rules[1] refuses where paths.rules[0] (/**) allows: Landlock only grants"
+  assert_contains "$output" "paths read: supervisor (a notification per call asking for it); paths.rules[1] refuses where paths.rules[0] (/**) allows: Landlock only grants"
   assert_contains "$output" "paths write: landlock (free), allowed in /tmp/**, refused elsewhere"
   assert_contains "$output" "paths exec: not enforced, allowed everywhere (free)"
   # Create and delete are not allowed together anywhere: rename stays Landlock's.
@@ -283,4 +283,108 @@ JSON
   # Never the kept file: each unlink removed the name in the directory it judged.
   assert_eq "$(tail -n 1 <<<"$out")" kept
   assert_audit "$ID" "paths.rules[0]" deny "/keep-$tag/keep"
+}
+
+@test "paths: creates a rule refuses fail by every call, and elsewhere are made as the process would make them" {
+  local tag=$ID d
+  for d in no yes; do mkdir -p "$FILE_ROOTFS/$d-$tag" && chmod 1777 "$FILE_ROOTFS/$d-$tag"; done
+  echo own >"$FILE_ROOTFS/tmp/own-$tag"
+  chown 1000:1000 "$FILE_ROOTFS/tmp/own-$tag"
+  printf '{"version": 1, "supervise": true, "paths": {"rules": [{"path": "/no-%s/**", "access": ["create"], "action": "deny"}]}}\n' "$tag" >"$T/create.json"
+  cfg set /process/user '{"uid": 1000, "gid": 1000}'
+  script_to_end "$ID" --policy "$T/create.json" -- "
+    for d in no yes; do
+      cd /\$d-$tag
+      mkdir dir 2>/dev/null && echo made || echo refused; mkfifo fifo 2>/dev/null && echo made || echo refused
+      ln -s /etc/motd sym 2>/dev/null && echo made || echo refused; ln /tmp/own-$tag hard 2>/dev/null && echo made || echo refused
+      touch file 2>/dev/null && echo made || echo refused; files tmpfile .; files write /\$d-$tag/w
+    done"
+  local listing
+  listing=$(cd "$FILE_ROOTFS/yes-$tag" && stat -c '%n %u:%g %a %F' dir fifo sym hard file w)
+  local left
+  left=$(ls -A "$FILE_ROOTFS/no-$tag")
+  rm -rf "$FILE_ROOTFS/no-$tag" "$FILE_ROOTFS/yes-$tag" "$FILE_ROOTFS/tmp/own-$tag"
+  assert_eq "$output" "$(printf 'refused\n%.0s' 1 2 3 4 5)
+refused: EACCES
+refused: EACCES
+$(printf 'made\n%.0s' 1 2 3 4 5)
+ok
+ok"
+  assert_eq "$left" ""
+  # The process's uid, gid and umask (022), as if no supervisor had made them.
+  assert_eq "$listing" "dir 1000:1000 755 directory
+fifo 1000:1000 644 fifo
+sym 1000:1000 777 symbolic link
+hard 1000:1000 644 regular file
+file 1000:1000 644 regular empty file
+w 1000:1000 644 regular file"
+  assert_audit "$ID" "paths.rules[0]" deny "/no-$tag/dir"
+  assert_audit "$ID" "paths.rules[0]" deny "/no-$tag/hard"
+}
+
+@test "paths: a file kept from renames stays, at either end, by any name, through a flipped directory symlink" {
+  local tag=$ID
+  mkdir -p "$FILE_ROOTFS/keep-$tag"
+  echo kept >"$FILE_ROOTFS/keep-$tag/keep"
+  echo spare >"$FILE_ROOTFS/tmp/spare-$tag"
+  printf '{"version": 1, "supervise": true, "paths": {"rules": [{"path": "/keep-%s/keep", "access": ["rename"], "action": "deny"}]}}\n' "$tag" >"$T/keep.json"
+  script_to_end "$ID" --policy "$T/keep.json" -- "
+    files rename /keep-$tag/keep /tmp/x; files rename /tmp/spare-$tag /keep-$tag/keep
+    files rename /proc/self/root/keep-$tag/keep /tmp/y; cd /keep-$tag && files rename keep k2; cd /
+    ln /keep-$tag/keep /tmp/hard-$tag && files rename /tmp/hard-$tag /tmp/z
+    files rename /tmp/spare-$tag /tmp/spare2-$tag
+    mkdir /tmp/other-$tag && files rerace /tmp/dir-$tag /tmp/other-$tag /keep-$tag keep 2000; cat /keep-$tag/keep"
+  local out=$output
+  local spare2
+  spare2=$(cat "$FILE_ROOTFS/tmp/spare2-$tag" 2>&1)
+  rm -rf "$FILE_ROOTFS/keep-$tag" "$FILE_ROOTFS/tmp/"*"-$tag"* "$FILE_ROOTFS/tmp/dir-$tag"*
+  assert_eq "$(head -n 6 <<<"$out")" "$(printf 'refused: EACCES\n%.0s' 1 2 3 4 5)
+ok"
+  assert_eq "$spare2" spare
+  [[ $out =~ removed=([0-9]+)\ refused=([0-9]+)\ other=0 ]] || fail "no race figures: $out"
+  [ "${BASH_REMATCH[1]}" -gt 0 ] && [ "${BASH_REMATCH[2]}" -gt 0 ] || fail "the race never went both ways: $out"
+  # Never the kept file: each rename moved the name in the directory it judged.
+  assert_eq "$(tail -n 1 <<<"$out")" kept
+  assert_audit "$ID" "paths.rules[0]" deny "/keep-$tag/keep"
+  assert_contains "$(cat "$(audit_log "$ID")")" '"detail":"rename, of the file paths.rules[0] names"'
+}
+
+@test "paths: truncate, chmod and chown of a kept file are refused by path and by fd, and done elsewhere" {
+  local tag=$ID
+  mkdir -p "$FILE_ROOTFS/keep-$tag"
+  echo kept >"$FILE_ROOTFS/keep-$tag/keep"
+  echo free >"$FILE_ROOTFS/tmp/free-$tag"
+  chmod 644 "$FILE_ROOTFS/keep-$tag/keep" "$FILE_ROOTFS/tmp/free-$tag"
+  printf '{"version": 1, "supervise": true, "paths": {"rules": [{"path": "/keep-%s/**", "access": ["truncate", "chmod", "chown"], "action": "deny"}]}}\n' "$tag" >"$T/keep.json"
+  cfg set /process/capabilities '{"bounding": ["CAP_CHOWN"], "effective": ["CAP_CHOWN"], "permitted": ["CAP_CHOWN"]}'
+  script_to_end "$ID" --policy "$T/keep.json" -- "
+    for f in /keep-$tag/keep /tmp/free-$tag; do
+      files truncate \$f; files ftruncate \$f; (: >\$f) 2>/dev/null && echo ok || echo refused
+      chmod 600 \$f 2>/dev/null && echo ok || echo refused; files fchmod \$f 640
+      files fchown \$f 2 2; chown 1:1 \$f 2>/dev/null && echo ok || echo refused
+    done"
+  local keep free
+  keep=$(stat -c '%s %a %u:%g' "$FILE_ROOTFS/keep-$tag/keep")
+  free=$(stat -c '%s %a %u:%g' "$FILE_ROOTFS/tmp/free-$tag")
+  rm -rf "$FILE_ROOTFS/keep-$tag" "$FILE_ROOTFS/tmp/free-$tag"
+  assert_eq "$output" "refused: EACCES
+refused: EACCES
+refused
+refused
+refused: EACCES
+refused: EACCES
+refused
+$(printf 'ok\n%.0s' 1 2 3 4 5 6 7)"
+  assert_eq "$keep" "5 644 0:0"
+  assert_eq "$free" "0 640 1:1"
+  assert_audit "$ID" "paths.rules[0]" deny "/keep-$tag/keep"
+}
+
+@test "paths: exec of a program a rule refuses, where Landlock cannot hold it, is the supervisor's" {
+  printf '{"version": 1, "supervise": true, "paths": {"rules": [{"path": "/tmp/**", "access": ["exec"], "action": "deny"}]}}\n' >"$T/exec.json"
+  script_to_end "$ID" --policy "$T/exec.json" -- "cp /bin/files /tmp/files-$ID; /tmp/files-$ID read /etc/motd 2>&1; files read /etc/motd"
+  rm -f "$FILE_ROOTFS/tmp/files-$ID"
+  assert_contains "$output" "Permission denied"
+  assert_eq "$(tail -n 1 <<<"$output")" "ok hello"
+  assert_audit "$ID" "paths.rules[0]" deny "/tmp/files-$ID"
 }

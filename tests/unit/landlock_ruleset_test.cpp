@@ -63,7 +63,7 @@ TEST(LandlockRuleset, NeverSilentlyWeaker) {
   EXPECT_NE(err(scope, 5).find("paths.scope needs Landlock ABI 6"), std::string::npos);
   EXPECT_EQ(ruleset(scope, 6)->scoped, landlock::kScopeSignal);
   auto deny = paths(R"({"rules": [{"path": "/etc/shadow", "access": ["read"], "action": "deny"}]})");
-  // Reads are the supervisor's to judge, in a supervised container only; chmod not yet.
+  // Reads are the supervisor's to judge, in a supervised container only; chmod too; ioctl never.
   EXPECT_TRUE(ruleset(deny, 7).ok());
   auto unsupervised = paths_request(deny, 7, false);
   ASSERT_FALSE(unsupervised.ok());
@@ -71,10 +71,13 @@ TEST(LandlockRuleset, NeverSilentlyWeaker) {
                                             "Landlock only grants): the policy must say \"supervise\": true"),
             std::string::npos) << unsupervised.error().what();
   EXPECT_EQ(paths_request(deny, 7, true)->judged, policy::bit(policy::Access::read));
-  auto chmod = paths(R"({"rules": [{"path": "/etc/**", "access": ["chmod"], "action": "deny"}]})");
-  EXPECT_NE(err(chmod, 7).find("paths: chmod needs the supervisor's path checks (Landlock has no right for chmod), "
-                               "which cover read, write, list and delete so far"),
-            std::string::npos);
+  auto chmod = paths(R"({"rules": [{"path": "/etc/**", "access": ["chmod", "chown"], "action": "deny"}]})");
+  EXPECT_EQ(paths_request(chmod, 7, true)->judged, policy::bit(policy::Access::chmod) | policy::bit(policy::Access::chown));
+  auto ioctl = paths(R"({"rules": [{"path": "/dev/**", "access": ["ioctl"], "action": "deny"}]})");
+  EXPECT_NE(err(ioctl, 7).find("paths: ioctl needs the supervisor's path checks (paths.rules[0] refuses where paths.default "
+                               "allows: Landlock only grants), which cannot hold it"),
+            std::string::npos)
+      << err(ioctl, 7);
 }
 
 TEST(LandlockRuleset, ExplainSaysWhatCreateWouldRefuse) {
