@@ -126,6 +126,22 @@ std::optional<Located> locate_fd(const Notified& who, const InRoot& in, const un
   return out;
 }
 
+std::optional<OnFile> on_file(const JudgeContext& c, const Notified& who, int fd, uint64_t path_addr, bool follow) {
+  std::string path;
+  auto p = path_addr ? gather(c, who, fd, path_addr, path) : gather_fd(c, who, fd);
+  if (!p) return std::nullopt;
+  auto acting = act_for(who, *p);
+  if (!acting) return std::nullopt;
+  auto f = path_addr ? locate_file(who, acting->in, p->from(), path, follow) : locate_fd(who, acting->in, p->base);
+  if (!f) return std::nullopt;
+  return OnFile{std::move(*p), std::move(*acting), std::move(*f)};
+}
+
+bool empty_path(const Notified& who, uint64_t path_addr) {
+  auto s = read_string(who.listener, who.id, who.pid, path_addr, 1);
+  return s && s->empty();
+}
+
 std::optional<Entry> locate_entry(const Notified& who, const InRoot& in, const WalkFrom& from, const std::string& path) {
   auto [dir, name] = split_last(path);
   auto walked = walk_path(from, dir, true);
@@ -164,6 +180,10 @@ bool refused(const JudgeContext& c, const Notified& who, const std::string& sysc
   if (w.action == Action::kill) kill_notified(who);
   reply(respond_errno(who.listener, who.id, EACCES));
   return true;
+}
+
+bool refused(const JudgeContext& c, const Notified& who, const std::string& syscall, const Located& f, policy::Access a) {
+  return f.judged.starts_with("/") && refused(c, who, syscall, f.judged, decide(*c.paths, f.judged, &f.st, policy::bit(a)));
 }
 
 }  // namespace vigil::supervisor

@@ -55,6 +55,17 @@ std::optional<Located> locate_file(const Notified& who, const InRoot& in, const 
 // The file of `fd` (one taken from the process: gather_fd), a duplicate of it as `fd`.
 std::optional<Located> locate_fd(const Notified& who, const InRoot& in, const unique_fd& fd);
 
+// A call on one file: the process, acting as it, and the file its path at `path_addr` (from
+// `fd`) names, or with no path (0) the file of the fd itself.
+struct OnFile {
+  Process p;
+  Acting acting;
+  Located f;
+};
+std::optional<OnFile> on_file(const JudgeContext& c, const Notified& who, int fd, uint64_t path_addr, bool follow);
+// Whether the path at `path_addr` is "" (the call then is on its fd, with AT_EMPTY_PATH).
+bool empty_path(const Notified& who, uint64_t path_addr);
+
 // An entry a path names in its directory (trailing slashes dropped): the directory (an
 // O_PATH fd, symlinks on the way there followed), the entry's name in it and its path as the
 // container sees it, and the file it is, not followed, when there is one.
@@ -78,5 +89,8 @@ Word decide(const PathsJudge& pj, const std::string& path, const struct stat* st
 // Audits a word that is not allow; answers one that refuses (EACCES; kill: SIGKILL too)
 // and returns true then.
 bool refused(const JudgeContext& c, const Notified& who, const std::string& syscall, const std::string& path, const Word& w);
+// The same for access `a` of the file `f`; an fd of nothing in the tree (a pipe, a socket,
+// an anonymous inode) no rule can name, and is never refused.
+bool refused(const JudgeContext& c, const Notified& who, const std::string& syscall, const Located& f, policy::Access a);
 
 }  // namespace vigil::supervisor

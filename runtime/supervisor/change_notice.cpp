@@ -58,7 +58,8 @@ ChangeCall read_call(const seccomp_notif& n, Watched w) {
   }
 }
 
-// The host's id for the process's `id` (its user namespace's map, as the host reads it).
+// The host's id for the process's `id` (its user namespace's map, as the host reads it; a
+// world-readable file, read as the process too).
 std::optional<uint32_t> host_id(const Notified& who, bool host_userns, const char* map, uint32_t id) {
   if (id == kUnchanged || host_userns) return id;
   auto text = read_proc_file(who.pid, map);
@@ -90,19 +91,17 @@ int change(const Acting& acting, const ChangeCall& call, const Located& f, bool 
 
 void judge_change(const JudgeContext& c, const Notified& who, const seccomp_notif& n, Watched w) {
   ChangeCall call = read_call(n, w);
+  const bool fd_call = w == Watched::ftruncate || w == Watched::ftruncate64 || w == Watched::fchmod || w == Watched::fchown ||
+                       w == Watched::fchown32;
+  if (!fd_call && !call.path_addr) return fail_as_kernel(who, EFAULT);
   if (call.access == Access::truncate && call.length < 0) return fail_as_kernel(who, EINVAL);
   if (call.flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)) return fail_as_kernel(who, EINVAL);
   if (call.flags & AT_SYMLINK_NOFOLLOW) call.follow = false;
   // fchownat and fchmodat2 with AT_EMPTY_PATH and "": the call is on the fd.
-  std::string path;
-  std::optional<Process> p;
-  if (call.path_addr && (call.flags & AT_EMPTY_PATH)) {
-    auto s = read_string(who.listener, who.id, who.pid, call.path_addr, 1);
-    if (s && s->empty()) call.path_addr = 0;
-  }
-  bool by_fd = call.path_addr == 0;
-  p = by_fd ? gather_fd(c, who, call.fd) : gather(c, who, call.fd, call.path_addr, path);
-  if (!p) return;
+  if (call.path_addr && (call.flags & AT_EMPTY_PATH) && empty_path(who, call.path_addr)) call.path_addr = 0;
+  const bool by_fd = call.path_addr == 0;
+  auto on = on_file(c, who, call.fd, call.path_addr, call.follow);
+  if (!on) return;
   if (call.access == Access::chown) {
     auto uid = host_id(who, c.paths->host_userns(), "uid_map", call.uid);
     auto gid = host_id(who, c.paths->host_userns(), "gid_map", call.gid);
@@ -110,19 +109,14 @@ void judge_change(const JudgeContext& c, const Notified& who, const seccomp_noti
     call.uid = *uid;
     call.gid = *gid;
   }
-  auto acting = act_for(who, *p);
-  if (!acting) return;
-  auto f = by_fd ? locate_fd(who, acting->in, p->base) : locate_file(who, acting->in, p->from(), path, call.follow);
-  if (!f) return;
+  const Located* f = &on->f;
   if (!by_fd && call.access == Access::truncate && !S_ISREG(f->st.st_mode))
     return fail_as_kernel(who, S_ISDIR(f->st.st_mode) ? EISDIR : EINVAL);
   if (!by_fd && call.access == Access::chmod && S_ISLNK(f->st.st_mode)) return fail_as_kernel(who, EOPNOTSUPP);
-  // A pipe's, a socket's or an anonymous inode's fd names nothing the rules can name.
-  bool named = f->judged.starts_with("/");
-  if (named && refused(c, who, call.syscall, f->judged, decide(*c.paths, f->judged, &f->st, policy::bit(call.access)))) return;
+  if (refused(c, who, call.syscall, *f, call.access)) return;
   // A chown or chmod by fd whose fd is what the call was on (fchownat's dirfd is O_PATH maybe).
   bool on_taken = by_fd && !(call.flags & AT_EMPTY_PATH);
-  if (int err = change(*acting, call, *f, on_taken)) return fail_as_kernel(who, err);
+  if (int err = change(on->acting, call, *f, on_taken)) return fail_as_kernel(who, err);
   reply(respond_value(who.listener, who.id, 0));
 }
 

@@ -83,7 +83,8 @@ Result<seccomp::Program> confinement(const std::string& cache_dir, bool joins_ip
       {{"unlinkat"}, seccomp::Action::allow, std::nullopt, {{0, uint64_t(kStateDirFd), 0, seccomp::Op::eq}}}};
   if (opens)
     rules.push_back({{"openat", "unlinkat", "mkdirat", "mknodat", "symlinkat", "linkat", "renameat2", "ftruncate", "fchmod",
-                      "fchmodat", "fchown", "fchownat", "setfsuid", "setfsgid", "setgroups", "getgroups", "capget", "capset",
+                      "fchmodat", "fchown", "fchownat", "setxattr", "removexattr", "fsetxattr", "fremovexattr",
+                      "utimensat", "setfsuid", "setfsgid", "setgroups", "getgroups", "capget", "capset",
                       "umask"},
                      seccomp::Action::allow, std::nullopt, {}});
   else

@@ -17,6 +17,12 @@ namespace vigil::supervisor {
 namespace {
 
 constexpr uint32_t kI386OldMmap = 90;
+// Calls on paths newer than the libseccomp this is built with knows by name (Linux 6.13 to
+// 6.17; one number on every ABI since 424): setxattrat, removexattrat, open_tree_attr,
+// file_setattr. Under path rules they are ENOSYS, so a C library falls back on the calls
+// the supervisor judges.
+constexpr uint32_t kNewPathCalls[] = {463, 466, 467, 469};
+constexpr uint32_t kX32Bit = 0x40000000;
 
 std::vector<std::string> names_of(std::initializer_list<Watched> kinds) {
   std::vector<std::string> out;
@@ -56,7 +62,13 @@ const std::vector<WatchedSyscall>& watched_syscalls() {
                                                   {"chown", Watched::chown},       {"lchown", Watched::lchown},
                                                   {"fchown", Watched::fchown},     {"fchownat", Watched::fchownat},
                                                   {"chown32", Watched::chown32},   {"lchown32", Watched::lchown32},
-                                                  {"fchown32", Watched::fchown32}};
+                                                  {"fchown32", Watched::fchown32},
+                                                  {"setxattr", Watched::setxattr}, {"lsetxattr", Watched::lsetxattr},
+                                                  {"fsetxattr", Watched::fsetxattr}, {"removexattr", Watched::removexattr},
+                                                  {"lremovexattr", Watched::lremovexattr}, {"fremovexattr", Watched::fremovexattr},
+                                                  {"utime", Watched::utime},       {"utimes", Watched::utimes},
+                                                  {"futimesat", Watched::futimesat}, {"utimensat", Watched::utimensat},
+                                                  {"utimensat_time64", Watched::utimensat_time64}};
   return all;
 }
 
@@ -130,7 +142,14 @@ Result<seccomp::Program> notify_program(const std::string& cache_dir, const poli
            {});
   if (judged(Access::rename)) notify({Watched::rename, Watched::renameat, Watched::renameat2}, {});
   if (judged(Access::truncate)) notify({Watched::truncate, Watched::truncate64, Watched::ftruncate, Watched::ftruncate64}, {});
-  if (judged(Access::chmod)) notify({Watched::chmod, Watched::fchmod, Watched::fchmodat, Watched::fchmodat2}, {});
+  // A file's extended attributes hold its ACLs, capabilities and labels: they are chmod's.
+  if (judged(Access::chmod))
+    notify({Watched::chmod, Watched::fchmod, Watched::fchmodat, Watched::fchmodat2, Watched::setxattr, Watched::lsetxattr,
+            Watched::fsetxattr, Watched::removexattr, Watched::lremovexattr, Watched::fremovexattr},
+           {});
+  // Its times are written with it.
+  if (judged(Access::write))
+    notify({Watched::utime, Watched::utimes, Watched::futimesat, Watched::utimensat, Watched::utimensat_time64}, {});
   if (judged(Access::chown))
     notify({Watched::chown, Watched::lchown, Watched::fchown, Watched::fchownat, Watched::chown32, Watched::lchown32,
             Watched::fchown32},
@@ -181,6 +200,15 @@ Result<seccomp::Program> notify_program(const std::string& cache_dir, const poli
     program.insns.insert(program.insns.begin(), std::begin(old_mmap), std::end(old_mmap));
   }
 #endif
+  if (judged_paths) {
+    std::vector<sock_filter> unnamed = {BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, nr)),
+                                        BPF_STMT(BPF_ALU | BPF_AND | BPF_K, ~kX32Bit)};
+    const uint8_t n = std::size(kNewPathCalls);
+    for (uint8_t i = 0; i < n; i++) unnamed.push_back(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, kNewPathCalls[i], uint8_t(n - i), 0));
+    unnamed.push_back(BPF_STMT(BPF_JMP | BPF_JA, 1));
+    unnamed.push_back(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS));
+    program.insns.insert(program.insns.begin(), unnamed.begin(), unnamed.end());
+  }
   // A listener even when nothing is notified: every supervised process is handed in the same way.
   program.flags |= SECCOMP_FILTER_FLAG_NEW_LISTENER;
   return program;

@@ -26,7 +26,9 @@ enum class Watched {
   rename, renameat, renameat2,
   truncate, truncate64, ftruncate, ftruncate64,
   chmod, fchmod, fchmodat, fchmodat2,
-  chown, lchown, fchown, fchownat, chown32, lchown32, fchown32
+  chown, lchown, fchown, fchownat, chown32, lchown32, fchown32,
+  setxattr, lsetxattr, fsetxattr, removexattr, lremovexattr, fremovexattr,
+  utime, utimes, futimesat, utimensat, utimensat_time64
 };
 struct WatchedSyscall {
   const char* name;

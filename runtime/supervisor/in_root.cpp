@@ -20,6 +20,7 @@ namespace {
 // shares (a container's processes do), so entering it again costs one statx.
 struct ThreadState {
   unique_fd own_fds;  // /proc/self/fd: reads back paths and reopens O_PATH fds
+  unique_fd root;     // the root it is in, also its cwd
   bool ready = false;
   bool in_root = false;
   uint64_t dev = 0, ino = 0, mnt_id = 0;  // of the root it is in
@@ -67,6 +68,8 @@ Result<InRoot> InRoot::enter(int root) {
     // A thread left between roots judges nothing more.
     s->in_root = false;
     TRY(set_root(root));
+    s->root = unique_fd(::fcntl(root, F_DUPFD_CLOEXEC, 0));
+    if (!s->root) return Error::from_errno("supervisor: keep the process's root");
     s->in_root = true;
     s->dev = dev;
     s->ino = sx.stx_ino;
@@ -89,6 +92,17 @@ Result<verify::OpenFile> InRoot::open(int base, const std::string& path, bool no
 }
 
 Result<std::string> InRoot::path_of(int fd) const { return fd_path(own_fds(), fd); }
+
+int InRoot::by_name(int fd, const std::function<int(const char*)>& call) const {
+  ThreadState* s = *thread_state();
+  if (::fchdir(s->own_fds.get()) < 0) return -1;
+  int rc = call(std::to_string(fd).c_str());
+  int err = errno;
+  // Back to the root, or judging nothing more until it enters one again.
+  if (::fchdir(s->root.get()) < 0) s->in_root = false;
+  errno = err;
+  return rc;
+}
 
 int InRoot::own_fds() const { return (*thread_state())->own_fds.get(); }
 

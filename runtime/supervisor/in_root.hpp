@@ -7,6 +7,7 @@
 // would be resolved as the supervisor and are refused (ELOOP).
 #pragma once
 
+#include <functional>
 #include <string>
 
 #include "runtime/base/error.hpp"
@@ -37,6 +38,10 @@ class InRoot {
   // The thread's /proc/self/fd: its entry "N" is a magic link to our fd N, for the calls
   // that take no O_PATH fd by itself (chmod, link without CAP_DAC_READ_SEARCH).
   int own_fds() const;
+  // `call` given a name, relative to the thread's cwd, that is a magic link to our fd `fd`:
+  // for the calls that take a path and no dirfd (setxattr, removexattr). Its result, with
+  // its errno.
+  int by_name(int fd, const std::function<int(const char*)>& call) const;
 
  private:
   InRoot() = default;

@@ -19,7 +19,9 @@ void judge_path(const JudgeContext& c, const Notified& who, const seccomp_notif&
   if (w <= Watched::rmdir) return judge_remove(c, who, n, w);
   if (w <= Watched::linkat) return judge_make(c, who, n, w);
   if (w <= Watched::renameat2) return judge_rename(c, who, n, w);
-  judge_change(c, who, n, w);
+  if (w <= Watched::fchown32) return judge_change(c, who, n, w);
+  if (w <= Watched::fremovexattr) return judge_xattr(c, who, n, w);
+  judge_times(c, who, n, w);
 }
 
 }  // namespace

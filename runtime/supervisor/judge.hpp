@@ -2,7 +2,8 @@
 // mmap/mprotect asking for PROT_EXEC (map_notice.cpp), under the policy's exec section; the
 // calls that grow memory (memory_notice.cpp), under its memory section; opens
 // (open_notice.cpp) and the other calls on paths (remove_notice.cpp, make_notice.cpp,
-// rename_notice.cpp, change_notice.cpp), under its paths section.
+// rename_notice.cpp, change_notice.cpp, xattr_notice.cpp, times_notice.cpp), under its paths
+// section.
 #pragma once
 
 #include <linux/seccomp.h>
@@ -91,6 +92,10 @@ void judge_make(const JudgeContext& c, const Notified& who, const seccomp_notif&
 void judge_rename(const JudgeContext& c, const Notified& who, const seccomp_notif& n, Watched kind);
 // Answers a truncate, chmod or chown, by path or by fd, under path rules (change_notice.cpp).
 void judge_change(const JudgeContext& c, const Notified& who, const seccomp_notif& n, Watched kind);
+// Answers a setxattr or removexattr, by path or fd, under path rules (xattr_notice.cpp).
+void judge_xattr(const JudgeContext& c, const Notified& who, const seccomp_notif& n, Watched kind);
+// Answers a utime, utimes, futimesat or utimensat under path rules (times_notice.cpp).
+void judge_times(const JudgeContext& c, const Notified& who, const seccomp_notif& n, Watched kind);
 
 // Carries out a verdict: audits anything but allow; deny makes the syscall fail with
 // EACCES, kill also SIGKILLs the process; allow and warn let it run.

@@ -7,14 +7,15 @@
 #include <fcntl.h>
 #include <linux/openat2.h>
 #include <sys/stat.h>
-#include <sys/uio.h>
 
 #include <climits>
+#include <cstring>
 #include <memory>
 
 #include "runtime/supervisor/acting_for.hpp"
 #include "runtime/supervisor/in_root.hpp"
 #include "runtime/supervisor/respond.hpp"
+#include "runtime/supervisor/tracee_memory.hpp"
 
 namespace vigil::supervisor {
 namespace {
@@ -46,9 +47,9 @@ std::optional<OpenCall> read_call(const Notified& who, const seccomp_notif& n, W
     case Watched::openat2: {
       open_how how{};
       if (a[3] < sizeof how) return fail_as_kernel(who, EINVAL), std::nullopt;
-      iovec local{&how, sizeof how}, remote{reinterpret_cast<void*>(a[2]), sizeof how};
-      if (::process_vm_readv(who.pid, &local, 1, &remote, 1, 0) != ssize_t(sizeof how))
-        return fail_as_kernel(who, EFAULT), std::nullopt;
+      auto bytes = read_bytes(who.listener, who.id, who.pid, a[2], sizeof how);
+      if (!bytes) return fail_as_kernel(who, bytes.error().code()), std::nullopt;
+      std::memcpy(&how, bytes->data(), sizeof how);
       return OpenCall{"openat2", int(a[0]), a[1], how.flags, mode_t(how.mode), how.resolve};
     }
     default: return fail_as_kernel(who, ENOSYS), std::nullopt;

@@ -13,6 +13,16 @@ bool notification_valid(int listener, uint64_t id) {
   return ::ioctl(listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &id) == 0;
 }
 
+Result<std::string> read_bytes(int listener, uint64_t id, pid_t pid, uint64_t addr, size_t size) {
+  std::string out(size, '\0');
+  iovec local{out.data(), size};
+  iovec remote{reinterpret_cast<void*>(addr), size};
+  if (size && ::process_vm_readv(pid, &local, 1, &remote, 1, 0) != ssize_t(size))
+    return Error(EFAULT, "read the memory of pid " + std::to_string(pid));
+  if (!notification_valid(listener, id)) return Error(ENOENT, "pid " + std::to_string(pid) + " left the syscall");
+  return out;
+}
+
 Result<std::string> read_string(int listener, uint64_t id, pid_t pid, uint64_t addr, size_t max) {
   std::string out;
   constexpr size_t kChunk = 256;

@@ -21,6 +21,11 @@
 //   ftruncate PATH     open(PATH, O_WRONLY), then ftruncate to 0
 //   fchmod PATH MODE   open(PATH, O_RDONLY), then fchmod (MODE in octal)
 //   fchown PATH UID GID      open(PATH, O_RDONLY), then fchown
+//   xattr PATH         setxattr(PATH, "user.vigil", "set")
+//   fxattr PATH        open(PATH, O_RDONLY), then fsetxattr "user.vigil"
+//   xattrat PATH       setxattrat (Linux 6.13, syscall 463), which the supervisor cannot see
+//   touch PATH         utimensat(PATH, now)
+//   futimens PATH      open(PATH, O_RDONLY), then futimens (now)
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -33,6 +38,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -215,6 +221,25 @@ int main(int argc, char** argv) {
   if (!strcmp(verb, "fchmod") && argc == 4) {
     int fd = open(argv[2], O_RDONLY | O_CLOEXEC);
     if (fd < 0 || fchmod(fd, (mode_t)strtol(argv[3], 0, 8)) < 0) return refused(errno);
+    return printf("ok\n"), 0;
+  }
+  if (!strcmp(verb, "xattr")) return setxattr(argv[2], "user.vigil", "set", 3, 0) < 0 ? refused(errno) : (printf("ok\n"), 0);
+  if (!strcmp(verb, "fxattr")) {
+    int fd = open(argv[2], O_RDONLY | O_CLOEXEC);
+    if (fd < 0 || fsetxattr(fd, "user.vigil", "set", 3, 0) < 0) return refused(errno);
+    return printf("ok\n"), 0;
+  }
+  if (!strcmp(verb, "xattrat")) {
+    struct {
+      unsigned long long value;
+      unsigned size, flags;
+    } args = {(unsigned long)"set", 3, 0};
+    return syscall(463, AT_FDCWD, argv[2], 0, "user.vigil", &args, sizeof args) < 0 ? refused(errno) : (printf("ok\n"), 0);
+  }
+  if (!strcmp(verb, "touch")) return utimensat(AT_FDCWD, argv[2], 0, 0) < 0 ? refused(errno) : (printf("ok\n"), 0);
+  if (!strcmp(verb, "futimens")) {
+    int fd = open(argv[2], O_RDONLY | O_CLOEXEC);
+    if (fd < 0 || futimens(fd, 0) < 0) return refused(errno);
     return printf("ok\n"), 0;
   }
   if (!strcmp(verb, "fchown") && argc == 5) {

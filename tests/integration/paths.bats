@@ -157,6 +157,11 @@ JSON
   assert_contains "$stderr" "EACCES"
 }
 
+# xattr_of FILE: its user.vigil attribute, or "none".
+xattr_of() {
+  python3 -c 'import os, sys; print(os.getxattr(sys.argv[1], "user.vigil").decode())' "$1" 2>/dev/null || echo none
+}
+
 # What Landlock cannot hold, the supervisor judges: /secret/key denied for reading, inside
 # a tree (/) where everything else may be read.
 deny_secret() {
@@ -387,4 +392,38 @@ $(printf 'ok\n%.0s' 1 2 3 4 5 6 7)"
   assert_contains "$output" "Permission denied"
   assert_eq "$(tail -n 1 <<<"$output")" "ok hello"
   assert_audit "$ID" "paths.rules[0]" deny "/tmp/files-$ID"
+}
+
+@test "paths: extended attributes are chmod's and times are write's, by path and by fd; calls too new to judge are ENOSYS" {
+  local tag=$ID
+  mkdir -p "$FILE_ROOTFS/keep-$tag"
+  echo kept >"$FILE_ROOTFS/keep-$tag/keep"
+  echo free >"$FILE_ROOTFS/tmp/free-$tag"
+  touch -d 2001-01-01 "$FILE_ROOTFS/keep-$tag/keep" "$FILE_ROOTFS/tmp/free-$tag"
+  printf '{"version": 1, "supervise": true, "paths": {"rules": [{"path": "/keep-%s/**", "access": ["chmod", "write"], "action": "deny"}]}}\n' "$tag" >"$T/keep.json"
+  script_to_end "$ID" --policy "$T/keep.json" -- "
+    for f in /keep-$tag/keep /tmp/free-$tag; do
+      files xattr \$f; files fxattr \$f; files touch \$f; touch -d 2002-02-02 \$f 2>/dev/null && echo ok || echo refused
+    done
+    files xattrat /tmp/free-$tag"
+  local keep free keep_x free_x
+  keep=$(stat -c %Y "$FILE_ROOTFS/keep-$tag/keep")
+  free=$(date -u -d @"$(stat -c %Y "$FILE_ROOTFS/tmp/free-$tag")" +%F)
+  keep_x=$(xattr_of "$FILE_ROOTFS/keep-$tag/keep")
+  free_x=$(xattr_of "$FILE_ROOTFS/tmp/free-$tag")
+  rm -rf "$FILE_ROOTFS/keep-$tag" "$FILE_ROOTFS/tmp/free-$tag"
+  assert_eq "$output" "refused: EACCES
+refused: EACCES
+refused: EACCES
+refused
+ok
+ok
+ok
+ok
+refused: ENOSYS"
+  assert_eq "$keep" "$(date -d 2001-01-01 +%s)"
+  assert_eq "$free" 2002-02-02
+  assert_eq "$keep_x" none
+  assert_eq "$free_x" set
+  assert_audit "$ID" "paths.rules[0]" deny "/keep-$tag/keep"
 }
