@@ -32,20 +32,20 @@ std::pair<std::string, std::string> split_last(std::string path) {
 
 // The process's root and its status, unproven until the caller's next step that checks the
 // notification.
-std::optional<Process> open_root(const Notified& who, std::string& status) {
-  auto root = open_proc_dir(who, "root", true);
-  auto read = read_proc_file(who.pid, "status");
+std::optional<Process> open_root(const JudgeContext& c, const Notified& who, std::string& status) {
+  auto root = root_of(who.pid);
+  auto read = c.paths->status_files().read(who.pid);
   if (!root || !read) return fail_as_kernel(who, ENOENT), std::nullopt;
   status = std::move(*read);
   Process p;
-  p.root = std::move(*root);
+  p.root = *root;
   return p;
 }
 
 // The rest, once proven: its identity and pids.
 bool complete(const JudgeContext& c, const Notified& who, Process& p, std::string_view status) {
   PathsJudge& pj = *c.paths;
-  pj.learn(who.pid, p.root.get());
+  pj.learn(who.pid);
   auto identity = parse_identity(status, pj.host_userns());
   if (!identity) return fail_as_kernel(who, EACCES), false;
   p.identity = std::move(*identity);
@@ -79,14 +79,14 @@ std::optional<Process> gather(const JudgeContext& c, const Notified& who, int di
   // The root and status, opened and read before the path is read: the check after reading
   // it proves they were the process's.
   std::string status;
-  auto p = open_root(who, status);
+  auto p = open_root(c, who, status);
   if (!p || !read_path(who, dirfd, path_addr, path, p->base) || !complete(c, who, *p, status)) return std::nullopt;
   return p;
 }
 
 std::optional<Process> gather_fd(const JudgeContext& c, const Notified& who, int fd) {
   std::string status;
-  auto p = open_root(who, status);
+  auto p = open_root(c, who, status);
   if (!p) return std::nullopt;
   auto taken = fd == AT_FDCWD ? open_proc_dir(who, "cwd") : take_fd(who, fd);  // proves the root and status too
   if (!taken) return fail_as_kernel(who, EBADF), std::nullopt;
@@ -96,7 +96,7 @@ std::optional<Process> gather_fd(const JudgeContext& c, const Notified& who, int
 }
 
 std::optional<Acting> act_for(const Notified& who, const Process& p) {
-  auto in = InRoot::enter(p.root.get());
+  auto in = InRoot::enter(p.root, who.pid);
   if (!in) return fail_as_kernel(who, EACCES), std::nullopt;
   auto as = ActingAs::take(p.identity);
   if (!as) return fail_as_kernel(who, EACCES), std::nullopt;
@@ -108,8 +108,8 @@ std::optional<Located> locate_file(const Notified& who, const InRoot& in, const 
   auto w = walk_path(from, path, follow);
   if (!w) return fail_as_kernel(who, w.error().code()), std::nullopt;
   if (!w->fd) return fail_as_kernel(who, ENOENT), std::nullopt;
-  Located out{std::move(w->fd), {}, {}};
-  if (::fstat(out.fd.get(), &out.st) < 0) return fail_as_kernel(who, errno), std::nullopt;
+  Located out{std::move(w->fd), std::move(w->path), w->st};
+  if (!out.judged.empty()) return out;
   auto judged = in.path_of(out.fd.get());
   if (!judged) return fail_as_kernel(who, EACCES), std::nullopt;
   out.judged = std::move(*judged);

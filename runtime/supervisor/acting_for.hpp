@@ -19,12 +19,13 @@
 namespace vigil::supervisor {
 
 struct Process {
-  unique_fd root, base;  // base: its cwd or the call's dirfd, for a relative path
+  RootId root;
+  unique_fd base;  // its cwd or the call's dirfd, for a relative path
   Identity identity;
   std::string tgid, tid;  // as the container's /proc names them
   bool protected_symlinks = true;
   WalkFrom from() const { return from(base); }
-  WalkFrom from(const unique_fd& b) const { return {root.get(), b ? b.get() : AT_FDCWD, tgid, tid, protected_symlinks}; }
+  WalkFrom from(const unique_fd& b) const { return {b ? b.get() : AT_FDCWD, tgid, tid, protected_symlinks}; }
 };
 
 // The process of `who`, and the path at `path_addr` (from `dirfd`) of its call; nullopt

@@ -121,13 +121,17 @@ Result<seccomp::Program> notify_program(const std::string& cache_dir, const poli
   if (judged(Access::write)) modes.insert(modes.end(), {O_WRONLY, O_RDWR});
   std::sort(modes.begin(), modes.end());
   modes.erase(std::unique(modes.begin(), modes.end()), modes.end());
+  // An O_DIRECTORY open can only list a directory: with list not judged, it is not notified.
+  const uint64_t mode_mask = judged(Access::list) ? O_ACCMODE : O_ACCMODE | O_DIRECTORY;
   for (uint64_t m : modes) {
-    notify({Watched::open}, {{1, O_ACCMODE, m, seccomp::Op::masked_eq}});
-    notify({Watched::openat}, {{2, O_ACCMODE, m, seccomp::Op::masked_eq}});
+    notify({Watched::open}, {{1, mode_mask, m, seccomp::Op::masked_eq}});
+    notify({Watched::openat}, {{2, mode_mask, m, seccomp::Op::masked_eq}});
   }
-  // And by the flags that create or truncate, whatever the mode.
+  // And by the flags that create or truncate, whatever the mode (O_TMPFILE, which has
+  // O_DIRECTORY's bit, makes a file to write).
   std::vector<uint64_t> flags;
-  if (judged(Access::create)) flags.insert(flags.end(), {O_CREAT, __O_TMPFILE});
+  if (judged(Access::create) || judged(Access::write)) flags.push_back(__O_TMPFILE);
+  if (judged(Access::create)) flags.push_back(O_CREAT);
   if (judged(Access::truncate)) flags.push_back(O_TRUNC);
   for (uint64_t f : flags) {
     notify({Watched::open}, {{1, f, f, seccomp::Op::masked_eq}});
@@ -156,7 +160,12 @@ Result<seccomp::Program> notify_program(const std::string& cache_dir, const poli
            {});
 
   nlohmann::json rules = nlohmann::json::array();
-  for (const auto& r : p.syscalls) rules.push_back({{"names", r.names}, {"action", "SCMP_ACT_NOTIFY"}});
+  // With their comparisons: the cache's key is all the program depends on.
+  for (const auto& r : p.syscalls) {
+    nlohmann::json args = nlohmann::json::array();
+    for (const auto& a : r.args) args.push_back({a.index, a.value, a.value_two, seccomp::name_of(a.op)});
+    rules.push_back({{"names", r.names}, {"action", "SCMP_ACT_NOTIFY"}, {"args", args}});
+  }
   // What opens a file by no path the supervisor sees: io_uring's opens, file handles. And
   // new mounts, which could put another file under an allowed name.
   if (judged_paths)

@@ -23,7 +23,7 @@ struct ThreadState {
   unique_fd root;     // the root it is in, also its cwd
   bool ready = false;
   bool in_root = false;
-  uint64_t dev = 0, ino = 0, mnt_id = 0;  // of the root it is in
+  RootId id;  // of the root it is in
 };
 
 Result<ThreadState*> thread_state() {
@@ -56,25 +56,42 @@ std::string parent_of(const std::string& path) {
   return slash == 0 || slash == std::string::npos ? "/" : path.substr(0, slash);
 }
 
+Result<RootId> identify(int dirfd, const char* path, int flags) {
+  struct statx sx;
+  if (::statx(dirfd, path, flags, STATX_INO | STATX_MNT_ID, &sx) < 0 || !(sx.stx_mask & STATX_MNT_ID))
+    return Error::from_errno("supervisor: statx the process's root");
+  return RootId{makedev(sx.stx_dev_major, sx.stx_dev_minor), sx.stx_ino, sx.stx_mnt_id};
+}
+
+Status enter_at(ThreadState* s, int root, const RootId& id) {
+  if (s->in_root && s->id == id) return {};
+  // A thread left between roots judges nothing more.
+  s->in_root = false;
+  TRY(set_root(root));
+  s->root = unique_fd(::fcntl(root, F_DUPFD_CLOEXEC, 0));
+  if (!s->root) return Error::from_errno("supervisor: keep the process's root");
+  s->in_root = true;
+  s->id = id;
+  return {};
+}
+
 }  // namespace
+
+Result<RootId> root_of(pid_t pid) { return identify(host_proc(), (std::to_string(pid) + "/root").c_str(), 0); }
 
 Result<InRoot> InRoot::enter(int root) {
   ThreadState* s = TRY(thread_state());
-  struct statx sx;
-  if (::statx(root, "", AT_EMPTY_PATH, STATX_INO | STATX_MNT_ID, &sx) < 0 || !(sx.stx_mask & STATX_MNT_ID))
-    return Error::from_errno("supervisor: statx the process's root");
-  uint64_t dev = makedev(sx.stx_dev_major, sx.stx_dev_minor);
-  if (!s->in_root || s->dev != dev || s->ino != sx.stx_ino || s->mnt_id != sx.stx_mnt_id) {
-    // A thread left between roots judges nothing more.
-    s->in_root = false;
-    TRY(set_root(root));
-    s->root = unique_fd(::fcntl(root, F_DUPFD_CLOEXEC, 0));
-    if (!s->root) return Error::from_errno("supervisor: keep the process's root");
-    s->in_root = true;
-    s->dev = dev;
-    s->ino = sx.stx_ino;
-    s->mnt_id = sx.stx_mnt_id;
-  }
+  TRY(enter_at(s, root, TRY(identify(root, "", AT_EMPTY_PATH))));
+  return InRoot();
+}
+
+Result<InRoot> InRoot::enter(const RootId& id, pid_t pid) {
+  ThreadState* s = TRY(thread_state());
+  if (s->in_root && s->id == id) return InRoot();
+  unique_fd root(::openat(host_proc(), (std::to_string(pid) + "/root").c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+  if (!root) return Error::from_errno("supervisor: open the root of pid " + std::to_string(pid));
+  if (TRY(identify(root.get(), "", AT_EMPTY_PATH)) != id) return Error(EAGAIN, "pid " + std::to_string(pid) + " changed its root");
+  TRY(enter_at(s, root.get(), id));
   return InRoot();
 }
 

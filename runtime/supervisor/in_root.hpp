@@ -7,6 +7,8 @@
 // would be resolved as the supervisor and are refused (ELOOP).
 #pragma once
 
+#include <sys/types.h>
+
 #include <functional>
 #include <string>
 
@@ -18,10 +20,22 @@ namespace vigil::supervisor {
 
 // The thread stays in that root afterwards (the next process most likely shares it): a
 // thread that has entered a root must reach the host's files by fd only (host_proc()).
+// A root directory, as statx tells it apart: a judging thread already in it enters it free.
+struct RootId {
+  uint64_t dev = 0, ino = 0, mnt_id = 0;
+  bool operator==(const RootId&) const = default;
+};
+// The root of process `pid` (by the host's /proc), unproven until the caller checks the
+// notification.
+Result<RootId> root_of(pid_t pid);
+
 class InRoot {
  public:
   // The calling thread enters `root` (an O_PATH fd of the process's root).
   static Result<InRoot> enter(int root);
+  // The calling thread enters the root `id` of process `pid`: opened only when the thread is
+  // elsewhere, and then refused (EAGAIN) unless it still is `id`.
+  static Result<InRoot> enter(const RootId& id, pid_t pid);
 
   // Opens the regular file `path` from `base` (an fd, or AT_FDCWD for the root) for
   // reading. `nofollow`: a symlink as the last component is ELOOP. `want_dir` also takes

@@ -82,7 +82,9 @@ void open_waiting(const JudgeContext& c, const Notified& who, uint64_t flags, co
     Identity identity;
     uint64_t flags;
   };
-  auto job = std::make_shared<Job>(Job{who, unique_fd(::fcntl(p.root.get(), F_DUPFD_CLOEXEC, 0)), std::move(opath), p.identity, flags});
+  // The root the monitor thread is in, the process's, for the thread that opens.
+  unique_fd root(::openat(AT_FDCWD, "/", O_PATH | O_DIRECTORY | O_CLOEXEC));
+  auto job = std::make_shared<Job>(Job{who, std::move(root), std::move(opath), p.identity, flags});
   bool started = job->root && c.paths->blocking().start(who.listener, who.id, who.pid, [job] {
     auto in = InRoot::enter(job->root.get());
     if (!in) return fail_as_kernel(job->who, EACCES);
@@ -106,10 +108,9 @@ struct Opened {
 std::optional<Opened> open_for(const JudgeContext& c, const Notified& who, const OpenCall& call,
                                   const std::string& path, const Process& p) {
   PathsJudge& pj = *c.paths;
-  auto in = InRoot::enter(p.root.get());
-  if (!in) return fail_as_kernel(who, EACCES), std::nullopt;
-  auto as = ActingAs::take(p.identity);
-  if (!as) return fail_as_kernel(who, EACCES), std::nullopt;
+  auto acting = act_for(who, p);
+  if (!acting) return std::nullopt;
+  const InRoot* in = &acting->in;
   const WalkFrom from = p.from();
   bool excl = (call.flags & O_CREAT) && (call.flags & O_EXCL);
   bool follow = !(call.flags & O_NOFOLLOW) && !excl;
@@ -117,15 +118,14 @@ std::optional<Opened> open_for(const JudgeContext& c, const Notified& who, const
     auto w = call.resolve ? walk_resolved(from, path, follow, call.resolve) : walk_path(from, path, follow);
     if (!w) return fail_as_kernel(who, w.error().code()), std::nullopt;
     if (w->fd) {
-      struct stat st;
-      if (::fstat(w->fd.get(), &st) < 0) return fail_as_kernel(who, errno), std::nullopt;
+      const struct stat& st = w->st;
       int err = excl ? EEXIST
                 : S_ISLNK(st.st_mode) ? ELOOP
                 : (call.flags & O_DIRECTORY) && !S_ISDIR(st.st_mode) ? ENOTDIR
                 : S_ISDIR(st.st_mode) && (call.flags & O_ACCMODE) != O_RDONLY && (call.flags & __O_TMPFILE) != __O_TMPFILE ? EISDIR
                 : 0;
       if (err) return fail_as_kernel(who, err), std::nullopt;
-      auto judged = in->path_of(w->fd.get());
+      auto judged = w->path.empty() ? in->path_of(w->fd.get()) : Result<std::string>(std::move(w->path));
       if (!judged) return fail_as_kernel(who, EACCES), std::nullopt;
       // An O_TMPFILE file is made in the directory: judged as an entry of it ("/tmp/").
       bool tmpfile = (call.flags & __O_TMPFILE) == __O_TMPFILE;

@@ -8,8 +8,12 @@
 #include <sys/vfs.h>
 #include <unistd.h>
 
+#include <sys/sysmacros.h>
+
 #include <climits>
 #include <deque>
+#include <unordered_map>
+#include <vector>
 
 namespace vigil::supervisor {
 namespace {
@@ -17,10 +21,38 @@ namespace {
 // As the kernel's MAXSYMLINKS.
 constexpr int kMaxLinks = 40;
 constexpr ino_t kProcRootIno = 1;
+constexpr unsigned kStatxMntIdUnique = 0x4000;  // STATX_MNT_ID_UNIQUE, Linux 6.8
+// Mounts whose filesystem type is remembered, at most.
+constexpr size_t kMaxMounts = 1024;
 
 bool on_proc(int fd) {
   struct statfs fs;
   return ::fstatfs(fd, &fs) == 0 && fs.f_type == PROC_SUPER_MAGIC;
+}
+
+// What `fd` is, and whether it is on a procfs: known by its mount, whose unique id (Linux 6.8)
+// is never reused, once per mount; each time by fstatfs where the kernel has no such ids.
+Result<struct stat> stat_and_proc(int fd, bool& proc) {
+  thread_local std::unordered_map<uint64_t, bool> proc_mounts;
+  struct statx sx;
+  if (::statx(fd, "", AT_EMPTY_PATH, STATX_BASIC_STATS | kStatxMntIdUnique, &sx) < 0) return Error::from_errno("statx");
+  struct stat st {};
+  st.st_dev = makedev(sx.stx_dev_major, sx.stx_dev_minor);
+  st.st_ino = sx.stx_ino;
+  st.st_mode = sx.stx_mode;
+  st.st_nlink = sx.stx_nlink;
+  st.st_uid = sx.stx_uid;
+  st.st_gid = sx.stx_gid;
+  st.st_rdev = makedev(sx.stx_rdev_major, sx.stx_rdev_minor);
+  st.st_size = off_t(sx.stx_size);
+  if (!(sx.stx_mask & kStatxMntIdUnique)) return proc = on_proc(fd), st;
+  auto [it, added] = proc_mounts.try_emplace(sx.stx_mnt_id, false);
+  if (added) {
+    if (proc_mounts.size() > kMaxMounts) proc_mounts.clear(), it = proc_mounts.emplace(sx.stx_mnt_id, false).first;
+    it->second = on_proc(fd);
+  }
+  proc = it->second;
+  return st;
 }
 
 bool is_proc_root(int fd) {
@@ -57,27 +89,58 @@ void push_front(std::deque<std::string>& todo, std::string_view path) {
 
 // The kernel's own lookup: right, and one call, for a path that meets neither a magic link
 // nor /proc (where "self" would be the supervisor).
-Result<unique_fd> kernel_lookup(const WalkFrom& from, std::string_view path, bool follow_last,
-                                uint64_t resolve = RESOLVE_NO_MAGICLINKS) {
+// An absolute path met no symlink: the path it names, as readlink of it would say.
+std::string lexical(std::string_view path) {
+  std::vector<std::string_view> parts;
+  for (size_t at = 0; at <= path.size();) {
+    size_t end = std::min(path.find('/', at), path.size());
+    auto part = path.substr(at, end - at);
+    if (part == "..") {
+      if (!parts.empty()) parts.pop_back();
+    } else if (!part.empty() && part != ".") {
+      parts.push_back(part);
+    }
+    at = end + 1;
+  }
+  std::string out;
+  for (auto part : parts) out.append("/").append(part);
+  return out.empty() ? "/" : out;
+}
+
+Result<Walked> kernel_lookup(const WalkFrom& from, std::string_view path, bool follow_last,
+                             uint64_t resolve = RESOLVE_NO_MAGICLINKS) {
   open_how how{};
   how.flags = O_PATH | O_CLOEXEC | (follow_last ? 0 : O_NOFOLLOW);
-  how.resolve = resolve;
   std::string p(path);
+  // An absolute path is tried without symlinks first: found so, it names itself, and
+  // nobody need ask the kernel what it is called.
+  bool plain = p[0] == '/' && resolve == RESOLVE_NO_MAGICLINKS;
+  how.resolve = plain ? resolve | RESOLVE_NO_SYMLINKS : resolve;
   unique_fd fd(int(::syscall(SYS_openat2, p[0] == '/' ? AT_FDCWD : from.base, p.c_str(), &how, sizeof how)));
+  if (!fd && plain && errno == ELOOP) {
+    plain = false;
+    how.resolve = resolve;
+    fd = unique_fd(int(::syscall(SYS_openat2, AT_FDCWD, p.c_str(), &how, sizeof how)));
+  }
   if (!fd) return Error::from_errno("openat2 " + p);
-  if (on_proc(fd.get())) return Error(EXDEV, p + " is in /proc");
-  return fd;
+  bool proc = false;
+  auto st = TRY(stat_and_proc(fd.get(), proc));
+  if (proc) return Error(EXDEV, p + " is in /proc");
+  return Walked{std::move(fd), {}, {}, st, plain ? lexical(p) : ""};
 }
 
 }  // namespace
 
 Result<Walked> walk_path(const WalkFrom& from, std::string_view path, bool follow_last) {
   if (path.empty()) return Error(ENOENT, "an empty path");
-  if (auto fd = kernel_lookup(from, path, follow_last)) return Walked{std::move(*fd), {}, {}};
+  if (auto w = kernel_lookup(from, path, follow_last)) return w;
   std::deque<std::string> todo;
   push_front(todo, path);
   bool must_be_dir = path.back() == '/';
-  unique_fd cur = TRY(dup_fd(path[0] == '/' ? from.root : from.base));
+  // The root, as the thread has it: the process's.
+  unique_fd root(::openat(AT_FDCWD, "/", O_PATH | O_DIRECTORY | O_CLOEXEC));
+  if (!root) return Error::from_errno("open the root");
+  unique_fd cur = TRY(dup_fd(path[0] == '/' ? root.get() : from.base));
   std::string owner;  // the pid whose /proc directory the walk is in, if it is in one
   int links = 0;
   while (!todo.empty()) {
@@ -86,7 +149,7 @@ Result<Walked> walk_path(const WalkFrom& from, std::string_view path, bool follo
     bool last = todo.empty();
     if (comp == ".") continue;
     if (comp == "..") {
-      if (same_dir(cur.get(), from.root)) continue;
+      if (same_dir(cur.get(), root.get())) continue;
       unique_fd up(::openat(cur.get(), "..", O_PATH | O_DIRECTORY | O_CLOEXEC));
       if (!up) return Error::from_errno("openat ..");
       cur = std::move(up);
@@ -100,7 +163,7 @@ Result<Walked> walk_path(const WalkFrom& from, std::string_view path, bool follo
     if (all_digits(comp) && is_proc_root(cur.get())) owner = comp;
     unique_fd next(::openat(cur.get(), comp.c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC));
     if (!next) {
-      if (errno == ENOENT && last && !must_be_dir) return Walked{{}, std::move(cur), comp};
+      if (errno == ENOENT && last && !must_be_dir) return Walked{{}, std::move(cur), comp, {}, {}};
       return Error::from_errno("openat " + comp);
     }
     struct stat st;
@@ -133,7 +196,7 @@ Result<Walked> walk_path(const WalkFrom& from, std::string_view path, bool follo
       if (last && target.back() == '/') must_be_dir = true;
       push_front(todo, target);
       if (target[0] == '/') {
-        cur = TRY(dup_fd(from.root));
+        cur = TRY(dup_fd(root.get()));
         owner.clear();
       }
       continue;
@@ -143,14 +206,15 @@ Result<Walked> walk_path(const WalkFrom& from, std::string_view path, bool follo
     if (owner.size() && !on_proc(cur.get())) owner.clear();
   }
   struct stat st;
-  if (must_be_dir && (::fstat(cur.get(), &st) < 0 || !S_ISDIR(st.st_mode))) return Error(ENOTDIR, std::string(path) + " is not a directory");
-  return Walked{std::move(cur), {}, {}};
+  if (::fstat(cur.get(), &st) < 0) return Error::from_errno("fstat " + std::string(path));
+  if (must_be_dir && !S_ISDIR(st.st_mode)) return Error(ENOTDIR, std::string(path) + " is not a directory");
+  return Walked{std::move(cur), {}, {}, st, {}};
 }
 
 Result<Walked> walk_resolved(const WalkFrom& from, std::string_view path, bool follow_last, uint64_t resolve) {
   if (path.empty()) return Error(ENOENT, "an empty path");
   auto fd = kernel_lookup(from, path, follow_last, resolve);
-  if (fd) return Walked{std::move(*fd), {}, {}};
+  if (fd) return fd;
   if (fd.error().code() == EXDEV && !(resolve & (RESOLVE_BENEATH | RESOLVE_IN_ROOT | RESOLVE_NO_XDEV)))
     return Error(EACCES, std::string(path) + " is in /proc");
   if (fd.error().code() != ENOENT) return fd.error();
@@ -160,7 +224,7 @@ Result<Walked> walk_resolved(const WalkFrom& from, std::string_view path, bool f
   std::string dir = slash == std::string_view::npos ? "." : slash == 0 ? "/" : std::string(path.substr(0, slash));
   if (name.empty() || name == "." || name == "..") return fd.error();
   auto parent = TRY(kernel_lookup(from, dir, true, resolve));
-  return Walked{{}, std::move(parent), std::string(name)};
+  return Walked{{}, std::move(parent.fd), std::string(name), {}, {}};
 }
 
 }  // namespace vigil::supervisor

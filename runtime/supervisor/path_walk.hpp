@@ -8,6 +8,7 @@
 // process may not).
 #pragma once
 
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include <string>
@@ -18,8 +19,8 @@
 
 namespace vigil::supervisor {
 
+// The thread walks in the process's root (in_root.hpp): its "/" is the process's.
 struct WalkFrom {
-  int root;         // an O_PATH fd of the process's root
   int base;         // where a relative path starts: its cwd or the call's dirfd
   std::string tgid;  // the process, as its own /proc names it (NSpid)
   std::string tid;
@@ -30,6 +31,8 @@ struct Walked {
   unique_fd fd;      // O_PATH of what the path names (a symlink itself, when not followed)
   unique_fd parent;  // when the last component does not exist: the directory it would be in,
   std::string name;  // and its name there (through a dangling symlink, its target's)
+  struct stat st;    // with fd: what it is
+  std::string path;  // with fd, when the lookup knows it: its path as the container sees it
 };
 
 // `path` from `from`; `follow_last`: a symlink as the last component is followed.

@@ -11,9 +11,10 @@
 
 namespace vigil::supervisor {
 
-void PathsJudge::learn(pid_t pid, int root) {
+void PathsJudge::learn(pid_t pid) {
   if (learned_) return;
   learned_ = true;
+  unique_fd root(::openat(host_proc(), (std::to_string(pid) + "/root").c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
   struct stat own, theirs;
   host_userns_ = ::fstatat(host_proc(), "self/ns/user", &own, 0) == 0 &&
                  ::fstatat(host_proc(), (std::to_string(pid) + "/ns/user").c_str(), &theirs, 0) == 0 &&
@@ -30,7 +31,7 @@ void PathsJudge::learn(pid_t pid, int root) {
     open_how how{};
     how.flags = O_PATH | O_CLOEXEC;
     how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
-    unique_fd fd(int(::syscall(SYS_openat2, root, target->path.c_str(), &how, sizeof how)));
+    unique_fd fd(int(::syscall(SYS_openat2, root.get(), target->path.c_str(), &how, sizeof how)));
     struct stat st;
     if (fd && ::fstat(fd.get(), &st) == 0) identities_[{st.st_dev, st.st_ino}] = i;
   }

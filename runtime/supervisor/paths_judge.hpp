@@ -1,6 +1,7 @@
 // What the paths section's judgements need: the section, which accesses are the
 // supervisor's (the rest Landlock holds, or nothing needs holding: paths_plan.hpp), the files
-// its refusing rules name, known by identity, and the opens that may block.
+// its refusing rules name, known by identity, the opens that may block, and the status files
+// of the processes judged.
 #pragma once
 
 #include <sys/stat.h>
@@ -11,6 +12,7 @@
 
 #include "runtime/policy/paths_policy.hpp"
 #include "runtime/supervisor/blocking_opens.hpp"
+#include "runtime/supervisor/status_files.hpp"
 
 namespace vigil::supervisor {
 
@@ -21,12 +23,13 @@ class PathsJudge {
   const policy::PathsPolicy& policy() const { return policy_; }
   policy::AccessSet judged() const { return judged_; }
   BlockingOpens& blocking() { return blocking_; }
+  StatusFiles& status_files() { return status_files_; }
 
-  // What is learned from the first process judged (`pid`, its root an O_PATH fd): the files
+  // What is learned from the first process judged (`pid`, proven): the files
   // the refusing rules without a wildcard name, by identity (a hard link, a bind mount or a
   // rename of one is still that file; a rule whose file does not exist then holds by its name
   // alone), and whether the container is in the host's user namespace.
-  void learn(pid_t pid, int root);
+  void learn(pid_t pid);
   bool host_userns() const { return host_userns_; }
   // The host's fs.protected_symlinks (not namespaced: the container's too).
   bool protected_symlinks() const { return protected_symlinks_; }
@@ -47,6 +50,7 @@ class PathsJudge {
   size_t pid_depth_ = 1;
   std::map<std::pair<dev_t, ino_t>, size_t> identities_;  // → index of the rule
   BlockingOpens blocking_;
+  StatusFiles status_files_;
 };
 
 }  // namespace vigil::supervisor

@@ -56,7 +56,7 @@ class PathWalkTest : public ::testing::Test {
     root = unique_fd(::open(r.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
     sub = unique_fd(::open((r + "/sub").c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
   }
-  WalkFrom from() const { return {root.get(), sub.get(), "1", "1"}; }
+  WalkFrom from() const { return {sub.get(), "1", "1"}; }
   internal::TempDir tmp;
   unique_fd root, sub;
 };
@@ -69,6 +69,16 @@ TEST_F(PathWalkTest, InsideTheRootFromItsBase) {
       ASSERT_TRUE(w.ok()) << path << ": " << w.error().str();
       EXPECT_EQ(fd_path(w->fd.get()), "/etc/secret") << path;
     }
+    // An absolute path that met no symlink names itself, as readlink would; one that met
+    // one leaves its name to be asked.
+    for (const char* path : {"/etc/secret", "//etc/./secret", "/sub/../etc/secret", "/../etc//secret"}) {
+      auto w = walk_path(from(), path, true);
+      ASSERT_TRUE(w.ok()) << path;
+      EXPECT_EQ(w->path, "/etc/secret") << path;
+    }
+    EXPECT_EQ(walk_path(from(), "/sub/abs", true)->path, "");
+    EXPECT_EQ(walk_path(from(), "/sub/abs", false)->path, "/sub/abs");
+    EXPECT_EQ(walk_path(from(), "/etc/", true)->path, "/etc");
     // Not followed: the symlink itself.
     auto link = walk_path(from(), "abs", false);
     ASSERT_TRUE(link.ok());
@@ -110,7 +120,7 @@ TEST_F(PathWalkTest, AnotherUsersSymlinkInAStickyDirectoryIsNotFollowed) {
     // one openat2, follows the symlink.
     unique_fd host(::open("/", O_PATH | O_DIRECTORY | O_CLOEXEC));
     ASSERT_TRUE(InRoot::enter(host.get()).ok());
-    WalkFrom f{host.get(), AT_FDCWD, std::to_string(::getpid()), std::to_string(::getpid()), true};
+    WalkFrom f{AT_FDCWD, std::to_string(::getpid()), std::to_string(::getpid()), true};
     auto w = walk_path(f, "/proc/self/root" + tmp.path() + "/sticky/theirs", true);
     ASSERT_FALSE(w.ok());
     EXPECT_EQ(w.error().code(), EACCES) << w.error().str();
@@ -139,7 +149,7 @@ TEST(PathWalk, ProcSelfIsTheProcesssOwn) {
   on_thread([&] {
     unique_fd root(::open("/", O_PATH | O_DIRECTORY | O_CLOEXEC));
     ASSERT_TRUE(InRoot::enter(root.get()).ok());
-    WalkFrom as_child{root.get(), AT_FDCWD, std::to_string(child), std::to_string(child)};
+    WalkFrom as_child{AT_FDCWD, std::to_string(child), std::to_string(child)};
     auto comm = walk_path(as_child, "/proc/self/comm", true);
     ASSERT_TRUE(comm.ok()) << comm.error().str();
     EXPECT_EQ(fd_path(comm->fd.get()), "/proc/" + std::to_string(child) + "/comm");
