@@ -30,7 +30,7 @@ const Verb kVerbs[] = {
     {"resume", "resume ID", resume},
     {"update", "update [--resources FILE|-] [--memory N] [--cpu-quota N] [--cpu-period N] [--cpu-shares N] "
                "[--cpuset-cpus L] [--pids-limit N] [--blkio-weight N] … ID", update},
-    {"events", "events [--stats] [--interval 5s] ID", events},
+    {"events", "events [--stats] [--interval 5s] [--format text|json] [--action ACTION]... ID", events},
     {"features", "features", features},
     {"policy", "policy check FILE | policy show ID | policy hash [--root-dir DIR] [--algo sha256|sha512] PATH...",
      policy},

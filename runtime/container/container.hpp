@@ -78,10 +78,16 @@ Result<std::vector<pid_t>> container_pids(const std::string& root, const std::st
 Result<policy::Policy> container_policy(const std::string& root, const std::string& id);
 
 using EventSink = std::function<void(const nlohmann::json& event)>;
-// events: {"type":"stats"|"oom"|"exit","id":ID,"data":…}. With stats_once, one stats event;
-// else stats every interval, an oom event per OOM kill, and an exit event when the init is gone.
+// events: {"type":"stats"|"oom"|"exit"|"audit","id":ID,"data":…}. With stats_once, one stats
+// event; else stats every interval, an oom event per OOM kill, each of the supervisor's
+// decisions (its audit log, from the first), and an exit event when the init is gone.
 Status container_events(const std::string& root, const std::string& id, bool stats_once, int interval_ms,
                         const EventSink& emit);
+// An event as one line a person reads (event_text.cpp): a decision's time, pid, action,
+// syscall, subject and rule; a summary of stats; oom and exit said in words, at `now`. What
+// the container controls (a path, a name) is quoted where it has spaces and its other bytes
+// escaped, so no line can pass for another, nor reach the terminal as a control sequence.
+std::string event_text(const nlohmann::json& event, const std::string& now);
 // update: writes `r` into the container's cgroup (device rules are not changed, as with runc).
 Status update_container(const std::string& root, const std::string& id, cgroup::Resources r);
 std::vector<nlohmann::json> list_containers(const std::string& root);

@@ -377,6 +377,29 @@ time.sleep(60)' "$STATE/$ID/supervisor.sock" "$T/connected"
   assert_clean
 }
 
+@test "supervisor: vigil events --format text --action prints the refusals chosen, a line each, escaped" {
+  supervise_by_annotation
+  cmd 'echo ready; while :; do sleep 1; done'
+  run_detached_ok "$ID"
+  wait_ready "$ID"
+  printf '%s\n' '{"time":"t1","id":"'"$ID"'","pid":7,"syscall":"openat","subject":"/tmp/a\nt9 pid 1 allow","rule":"paths.rules[0]","action":"deny","detail":""}' \
+    '{"time":"t2","id":"'"$ID"'","pid":8,"syscall":"execve","subject":"/bin/y","rule":"exec.default","action":"warn","detail":""}' \
+    '{"time":"t3","id":"'"$ID"'","pid":9,"syscall":"execve","subject":"/bin/z","rule":"exec.rules[1]","action":"kill","detail":"path rule"}' \
+    >>"$STATE/$ID/audit.log"
+  bg sh -c "exec \"$VIGIL\" --root \"$STATE\" events --format text --action deny --action kill --interval 60s \"$ID\" >\"$T/events\""
+  wait_for file_has "$T/events" 'exec.rules'
+  vigil kill "$ID" KILL
+  wait_for file_has "$T/events" 'exit:'
+  assert_eq "$(head -n 2 "$T/events")" 't1 pid 7 deny openat "/tmp/a\x0at9 pid 1 allow" paths.rules[0]
+t3 pid 9 kill execve /bin/z exec.rules[1] ("path rule")'
+  assert_contains "$(tail -n 1 "$T/events")" "exit: the container's init has exited"
+  run vigil events --action maybe "$ID"
+  assert_status 1
+  assert_contains "$output" "events: --action: maybe is none of allow, warn, deny, kill"
+  vigil delete "$ID"
+  assert_clean
+}
+
 # inject PID NR ARGS...: the thread makes that system call, as code that subverted it would.
 inject() { "$REPO/build/tests/inject" "$@"; }
 
