@@ -32,8 +32,9 @@ int show(const GlobalOptions& g, const Args& args) {
   return 0;
 }
 
-// policy explain FILE|ID: how this host enforces the paths section of a policy file or of
-// a container's policy.
+// policy explain FILE|ID: how this host enforces each section of a policy file or of a
+// container's policy; for a container, also what refused each refusal in its audit log and
+// what would have allowed it.
 int explain(const GlobalOptions& g, const Args& args) {
   std::string what = required(parse(args, {}, {"what"}), "what");
   // A container id has neither a "/" nor the ".json" of a file.
@@ -41,7 +42,16 @@ int explain(const GlobalOptions& g, const Args& args) {
   auto p = file ? [&]() -> Result<policy::Policy> { return policy::parse_policy(TRY(read_file(what)), what); }()
                 : container_policy(g.root, what);
   if (!p) return fail(p.error().str());
-  for (const auto& line : explain_paths(policy::paths_policy(*p), landlock::abi_version(), p->supervise())) std::cout << line << "\n";
+  std::vector<std::string> lines = explain_exec(*p);
+  for (auto& l : explain_memory(*p)) lines.push_back(std::move(l));
+  for (auto& l : explain_paths(policy::paths_policy(*p), landlock::abi_version(), p->supervise())) lines.push_back(std::move(l));
+  if (!file) {
+    auto refusals = explain_refusals(g.root, what);
+    if (!refusals) return fail(refusals.error().str());
+    lines.push_back(refusals->empty() ? "refusals: none in its audit log" : "refusals, from its audit log:");
+    for (auto& l : *refusals) lines.push_back("  " + l);
+  }
+  for (const auto& line : lines) std::cout << line << "\n";
   return 0;
 }
 

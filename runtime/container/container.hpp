@@ -109,6 +109,13 @@ Result<PathsRequest> paths_request(const policy::PathsPolicy& paths, int abi, bo
 // Per access, what enforces it there and what it costs, or why create refuses it: lines
 // for `vigil policy explain`.
 std::vector<std::string> explain_paths(const policy::PathsPolicy& paths, int abi, bool supervised);
+// The same for the exec and memory sections (explain.cpp): each rule and check, what holds
+// it and what it costs.
+std::vector<std::string> explain_exec(const policy::Policy& p);
+std::vector<std::string> explain_memory(const policy::Policy& p);
+// Each decision other than allow in container `id`'s audit log: what refused it, and the
+// change to the policy that would have let it through.
+Result<std::vector<std::string>> explain_refusals(const std::string& root, const std::string& id);
 // The policy's memory section for `spec`'s container, container_max "cgroup" resolved.
 policy::MemoryPolicy supervised_memory(const policy::Policy& policy, const oci::Spec& spec);
 // A supervised process's share of its init request (create's and exec's alike): the memory

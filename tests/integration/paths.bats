@@ -427,3 +427,26 @@ refused: ENOSYS"
   assert_eq "$free_x" set
   assert_audit "$ID" "paths.rules[0]" deny "/keep-$tag/keep"
 }
+
+@test "paths: vigil policy explain ID names what refused each refusal, and the change that lets it through does" {
+  cat >"$T/strict.json" <<'JSON'
+{"version": 1, "supervise": true, "exec": {"rules": [{"path": "/tmp/**", "action": "deny"}]},
+ "paths": {"rules": [{"path": "/secret/**", "access": ["read"], "action": "deny"}]}}
+JSON
+  local script="cp /bin/files /tmp/files-$ID; /tmp/files-$ID read /etc/motd 2>/dev/null || echo refused; files read /secret/key"
+  script_to_end "$ID" --policy "$T/strict.json" -- "$script"
+  assert_eq "$output" $'refused\nrefused: EACCES'
+  run vigil policy explain "$ID"
+  assert_status 0
+  assert_contains "$output" "exec.rules[0] /tmp/**: deny"
+  assert_contains "$output" "execve \"/tmp/files-$ID\": deny by exec.rules[0]; to allow it: add {\"path\": \"/tmp/files-$ID\", \"action\": \"allow\"} to exec.rules, after exec.rules[0]"
+  assert_contains "$output" "openat \"/secret/key\": deny by paths.rules[0]; to allow it: add {\"path\": \"/secret/key\", \"access\": [\"read\"], \"action\": \"allow\"} to paths.rules, after paths.rules[0]"
+  # Made as said, the same run is refused nothing.
+  jq --arg p "/tmp/files-$ID" '.exec.rules += [{"path": $p, "action": "allow"}] | .paths.rules += [{"path": "/secret/key", "access": ["read"], "action": "allow"}]' \
+    "$T/strict.json" >"$T/fixed.json"
+  script_to_end "$ID-2" --policy "$T/fixed.json" -- "$script"
+  rm -f "$FILE_ROOTFS/tmp/files-$ID"
+  assert_eq "$output" $'ok hello\nok key'
+  run vigil policy explain "$ID-2"
+  assert_contains "$output" "refusals: none in its audit log"
+}
