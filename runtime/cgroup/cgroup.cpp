@@ -343,16 +343,29 @@ Status Cgroup::freeze(bool frozen) const {
   if (const Dir* d = find("freezer")) {
     std::string file = d->path + "/freezer.state";
     TRY(write_file(file, frozen ? "FROZEN" : "THAWED"));
-    if (!wait_until([&] { return trimmed(read_file(file).value_or("")) == (frozen ? "FROZEN" : "THAWED"); }))
-      return Error(ETIMEDOUT, "the freezer did not reach " + std::string(frozen ? "FROZEN" : "THAWED"));
+    // A cgroup removed meanwhile (a failed create's) ends the wait at once.
+    bool gone = false;
+    bool reached = wait_until([&] {
+      auto state = read_file(file);
+      gone = !state;
+      return gone || trimmed(*state) == (frozen ? "FROZEN" : "THAWED");
+    });
+    if (gone) return Error(ENOENT, "the cgroup is gone");
+    if (!reached) return Error(ETIMEDOUT, "the freezer did not reach " + std::string(frozen ? "FROZEN" : "THAWED"));
     return {};
   }
   for (const auto& d : dirs_) {
     if (!d.hierarchy.v2 || ::access((d.path + "/cgroup.freeze").c_str(), F_OK) != 0) continue;
     TRY(write_file(d.path + "/cgroup.freeze", frozen ? "1" : "0"));
     std::string want = frozen ? "frozen 1" : "frozen 0";
-    if (!wait_until([&] { return read_file(d.path + "/cgroup.events").value_or("").find(want) != std::string::npos; }))
-      return Error(ETIMEDOUT, "the cgroup did not become " + std::string(frozen ? "frozen" : "thawed"));
+    bool gone = false;
+    bool reached = wait_until([&] {
+      auto events = read_file(d.path + "/cgroup.events");
+      gone = !events;
+      return gone || events->find(want) != std::string::npos;
+    });
+    if (gone) return Error(ENOENT, "the cgroup is gone");
+    if (!reached) return Error(ETIMEDOUT, "the cgroup did not become " + std::string(frozen ? "frozen" : "thawed"));
     return {};
   }
   return Error(ENOTSUP, "no freezer: neither the v1 freezer controller nor cgroup.freeze is available");

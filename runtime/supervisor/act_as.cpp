@@ -52,7 +52,7 @@ Result<Identity> parse_identity(std::string_view status, bool host_userns) {
   who.fsuid = uint32_t(uid[3]);
   who.fsgid = uint32_t(gid[3]);
   for (auto g : status_numbers(status, "Groups")) who.groups.push_back(uint32_t(g));
-  who.capabilities = host_userns ? cap[0] : 0;
+  (host_userns ? who.capabilities : who.userns_capabilities) = cap[0];
   if (!mask.empty()) who.umask = mode_t(mask[0]);
   return who;
 }
@@ -68,17 +68,24 @@ Result<ActingAs> ActingAs::take(const Identity& who) {
   if (who.fsgid != a.saved_.fsgid) ::syscall(SYS_setfsgid, who.fsgid);
   if (who.fsuid != a.saved_.fsuid) ::syscall(SYS_setfsuid, who.fsuid);
   // After the fsuid: a change from 0 may clear capabilities, and these are the ones wanted.
-  if ((who.capabilities & a.permitted_) != a.permitted_ || who.fsuid != a.saved_.fsuid)
-    TRY(set_capabilities(who.capabilities & a.permitted_, a.permitted_, 0));
+  a.effective_ = who.capabilities & a.permitted_;
+  if (a.effective_ != a.permitted_ || who.fsuid != a.saved_.fsuid) TRY(set_capabilities(a.effective_, a.permitted_, 0));
   if (who.umask != a.saved_.umask) ::umask(who.umask);
   a.changed_ = who;
   return a;
 }
 
+Status ActingAs::over(bool mapped) {
+  uint64_t want = (mapped ? changed_.userns_capabilities : changed_.capabilities) & permitted_;
+  if (want == effective_) return {};
+  TRY(set_capabilities(want, permitted_, 0));
+  effective_ = want;
+  return {};
+}
+
 ActingAs::~ActingAs() {
   if (!active_) return;
-  if ((changed_.capabilities & permitted_) != permitted_ || changed_.fsuid != saved_.fsuid)
-    (void)set_capabilities(permitted_, permitted_, 0);
+  if (effective_ != permitted_ || changed_.fsuid != saved_.fsuid) (void)set_capabilities(permitted_, permitted_, 0);
   if (changed_.fsuid != saved_.fsuid) ::syscall(SYS_setfsuid, saved_.fsuid);
   if (changed_.fsgid != saved_.fsgid) ::syscall(SYS_setfsgid, saved_.fsgid);
   if (changed_.groups != saved_.groups) (void)set_groups(saved_.groups);

@@ -49,6 +49,8 @@ bool complete(const JudgeContext& c, const Notified& who, Process& p, std::strin
   auto identity = parse_identity(status, pj.host_userns());
   if (!identity) return fail_as_kernel(who, EACCES), false;
   p.identity = std::move(*identity);
+  // A namespace the process made below the container's maps other ids: none of them count.
+  if (p.identity.userns_capabilities && !pj.in_container_userns(who.pid)) p.identity.userns_capabilities = 0;
   // As the container's /proc names it (a pid namespace the process made below the
   // container's has no /proc of its own: mounts are refused under path rules).
   p.tgid = pid_at(status, "NStgid", pj.pid_depth());
@@ -95,17 +97,34 @@ std::optional<Process> gather_fd(const JudgeContext& c, const Notified& who, int
   return p;
 }
 
-std::optional<Acting> act_for(const Notified& who, const Process& p) {
+std::optional<Acting> act_for(const JudgeContext& c, const Notified& who, const Process& p) {
   auto in = InRoot::enter(p.root, who.pid);
   if (!in) return fail_as_kernel(who, EACCES), std::nullopt;
   auto as = ActingAs::take(p.identity);
   if (!as) return fail_as_kernel(who, EACCES), std::nullopt;
-  return Acting{std::move(*in), std::move(*as)};
+  return Acting{std::move(*in), std::move(*as), c.paths, p.identity.userns_capabilities != 0};
 }
 
-std::optional<Located> locate_file(const Notified& who, const InRoot& in, const WalkFrom& from, const std::string& path,
+bool Acting::over(std::initializer_list<int> fds, std::initializer_list<const struct stat*> files) {
+  if (!varies) return true;
+  bool mapped = true;
+  for (const struct stat* st : files) mapped = mapped && st && pj->maps(*st);
+  for (int fd : fds) {
+    struct stat st;
+    mapped = mapped && ::fstat(fd, &st) == 0 && pj->maps(st);
+  }
+  return as.over(mapped).ok();
+}
+
+WalkFrom Acting::walking(WalkFrom from) {
+  if (varies) from.searching = [this](int dir) { return over({dir}); };
+  return from;
+}
+
+std::optional<Located> locate_file(const Notified& who, Acting& acting, const WalkFrom& from, const std::string& path,
                                    bool follow) {
-  auto w = walk_path(from, path, follow);
+  const InRoot& in = acting.in;
+  auto w = walk_path(acting.walking(from), path, follow);
   if (!w) return fail_as_kernel(who, w.error().code()), std::nullopt;
   if (!w->fd) return fail_as_kernel(who, ENOENT), std::nullopt;
   Located out{std::move(w->fd), std::move(w->path), w->st};
@@ -130,9 +149,9 @@ std::optional<OnFile> on_file(const JudgeContext& c, const Notified& who, int fd
   std::string path;
   auto p = path_addr ? gather(c, who, fd, path_addr, path) : gather_fd(c, who, fd);
   if (!p) return std::nullopt;
-  auto acting = act_for(who, *p);
+  auto acting = act_for(c, who, *p);
   if (!acting) return std::nullopt;
-  auto f = path_addr ? locate_file(who, acting->in, p->from(), path, follow) : locate_fd(who, acting->in, p->base);
+  auto f = path_addr ? locate_file(who, *acting, p->from(), path, follow) : locate_fd(who, acting->in, p->base);
   if (!f) return std::nullopt;
   return OnFile{std::move(*p), std::move(*acting), std::move(*f)};
 }
@@ -142,9 +161,10 @@ bool empty_path(const Notified& who, uint64_t path_addr) {
   return s && s->empty();
 }
 
-std::optional<Entry> locate_entry(const Notified& who, const InRoot& in, const WalkFrom& from, const std::string& path) {
+std::optional<Entry> locate_entry(const Notified& who, Acting& acting, const WalkFrom& from, const std::string& path) {
+  const InRoot& in = acting.in;
   auto [dir, name] = split_last(path);
-  auto walked = walk_path(from, dir, true);
+  auto walked = walk_path(acting.walking(from), dir, true);
   if (!walked) return fail_as_kernel(who, walked.error().code()), std::nullopt;
   if (!walked->fd) return fail_as_kernel(who, ENOENT), std::nullopt;
   Entry out{std::move(walked->fd), std::move(name), {}, std::nullopt};

@@ -25,7 +25,7 @@ struct Process {
   std::string tgid, tid;  // as the container's /proc names them
   bool protected_symlinks = true;
   WalkFrom from() const { return from(base); }
-  WalkFrom from(const unique_fd& b) const { return {b ? b.get() : AT_FDCWD, tgid, tid, protected_symlinks}; }
+  WalkFrom from(const unique_fd& b) const { return {b ? b.get() : AT_FDCWD, tgid, tid, protected_symlinks, {}}; }
 };
 
 // The process of `who`, and the path at `path_addr` (from `dirfd`) of its call; nullopt
@@ -41,8 +41,17 @@ bool read_path(const Notified& who, int dirfd, uint64_t path_addr, std::string& 
 struct Acting {
   InRoot in;
   ActingAs as;
+  const PathsJudge* pj = nullptr;
+  // In a user-namespaced container, its capabilities hold over the files the namespace maps
+  // only: the thread takes them call by call.
+  bool varies = false;
+  // The process's capabilities for the calls ahead when the files `fds` (ours) and `files`
+  // are all mapped in its user namespace, none otherwise; false when that cannot be done.
+  bool over(std::initializer_list<int> fds, std::initializer_list<const struct stat*> files = {});
+  // `from`, taking them so for each directory a component walk searches.
+  WalkFrom walking(WalkFrom from);
 };
-std::optional<Acting> act_for(const Notified& who, const Process& p);
+std::optional<Acting> act_for(const JudgeContext& c, const Notified& who, const Process& p);
 
 // What a path names: an O_PATH fd of it (a symlink itself when not followed), its path as the
 // container sees it, and what it is.
@@ -51,7 +60,7 @@ struct Located {
   std::string judged;
   struct stat st;
 };
-std::optional<Located> locate_file(const Notified& who, const InRoot& in, const WalkFrom& from, const std::string& path,
+std::optional<Located> locate_file(const Notified& who, Acting& acting, const WalkFrom& from, const std::string& path,
                                    bool follow);
 // The file of `fd` (one taken from the process: gather_fd), a duplicate of it as `fd`.
 std::optional<Located> locate_fd(const Notified& who, const InRoot& in, const unique_fd& fd);
@@ -75,7 +84,7 @@ struct Entry {
   std::string name, judged;
   std::optional<struct stat> st;
 };
-std::optional<Entry> locate_entry(const Notified& who, const InRoot& in, const WalkFrom& from, const std::string& path);
+std::optional<Entry> locate_entry(const Notified& who, Acting& acting, const WalkFrom& from, const std::string& path);
 
 struct Word {
   policy::Action action = policy::Action::allow;

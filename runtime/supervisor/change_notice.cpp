@@ -116,6 +116,7 @@ void judge_change(const JudgeContext& c, const Notified& who, const seccomp_noti
   if (refused(c, who, call.syscall, *f, call.access)) return;
   // A chown or chmod by fd whose fd is what the call was on (fchownat's dirfd is O_PATH maybe).
   bool on_taken = by_fd && !(call.flags & AT_EMPTY_PATH);
+  if (!on->acting.over({}, {&f->st})) return fail_as_kernel(who, EACCES);
   if (int err = change(on->acting, call, *f, on_taken)) return fail_as_kernel(who, err);
   reply(respond_value(who.listener, who.id, 0));
 }

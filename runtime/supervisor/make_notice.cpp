@@ -79,16 +79,16 @@ void judge_make(const JudgeContext& c, const Notified& who, const seccomp_notif&
     if (s->empty()) return fail_as_kernel(who, ENOENT);
     target = std::move(*s);
   }
-  auto acting = act_for(who, *p);
+  auto acting = act_for(c, who, *p);
   if (!acting) return;
   std::optional<Located> source;
   if (is_link(w)) {
     source = source_path.empty() ? locate_fd(who, acting->in, source_base)
-                                 : locate_file(who, acting->in, p->from(source_base), source_path, call.flags & AT_SYMLINK_FOLLOW);
+                                 : locate_file(who, *acting, p->from(source_base), source_path, call.flags & AT_SYMLINK_FOLLOW);
     if (!source) return;
     if (S_ISDIR(source->st.st_mode)) return fail_as_kernel(who, EPERM);
   }
-  auto e = locate_entry(who, acting->in, p->from(), path);
+  auto e = locate_entry(who, *acting, p->from(), path);
   if (!e) return;
   if (e->st) return fail_as_kernel(who, EEXIST);
   // Only a directory's name may end in a slash.
@@ -97,6 +97,8 @@ void judge_make(const JudgeContext& c, const Notified& who, const seccomp_notif&
   if (refused(c, who, call.syscall, e->judged, decide(*c.paths, e->judged, nullptr, policy::bit(policy::Access::create)))) return;
   const int dir = e->dir.get();
   const char* name = e->name.c_str();
+  // A link's file counts too (protected_hardlinks asks whether the process may own it).
+  if (!(source ? acting->over({dir}, {&source->st}) : acting->over({dir}))) return fail_as_kernel(who, EACCES);
   int rc = mkdir ? ::mkdirat(dir, name, call.mode)
            : source ? ::linkat(acting->in.own_fds(), std::to_string(source->fd.get()).c_str(), dir, name, AT_SYMLINK_FOLLOW)
            : !target.empty() ? ::symlinkat(target.c_str(), dir, name)

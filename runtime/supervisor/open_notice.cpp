@@ -75,21 +75,22 @@ int reopen_flags(uint64_t flags) { return int((flags & ~kLookupFlags) | O_NOCTTY
 
 // A FIFO or a device, whose open may wait for another process: on a thread of its own
 // (blocking_opens.hpp), which answers.
-void open_waiting(const JudgeContext& c, const Notified& who, uint64_t flags, const Process& p, unique_fd opath) {
+void open_waiting(const JudgeContext& c, const Notified& who, uint64_t flags, const Process& p, unique_fd opath, bool mapped) {
   struct Job {
     Notified who;
     unique_fd root, opath;
     Identity identity;
     uint64_t flags;
+    bool mapped;
   };
   // The root the monitor thread is in, the process's, for the thread that opens.
   unique_fd root(::openat(AT_FDCWD, "/", O_PATH | O_DIRECTORY | O_CLOEXEC));
-  auto job = std::make_shared<Job>(Job{who, std::move(root), std::move(opath), p.identity, flags});
+  auto job = std::make_shared<Job>(Job{who, std::move(root), std::move(opath), p.identity, flags, mapped});
   bool started = job->root && c.paths->blocking().start(who.listener, who.id, who.pid, [job] {
     auto in = InRoot::enter(job->root.get());
     if (!in) return fail_as_kernel(job->who, EACCES);
     auto as = ActingAs::take(job->identity);
-    if (!as) return fail_as_kernel(job->who, EACCES);
+    if (!as || !as->over(job->mapped).ok()) return fail_as_kernel(job->who, EACCES);
     // EINTR: the process left its syscall, and no answer reaches it.
     auto fd = in->reopen(job->opath.get(), reopen_flags(job->flags));
     if (!fd) return fail_as_kernel(job->who, fd.error().code());
@@ -102,16 +103,17 @@ void open_waiting(const JudgeContext& c, const Notified& who, uint64_t flags, co
 struct Opened {
   unique_fd fd;
   bool waits = false;
+  bool mapped = true;  // one that waits: whether its user namespace maps the file
 };
 
 // Opens the path for the process; answers everything but a success, which it returns.
 std::optional<Opened> open_for(const JudgeContext& c, const Notified& who, const OpenCall& call,
                                   const std::string& path, const Process& p) {
   PathsJudge& pj = *c.paths;
-  auto acting = act_for(who, p);
+  auto acting = act_for(c, who, p);
   if (!acting) return std::nullopt;
   const InRoot* in = &acting->in;
-  const WalkFrom from = p.from();
+  const WalkFrom from = acting->walking(p.from());
   bool excl = (call.flags & O_CREAT) && (call.flags & O_EXCL);
   bool follow = !(call.flags & O_NOFOLLOW) && !excl;
   for (int tries = 1;; tries++) {
@@ -131,12 +133,13 @@ std::optional<Opened> open_for(const JudgeContext& c, const Notified& who, const
       bool tmpfile = (call.flags & __O_TMPFILE) == __O_TMPFILE;
       if (tmpfile && judged->back() != '/') *judged += '/';
       if (refused(c, who, call.syscall, *judged, decide(pj, *judged, &st, accesses_of(call.flags, &st)))) return std::nullopt;
+      if (!acting->over({}, {&st})) return fail_as_kernel(who, EACCES), std::nullopt;
       if (tmpfile) {
         unique_fd fd(::openat(w->fd.get(), ".", reopen_flags(call.flags) | O_CLOEXEC, call.mode));
         if (!fd) return fail_as_kernel(who, errno), std::nullopt;
         return Opened{std::move(fd)};
       }
-      if (S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)) return Opened{std::move(w->fd), true};
+      if (S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)) return Opened{std::move(w->fd), true, pj.maps(st)};
       auto fd = in->reopen(w->fd.get(), reopen_flags(call.flags));
       if (!fd) return fail_as_kernel(who, fd.error().code()), std::nullopt;
       return Opened{std::move(*fd)};
@@ -146,6 +149,7 @@ std::optional<Opened> open_for(const JudgeContext& c, const Notified& who, const
     if (!dir) return fail_as_kernel(who, EACCES), std::nullopt;
     std::string judged = (*dir == "/" ? "" : *dir) + "/" + w->name;
     if (refused(c, who, call.syscall, judged, decide(pj, judged, nullptr, accesses_of(call.flags, nullptr)))) return std::nullopt;
+    if (!acting->over({w->parent.get()})) return fail_as_kernel(who, EACCES), std::nullopt;
     unique_fd fd(::openat(w->parent.get(), w->name.c_str(), reopen_flags(call.flags) | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
                           call.mode));
     if (fd) return Opened{std::move(fd)};
@@ -174,7 +178,7 @@ void judge_open(const JudgeContext& c, const Notified& who, const seccomp_notif&
   auto opened = open_for(c, who, *call, path, *p);
   if (!opened) return;
   // Started here, as the supervisor again: a thread starts with its maker's identity.
-  if (opened->waits) return open_waiting(c, who, call->flags, *p, std::move(opened->fd));
+  if (opened->waits) return open_waiting(c, who, call->flags, *p, std::move(opened->fd), opened->mapped);
   reply(respond_fd(who.listener, who.id, opened->fd.get(), call->flags & O_CLOEXEC));
 }
 

@@ -148,6 +148,7 @@ Result<Walked> walk_path(const WalkFrom& from, std::string_view path, bool follo
     todo.pop_front();
     bool last = todo.empty();
     if (comp == ".") continue;
+    if (from.searching && !from.searching(cur.get())) return Error(EACCES, "capabilities for " + comp);
     if (comp == "..") {
       if (same_dir(cur.get(), root.get())) continue;
       unique_fd up(::openat(cur.get(), "..", O_PATH | O_DIRECTORY | O_CLOEXEC));

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -25,6 +26,9 @@ struct WalkFrom {
   std::string tgid;  // the process, as its own /proc names it (NSpid)
   std::string tid;
   bool protected_symlinks = true;  // the host's fs.protected_symlinks, which the kernel applies
+  // Called before each lookup a component walk makes in the directory `dir` (an fd); false
+  // fails the walk (EACCES). Where the thread's capabilities depend on the directory.
+  std::function<bool(int dir)> searching;
 };
 
 struct Walked {

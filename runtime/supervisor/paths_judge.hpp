@@ -13,6 +13,7 @@
 #include "runtime/policy/paths_policy.hpp"
 #include "runtime/supervisor/blocking_opens.hpp"
 #include "runtime/supervisor/status_files.hpp"
+#include "runtime/supervisor/tracee_files.hpp"
 
 namespace vigil::supervisor {
 
@@ -31,6 +32,11 @@ class PathsJudge {
   // alone), and whether the container is in the host's user namespace.
   void learn(pid_t pid);
   bool host_userns() const { return host_userns_; }
+  // Whether the container's user namespace maps the file's owner and group: where its
+  // processes' capabilities hold (always, in the host's).
+  bool maps(const struct stat& st) const;
+  // Whether process `pid` is in the container's user namespace, not one made below it.
+  bool in_container_userns(pid_t pid) const;
   // The host's fs.protected_symlinks (not namespaced: the container's too).
   bool protected_symlinks() const { return protected_symlinks_; }
   // How deep the container's pid namespace is (its init's NSpid has this many pids): a
@@ -46,6 +52,9 @@ class PathsJudge {
   policy::AccessSet judged_;
   bool learned_ = false;
   bool host_userns_ = true;
+  UidMap uids_, gids_;         // the container's user namespace, when it has one
+  dev_t userns_dev_ = 0;
+  ino_t userns_ino_ = 0;
   bool protected_symlinks_ = true;
   size_t pid_depth_ = 1;
   std::map<std::pair<dev_t, ino_t>, size_t> identities_;  // → index of the rule

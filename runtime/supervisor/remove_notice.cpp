@@ -19,12 +19,14 @@ void judge_remove(const JudgeContext& c, const Notified& who, const seccomp_noti
   std::string path;
   auto p = gather(c, who, dirfd, path_addr, path);
   if (!p) return;
-  auto acting = act_for(who, *p);
+  auto acting = act_for(c, who, *p);
   if (!acting) return;
-  auto e = locate_entry(who, acting->in, p->from(), path);
+  auto e = locate_entry(who, *acting, p->from(), path);
   if (!e) return;
   if (!e->st) return fail_as_kernel(who, ENOENT);
   if (refused(c, who, syscall, e->judged, decide(*c.paths, e->judged, &*e->st, policy::bit(policy::Access::delete_)))) return;
+  // A sticky directory asks whether the process may own the file too.
+  if (!acting->over({e->dir.get()}, {&*e->st})) return fail_as_kernel(who, EACCES);
   if (::unlinkat(e->dir.get(), e->name.c_str(), flags & AT_REMOVEDIR) < 0) return fail_as_kernel(who, errno);
   reply(respond_value(who.listener, who.id, 0));
 }

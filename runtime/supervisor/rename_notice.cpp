@@ -27,11 +27,11 @@ void judge_rename(const JudgeContext& c, const Notified& who, const seccomp_noti
   if (!p) return;
   unique_fd to_base;
   if (!read_path(who, new_dirfd, new_addr, to_path, to_base)) return;
-  auto acting = act_for(who, *p);
+  auto acting = act_for(c, who, *p);
   if (!acting) return;
-  auto from = locate_entry(who, acting->in, p->from(), from_path);
+  auto from = locate_entry(who, *acting, p->from(), from_path);
   if (!from) return;
-  auto to = locate_entry(who, acting->in, p->from(to_base), to_path);
+  auto to = locate_entry(who, *acting, p->from(to_base), to_path);
   if (!to) return;
   if (!from->st || ((flags & RENAME_EXCHANGE) && !to->st)) return fail_as_kernel(who, ENOENT);
   if ((flags & RENAME_NOREPLACE) && to->st) return fail_as_kernel(who, EEXIST);
@@ -41,6 +41,9 @@ void judge_rename(const JudgeContext& c, const Notified& who, const seccomp_noti
   const auto at_to = rename | (to->st && !(flags & RENAME_EXCHANGE) ? policy::bit(Access::delete_) : 0);
   if (refused(c, who, syscall, from->judged, decide(*c.paths, from->judged, &*from->st, rename))) return;
   if (refused(c, who, syscall, to->judged, decide(*c.paths, to->judged, to->st ? &*to->st : nullptr, at_to))) return;
+  // Sticky directories ask whether the process may own the files too.
+  const std::initializer_list<int> dirs = {from->dir.get(), to->dir.get()};
+  if (!(to->st ? acting->over(dirs, {&*from->st, &*to->st}) : acting->over(dirs, {&*from->st}))) return fail_as_kernel(who, EACCES);
   if (::syscall(SYS_renameat2, from->dir.get(), from->name.c_str(), to->dir.get(), to->name.c_str(), flags) < 0)
     return fail_as_kernel(who, errno);
   reply(respond_value(who.listener, who.id, 0));

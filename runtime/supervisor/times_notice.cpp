@@ -83,6 +83,7 @@ void judge_times(const JudgeContext& c, const Notified& who, const seccomp_notif
   const bool by_fd = call.path_addr == 0;
   auto on = on_file(c, who, call.dirfd, call.path_addr, !(call.flags & AT_SYMLINK_NOFOLLOW));
   if (!on || refused(c, who, call.syscall, on->f, policy::Access::write)) return;
+  if (!on->acting.over({}, {&on->f.st})) return fail_as_kernel(who, EACCES);
   const timespec* ts = call.times_addr ? times : nullptr;
   // futimens on the fd itself (an O_PATH fd is EBADF, as for the process); else through
   // the looked-up fd, which a magic link names.

@@ -37,6 +37,7 @@ void judge_xattr(const JudgeContext& c, const Notified& who, const seccomp_notif
   if (!by_fd && !a[0]) return fail_as_kernel(who, EFAULT);
   auto on = on_file(c, who, by_fd ? int(a[0]) : AT_FDCWD, by_fd ? 0 : a[0], follow);
   if (!on || refused(c, who, syscall, on->f, policy::Access::chmod)) return;
+  if (!on->acting.over({}, {&on->f.st})) return fail_as_kernel(who, EACCES);
   int fd = on->f.fd.get();
   int rc = by_fd ? (set ? ::fsetxattr(fd, name->c_str(), value.data(), value.size(), flags) : ::fremovexattr(fd, name->c_str()))
                  : on->acting.in.by_name(fd, [&](const char* at) {

@@ -334,6 +334,9 @@ assert_one_line() {
 # The pids of live (not zombie) processes that belong to this test: ones carrying its token in
 # their environment, naming its temp dir in their command line, or having a cwd, root or open
 # file in it.
+# no_test_processes: none of this test's processes is left.
+no_test_processes() { [ -z "$(test_processes)" ]; }
+
 test_processes() {
   local pat_env=$T.env-pattern pat_cmd=$T.cmd-pattern pid st
   printf '%s\n' "$TOKEN" >"$pat_env"

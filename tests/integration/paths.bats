@@ -450,3 +450,37 @@ JSON
   run vigil policy explain "$ID-2"
   assert_contains "$output" "refusals: none in its audit log"
 }
+
+@test "paths: in a user-namespaced container, its capabilities hold over the files its namespace maps, as without the supervisor" {
+  require_userns
+  local tag=$ID d=$FILE_ROOTFS/ns-$ID
+  mkdir -p "$d/private"
+  echo mine >"$d/private/file"
+  echo host >"$d/host-file"
+  own() {  # the private tree: container uid 1000's, closed to others; host-file: an unmapped uid's
+    chown -R 101000:101000 "$d/private" && chmod 700 "$d/private" && chmod 600 "$d/private/file"
+    chown 5:5 "$d/host-file" && chmod 600 "$d/host-file"
+  }
+  own
+  # The container's root (host uid 100000) reaches its rootfs through bats' 0700 directories.
+  chmod o+x "$BATS_RUN_TMPDIR" "$BATS_RUN_TMPDIR/file" "$BATS_FILE_TMPDIR"
+  cfg set /linux/namespaces '[{"type": "pid"}, {"type": "network"}, {"type": "ipc"}, {"type": "uts"}, {"type": "mount"}, {"type": "user"}]'
+  cfg set /linux/uidMappings '[{"containerID": 0, "hostID": 100000, "size": 65536}]'
+  cfg set /linux/gidMappings '[{"containerID": 0, "hostID": 100000, "size": 65536}]'
+  local caps='["CAP_DAC_OVERRIDE", "CAP_CHOWN", "CAP_FOWNER"]'
+  cfg set /process/capabilities "{\"bounding\": $caps, \"effective\": $caps, \"permitted\": $caps}"
+  printf '{"version": 1, "supervise": true, "paths": {"rules": [{"path": "/secret/**", "access": ["read", "chown"], "action": "deny"}]}}\n' >"$T/ns.json"
+  local script="files read /ns-$tag/private/file; files read /ns-$tag/host-file; chown 2000:2000 /ns-$tag/private/file && echo chowned; stat -c %u:%g /ns-$tag/private/file"
+  script_to_end "$ID" -- "$script"
+  local plain=$output owner_plain
+  owner_plain=$(stat -c %u:%g "$d/private/file")
+  own
+  script_to_end "$ID-s" --policy "$T/ns.json" -- "$script"
+  local owner
+  owner=$(stat -c %u:%g "$d/private/file")
+  rm -rf "$d"
+  assert_eq "$plain" $'ok mine\nrefused: EACCES\nchowned\n2000:2000'
+  assert_eq "$output" "$plain"
+  assert_eq "$owner_plain" 102000:102000
+  assert_eq "$owner" 102000:102000
+}

@@ -400,6 +400,18 @@ t3 pid 9 kill execve /bin/z exec.rules[1] ("path rule")'
   assert_clean
 }
 
+@test "supervisor: a supervised create that fails leaves no process behind, at once" {
+  supervise_by_annotation
+  cfg append /mounts '{"destination": "/x", "type": "bind", "source": "/nonexistent-vigil-test", "options": ["bind"]}'
+  create "$ID"
+  assert_status 1
+  assert_contains "$output" "open /nonexistent-vigil-test: ENOENT"
+  # The supervisor and its guard go with create: the guard, seeing the supervisor die, does
+  # not wait out a freeze of the cgroup create removed.
+  WAIT_FOR_S=2 wait_for no_test_processes
+  assert_clean
+}
+
 # inject PID NR ARGS...: the thread makes that system call, as code that subverted it would.
 inject() { "$REPO/build/tests/inject" "$@"; }
 

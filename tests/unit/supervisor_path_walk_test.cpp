@@ -2,6 +2,7 @@
 // inside a root; /proc/self and magic links as the process's, not the supervisor's; and the
 // identity a judging thread takes (act_as.hpp).
 #include <fcntl.h>
+#include <linux/capability.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -56,7 +57,7 @@ class PathWalkTest : public ::testing::Test {
     root = unique_fd(::open(r.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
     sub = unique_fd(::open((r + "/sub").c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
   }
-  WalkFrom from() const { return {sub.get(), "1", "1"}; }
+  WalkFrom from() const { return {sub.get(), "1", "1", true, {}}; }
   internal::TempDir tmp;
   unique_fd root, sub;
 };
@@ -120,7 +121,7 @@ TEST_F(PathWalkTest, AnotherUsersSymlinkInAStickyDirectoryIsNotFollowed) {
     // one openat2, follows the symlink.
     unique_fd host(::open("/", O_PATH | O_DIRECTORY | O_CLOEXEC));
     ASSERT_TRUE(InRoot::enter(host.get()).ok());
-    WalkFrom f{AT_FDCWD, std::to_string(::getpid()), std::to_string(::getpid()), true};
+    WalkFrom f{AT_FDCWD, std::to_string(::getpid()), std::to_string(::getpid()), true, {}};
     auto w = walk_path(f, "/proc/self/root" + tmp.path() + "/sticky/theirs", true);
     ASSERT_FALSE(w.ok());
     EXPECT_EQ(w.error().code(), EACCES) << w.error().str();
@@ -149,7 +150,7 @@ TEST(PathWalk, ProcSelfIsTheProcesssOwn) {
   on_thread([&] {
     unique_fd root(::open("/", O_PATH | O_DIRECTORY | O_CLOEXEC));
     ASSERT_TRUE(InRoot::enter(root.get()).ok());
-    WalkFrom as_child{AT_FDCWD, std::to_string(child), std::to_string(child)};
+    WalkFrom as_child{AT_FDCWD, std::to_string(child), std::to_string(child), true, {}};
     auto comm = walk_path(as_child, "/proc/self/comm", true);
     ASSERT_TRUE(comm.ok()) << comm.error().str();
     EXPECT_EQ(fd_path(comm->fd.get()), "/proc/" + std::to_string(child) + "/comm");
@@ -188,7 +189,10 @@ TEST(ActAs, AThreadTakesAProcesssIdentityAndGivesItBack) {
   EXPECT_EQ(who->fsgid, 101u);
   EXPECT_EQ(who->groups, (std::vector<uint32_t>{5, 6}));
   EXPECT_EQ(who->umask, 077u);
-  EXPECT_EQ(parse_identity("Uid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\nCapEff:\t00000000a80425fb\n", false)->capabilities, 0u);
+  // In a user namespace, its capabilities are the namespace's, taken only over mapped files.
+  auto in_ns = parse_identity("Uid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\nCapEff:\t00000000a80425fb\n", false);
+  EXPECT_EQ(in_ns->capabilities, 0u);
+  EXPECT_EQ(in_ns->userns_capabilities, 0xa80425fbu);
   internal::TempDir d;
   std::ofstream(d.path() + "/root-only") << "x";
   ASSERT_EQ(::chmod((d.path() + "/root-only").c_str(), 0600), 0);
@@ -222,6 +226,20 @@ TEST(ActAs, AThreadTakesAProcesssIdentityAndGivesItBack) {
     EXPECT_GE(fd, 0) << "the thread's own identity is back";
     EXPECT_EQ(caps(), before);
     ::close(fd);
+    // A user-namespaced process's capabilities, over a file its namespace maps or not.
+    Identity in_userns = *who;
+    in_userns.userns_capabilities = uint64_t(1) << CAP_DAC_OVERRIDE;
+    {
+      auto as = ActingAs::take(in_userns);
+      ASSERT_TRUE(as.ok()) << as.error().str();
+      ASSERT_TRUE(as->over(true).ok());
+      fd = ::open((d.path() + "/root-only").c_str(), O_RDONLY | O_CLOEXEC);
+      EXPECT_GE(fd, 0) << "mapped: CAP_DAC_OVERRIDE holds";
+      ::close(fd);
+      ASSERT_TRUE(as->over(false).ok());
+      EXPECT_LT(::open((d.path() + "/root-only").c_str(), O_RDONLY | O_CLOEXEC), 0) << "not mapped: it does not";
+    }
+    EXPECT_EQ(caps(), before);
   });
 }
 
