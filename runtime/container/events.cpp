@@ -66,7 +66,7 @@ Status container_events(const std::string& root, const std::string& id, bool sta
   if (!init) return Error(ESRCH, "container " + id + " is not running");
   auto oom = cgroup::oom_notifier(c.cgroup);
   uint64_t ooms = cgroup::oom_kills(c.cgroup).value_or(0);
-  AuditTail audit(c.dir.path() + "/audit.log");
+  AuditTail audit(c.dir.audit_path());
   audit.drain(id, emit);
   pollfd fds[3] = {{init->get(), POLLIN, 0}, {oom ? oom->get() : -1, POLLIN, 0}, {audit.fd(), POLLIN, 0}};
   auto next_stats = std::chrono::steady_clock::now();

@@ -105,7 +105,7 @@ std::vector<std::string> explain_memory(const policy::Policy& p) {
 
 Result<std::vector<std::string>> explain_refusals(const std::string& root, const std::string& id) {
   auto c = TRY(Container::open(root, id, false));
-  auto text = read_file(c.dir.path() + "/audit.log");
+  auto text = read_file(c.dir.audit_path());
   std::vector<std::string> out;
   if (!text) return out;  // no supervisor, or nothing decided yet
   std::istringstream lines(*text);

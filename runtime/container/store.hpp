@@ -28,6 +28,8 @@ class ContainerDir {
   std::string fifo_path() const { return path_ + "/exec.fifo"; }
   std::string exec_done_path() const { return path_ + "/exec.done"; }
   std::string policy_path() const { return path_ + "/policy.json"; }
+  // The supervisor's decisions (supervisor/audit.hpp), one JSON line each.
+  std::string audit_path() const { return path_ + "/audit.log"; }
   Result<oci::ContainerState> load() const;
   Status save(const oci::ContainerState& s) const;
   // Removes the directory and all in it; the lock goes with it.

@@ -61,20 +61,26 @@ bool complete(const JudgeContext& c, const Notified& who, Process& p, std::strin
 
 }  // namespace
 
-bool read_path(const Notified& who, int dirfd, uint64_t path_addr, std::string& path, unique_fd& base) {
-  auto read = read_string(who.listener, who.id, who.pid, path_addr, PATH_MAX);
+bool read_name(const Notified& who, uint64_t addr, std::string& name) {
+  auto read = read_string(who.listener, who.id, who.pid, addr, PATH_MAX);
   if (!read) {
     int err = read.error().code();
     return fail_as_kernel(who, err == ENOENT || err == ENAMETOOLONG ? err : EFAULT), false;
   }
-  path = std::move(*read);
-  if (path.empty()) return fail_as_kernel(who, ENOENT), false;
-  if (path[0] != '/') {
-    auto b = dirfd == AT_FDCWD ? open_proc_dir(who, "cwd") : take_fd(who, dirfd);
-    if (!b) return fail_as_kernel(who, dirfd == AT_FDCWD ? ENOENT : EBADF), false;
-    base = std::move(*b);
-  }
+  name = std::move(*read);
+  if (name.empty()) return fail_as_kernel(who, ENOENT), false;
   return true;
+}
+
+bool take_dirfd(const Notified& who, int dirfd, unique_fd& base) {
+  auto b = dirfd == AT_FDCWD ? open_proc_dir(who, "cwd") : take_fd(who, dirfd);
+  if (!b) return fail_as_kernel(who, dirfd == AT_FDCWD ? ENOENT : EBADF), false;
+  base = std::move(*b);
+  return true;
+}
+
+bool read_path(const Notified& who, int dirfd, uint64_t path_addr, std::string& path, unique_fd& base) {
+  return read_name(who, path_addr, path) && (path[0] == '/' || take_dirfd(who, dirfd, base));
 }
 
 std::optional<Process> gather(const JudgeContext& c, const Notified& who, int dirfd, uint64_t path_addr, std::string& path) {
@@ -90,10 +96,8 @@ std::optional<Process> gather_fd(const JudgeContext& c, const Notified& who, int
   std::string status;
   auto p = open_root(c, who, status);
   if (!p) return std::nullopt;
-  auto taken = fd == AT_FDCWD ? open_proc_dir(who, "cwd") : take_fd(who, fd);  // proves the root and status too
-  if (!taken) return fail_as_kernel(who, EBADF), std::nullopt;
-  p->base = std::move(*taken);
-  if (!complete(c, who, *p, status)) return std::nullopt;
+  // Taking the fd proves the root and status too.
+  if (!take_dirfd(who, fd, p->base) || !complete(c, who, *p, status)) return std::nullopt;
   return p;
 }
 

@@ -36,6 +36,11 @@ std::optional<Process> gather_fd(const JudgeContext& c, const Notified& who, int
 // A second path of the call (link, rename) and where it starts, into `base` when relative:
 // `p.from(base)` walks it.
 bool read_path(const Notified& who, int dirfd, uint64_t path_addr, std::string& path, unique_fd& base);
+// The name at `addr` (a path, a symlink's target) as the kernel reads one: at most PATH_MAX,
+// not empty. False when answered.
+bool read_name(const Notified& who, uint64_t addr, std::string& name);
+// The process's `dirfd` (its cwd for AT_FDCWD), into `base`. False when answered.
+bool take_dirfd(const Notified& who, int dirfd, unique_fd& base);
 
 // The judging thread in the process's root, acting as the process.
 struct Acting {

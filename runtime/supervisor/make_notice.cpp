@@ -8,11 +8,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <climits>
-
 #include "runtime/supervisor/acting_for.hpp"
 #include "runtime/supervisor/respond.hpp"
-#include "runtime/supervisor/tracee_memory.hpp"
 
 namespace vigil::supervisor {
 namespace {
@@ -49,16 +46,10 @@ bool is_link(Watched w) { return w == Watched::link || w == Watched::linkat; }
 // which may not read its memory or take its fds. False when answered.
 bool read_source(const Notified& who, const Process& p, const MakeCall& call, std::string& path, unique_fd& base) {
   if (call.flags & ~(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH)) return fail_as_kernel(who, EINVAL), false;
-  if (call.flags & AT_EMPTY_PATH) {
-    auto s = read_string(who.listener, who.id, who.pid, call.target_addr, 1);
-    if (s && s->empty()) {
-      // Linking a file by its fd alone takes CAP_DAC_READ_SEARCH.
-      if (!(p.identity.capabilities & (uint64_t(1) << CAP_DAC_READ_SEARCH))) return fail_as_kernel(who, ENOENT), false;
-      auto taken = call.target_dirfd == AT_FDCWD ? open_proc_dir(who, "cwd") : take_fd(who, call.target_dirfd);
-      if (!taken) return fail_as_kernel(who, EBADF), false;
-      base = std::move(*taken);
-      return true;
-    }
+  if ((call.flags & AT_EMPTY_PATH) && empty_path(who, call.target_addr)) {
+    // Linking a file by its fd alone takes CAP_DAC_READ_SEARCH.
+    if (!(p.identity.capabilities & (uint64_t(1) << CAP_DAC_READ_SEARCH))) return fail_as_kernel(who, ENOENT), false;
+    return take_dirfd(who, call.target_dirfd, base);
   }
   return read_path(who, call.target_dirfd, call.target_addr, path, base);
 }
@@ -73,12 +64,7 @@ void judge_make(const JudgeContext& c, const Notified& who, const seccomp_notif&
   std::string source_path, target;
   unique_fd source_base;
   if (is_link(w) && !read_source(who, *p, call, source_path, source_base)) return;
-  if (w == Watched::symlink || w == Watched::symlinkat) {
-    auto s = read_string(who.listener, who.id, who.pid, call.target_addr, PATH_MAX);
-    if (!s) return fail_as_kernel(who, s.error().code() == ENOENT ? ENOENT : EFAULT);
-    if (s->empty()) return fail_as_kernel(who, ENOENT);
-    target = std::move(*s);
-  }
+  if ((w == Watched::symlink || w == Watched::symlinkat) && !read_name(who, call.target_addr, target)) return;
   auto acting = act_for(c, who, *p);
   if (!acting) return;
   std::optional<Located> source;

@@ -75,37 +75,40 @@ Result<unique_fd> dup_fd(int fd) {
   return out;
 }
 
-// Pushes the components of `path` in front of `todo`.
-void push_front(std::deque<std::string>& todo, std::string_view path) {
-  std::deque<std::string> parts;
+// The components of `path`, empty ones dropped.
+std::vector<std::string_view> components(std::string_view path) {
+  std::vector<std::string_view> out;
   for (size_t at = 0; at <= path.size();) {
-    size_t end = path.find('/', at);
-    if (end == std::string_view::npos) end = path.size();
-    if (end > at) parts.emplace_back(path.substr(at, end - at));
+    size_t end = std::min(path.find('/', at), path.size());
+    if (end > at) out.push_back(path.substr(at, end - at));
     at = end + 1;
   }
+  return out;
+}
+
+// Pushes the components of `path` in front of `todo`.
+void push_front(std::deque<std::string>& todo, std::string_view path) {
+  auto parts = components(path);
   todo.insert(todo.begin(), parts.begin(), parts.end());
 }
 
-// The kernel's own lookup: right, and one call, for a path that meets neither a magic link
-// nor /proc (where "self" would be the supervisor).
 // An absolute path met no symlink: the path it names, as readlink of it would say.
 std::string lexical(std::string_view path) {
   std::vector<std::string_view> parts;
-  for (size_t at = 0; at <= path.size();) {
-    size_t end = std::min(path.find('/', at), path.size());
-    auto part = path.substr(at, end - at);
+  for (auto part : components(path)) {
     if (part == "..") {
       if (!parts.empty()) parts.pop_back();
-    } else if (!part.empty() && part != ".") {
+    } else if (part != ".") {
       parts.push_back(part);
     }
-    at = end + 1;
   }
   std::string out;
   for (auto part : parts) out.append("/").append(part);
   return out.empty() ? "/" : out;
 }
+
+// The kernel's own lookup: right, and one call, for a path that meets neither a magic link
+// nor /proc (where "self" would be the supervisor).
 
 Result<Walked> kernel_lookup(const WalkFrom& from, std::string_view path, bool follow_last,
                              uint64_t resolve = RESOLVE_NO_MAGICLINKS) {
