@@ -22,8 +22,8 @@ int events(const GlobalOptions& g, const Args& args) {
   // With actions named, only the supervisor's decisions of those, and the end.
   std::vector<std::string> actions = vm.count("action") ? vm["action"].as<std::vector<std::string>>() : std::vector<std::string>{};
   for (const auto& a : actions)
-    if (a != "allow" && a != "warn" && a != "deny" && a != "kill")
-      return fail("events: --action: " + a + " is none of allow, warn, deny, kill");
+    if (a != "allow" && a != "warn" && a != "deny" && a != "kill" && a != "learn")
+      return fail("events: --action: " + a + " is none of allow, warn, deny, kill, learn");
   auto wanted = [&](const nlohmann::json& e) {
     if (actions.empty() || e.value("type", "") == "exit") return true;
     if (e.value("type", "") != "audit") return false;

@@ -32,7 +32,7 @@ const Verb kVerbs[] = {
                "[--cpuset-cpus L] [--pids-limit N] [--blkio-weight N] … ID", update},
     {"events", "events [--stats] [--interval 5s] [--format text|json] [--action ACTION]... ID", events},
     {"features", "features", features},
-    {"policy", "policy check FILE | policy show ID | policy hash [--root-dir DIR] [--algo sha256|sha512] PATH...",
+    {"policy", "policy check FILE | policy show ID | policy explain FILE|ID | policy suggest [--margin M] [--checksums] [--root-dir DIR] ID|FILE | policy hash [--root-dir DIR] [--algo sha256|sha512] PATH...",
      policy},
 };
 

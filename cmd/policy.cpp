@@ -7,6 +7,7 @@
 #include "runtime/container/container.hpp"
 #include "runtime/landlock/landlock.hpp"
 #include "runtime/policy/paths_policy.hpp"
+#include "runtime/policy/learned.hpp"
 #include "runtime/policy/policy.hpp"
 #include "runtime/verify/path_digest.hpp"
 
@@ -42,7 +43,11 @@ int explain(const GlobalOptions& g, const Args& args) {
   auto p = file ? [&]() -> Result<policy::Policy> { return policy::parse_policy(TRY(read_file(what)), what); }()
                 : container_policy(g.root, what);
   if (!p) return fail(p.error().str());
-  std::vector<std::string> lines = explain_exec(*p);
+  std::vector<std::string> lines;
+  if (p->learn())
+    lines.push_back("learn: every refusal below is only a warning; the supervisor records each program and library run, "
+                    "each file touched (with path rules), and the peaks of memory committed, for vigil policy suggest");
+  for (auto& l : explain_exec(*p)) lines.push_back(std::move(l));
   for (auto& l : explain_memory(*p)) lines.push_back(std::move(l));
   for (auto& l : explain_paths(policy::paths_policy(*p), landlock::abi_version(), p->supervise())) lines.push_back(std::move(l));
   if (!file) {
@@ -52,6 +57,42 @@ int explain(const GlobalOptions& g, const Args& args) {
     for (auto& l : *refusals) lines.push_back("  " + l);
   }
   for (const auto& line : lines) std::cout << line << "\n";
+  return 0;
+}
+
+// policy suggest [--margin M] [--checksums] [--root-dir DIR] ID|FILE: a policy that would have
+// let a learn-mode run through, from a container's audit log or a log file kept from one.
+int suggest(const GlobalOptions& g, const Args& args) {
+  po::options_description opts;
+  opts.add_options()("margin", po::value<double>()->default_value(1.5))("checksums", po::bool_switch())(
+      "root-dir", po::value<std::string>()->default_value(""));
+  auto vm = parse(args, opts, {"what"});
+  std::string what = required(vm, "what");
+  policy::SuggestOptions o;
+  o.margin = vm["margin"].as<double>();
+  if (!(o.margin >= 1.0 && o.margin <= 100.0)) throw po::error("--margin must be a number from 1 to 100");
+  o.checksums = vm["checksums"].as<bool>();
+  // A container id has neither a "/" nor a file's ".log" or ".json".
+  bool file = what.find('/') != std::string::npos || what.ends_with(".log") || what.ends_with(".json");
+  std::string rootfs = vm["root-dir"].as<std::string>();
+  std::string log;
+  if (file) {
+    auto text = read_file(what);
+    if (!text) return fail(text.error().str());
+    log = std::move(*text);
+  } else {
+    auto in = suggest_input(g.root, what);
+    if (!in) return fail(in.error().str());
+    log = std::move(in->log);
+    if (rootfs.empty()) rootfs = in->rootfs;
+  }
+  if (!rootfs.empty())
+    if (auto st = with_rootfs(o, rootfs); !st) return fail("policy suggest: rootfs " + rootfs + ": " + st.error().str());
+  auto seen = policy::read_learned(log);
+  if (seen.lines == 0) return fail("policy suggest " + what + ": no learn lines: run the container with \"learn\": true first");
+  auto s = policy::suggest_policy(seen, o);
+  for (const auto& note : s.notes) std::cerr << "note: " << note << "\n";
+  std::cout << s.policy.dump(2) << "\n";
   return 0;
 }
 
@@ -90,7 +131,8 @@ int policy(const GlobalOptions& g, const Args& args) {
   if (args[0] == "show") return show(g, rest);
   if (args[0] == "hash") return hash(rest);
   if (args[0] == "explain") return explain(g, rest);
-  return fail("policy: unknown subcommand \"" + args[0] + "\" (check FILE, show ID, explain FILE|ID, hash PATH...)");
+  if (args[0] == "suggest") return suggest(g, rest);
+  return fail("policy: unknown subcommand \"" + args[0] + "\" (check FILE, show ID, explain FILE|ID, suggest ID|FILE, hash PATH...)");
 }
 
 }  // namespace vigil::cmd

@@ -16,10 +16,13 @@
 #include "runtime/policy/memory_policy.hpp"
 #include "runtime/policy/paths_policy.hpp"
 #include "runtime/policy/sources.hpp"
+#include "runtime/policy/suggest.hpp"
 #include "runtime/seccomp/profile.hpp"
 #include "runtime/seccomp/program.hpp"
 
 namespace vigil {
+
+class ContainerDir;
 
 struct CreateOptions {
   std::string root;  // state root, --root
@@ -116,6 +119,18 @@ std::vector<std::string> explain_memory(const policy::Policy& p);
 // Each decision other than allow in container `id`'s audit log: what refused it, and the
 // change to the policy that would have let it through.
 Result<std::vector<std::string>> explain_refusals(const std::string& root, const std::string& id);
+// vigil policy suggest (suggest.cpp): the audit log of container `id` and its rootfs; and
+// the options that look into a rootfs (the directory of the container, or --root-dir).
+struct SuggestInput {
+  std::string log;
+  std::string rootfs;
+};
+Result<SuggestInput> suggest_input(const std::string& root, const std::string& id);
+// A container that learned keeps its audit log past delete (learned_logs.cpp): delete
+// calls keep_learned_log before it removes the directory; learned_log reads it back.
+void keep_learned_log(const ContainerDir& dir, const std::string& root);
+Result<std::string> learned_log(const std::string& root, const std::string& id);
+Status with_rootfs(policy::SuggestOptions& o, const std::string& rootfs);
 // The policy's memory section for `spec`'s container, container_max "cgroup" resolved.
 policy::MemoryPolicy supervised_memory(const policy::Policy& policy, const oci::Spec& spec);
 // A supervised process's share of its init request (create's and exec's alike): the memory

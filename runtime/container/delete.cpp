@@ -57,6 +57,7 @@ Status delete_container(const std::string& root, const std::string& id, bool for
   TRY_CTX(signal_all(c.cgroup, SIGKILL), "delete container " + id);
   TRY_CTX(c.cgroup.destroy(), "delete container " + id);
   stop_supervisor(c.state);
+  keep_learned_log(c.dir, root);
   TRY_CTX(c.dir.remove(), "delete container " + id);
   run_post_hooks("poststop", c.state);
   return {};

@@ -30,7 +30,10 @@ int rule_index(const std::string& rule, const std::string& section) {
 
 // The change to the policy that lets one refused decision (an audit line) through.
 std::string remedy(const nlohmann::json& d) {
-  const std::string rule = d.value("rule", ""), subject = d.value("subject", ""), detail = d.value("detail", "");
+  const std::string rule = d.value("rule", ""), subject = d.value("subject", "");
+  // Learning, a refusal is a warning whose detail starts by saying so.
+  std::string detail = d.value("detail", "");
+  if (detail.rfind("learn mode, would ", 0) == 0) detail = detail.find(": ") == std::string::npos ? "" : detail.substr(detail.find(": ") + 2);
   const std::string named = nlohmann::json(subject).dump();
   if (rule == "exec.default" || rule_index(rule, "exec") >= 0)
     return "add {\"path\": " + named + ", \"action\": \"allow\"} to exec.rules" +
@@ -111,7 +114,8 @@ Result<std::vector<std::string>> explain_refusals(const std::string& root, const
   std::istringstream lines(*text);
   for (std::string line; std::getline(lines, line);) {
     auto d = parse_json(line, "audit.log");
-    if (!d || !d->is_object() || d->value("action", "") == "allow") continue;
+    // What learn mode saw is no decision.
+    if (!d || !d->is_object() || d->value("action", "") == "allow" || d->value("action", "") == "learn") continue;
     out.push_back(nlohmann::json(d->value("time", "")).dump() + " pid " + std::to_string(d->value("pid", 0)) + " " +
                   d->value("syscall", "") + " " + nlohmann::json(d->value("subject", "")).dump() + ": " + d->value("action", "") +
                   " by " + d->value("rule", "") + "; to allow it: " + remedy(*d));

@@ -6,7 +6,15 @@
 namespace vigil {
 
 policy::MemoryPolicy supervised_memory(const policy::Policy& policy, const oci::Spec& spec) {
-  return supervisor::resolve_container_max(policy::memory_policy(policy), spec.linux.resources);
+  auto m = supervisor::resolve_container_max(policy::memory_policy(policy), spec.linux.resources);
+  // Learning, every call that commits memory is seen, so that the peaks are known, and a
+  // limit only warns.
+  if (policy.learn()) {
+    m.action = policy::Action::warn;
+    if (!m.max) m.max = policy::kNoLimit;
+    if (!m.container_max) m.container_max = policy::kNoLimit;
+  }
+  return m;
 }
 
 Status supervise_request(InitRequest& req, const oci::Spec& spec, const policy::Policy& policy,

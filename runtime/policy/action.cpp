@@ -18,4 +18,10 @@ std::optional<Action> parse_action(std::string_view name) {
 
 std::string_view action_name(Action a) { return kNames[size_t(a)]; }
 
+void as_learned(Action& a, std::string& detail) {
+  if (a <= Action::warn) return;
+  detail = "learn mode, would " + std::string(action_name(a)) + (detail.empty() ? "" : ": " + detail);
+  a = Action::warn;
+}
+
 }  // namespace vigil::policy

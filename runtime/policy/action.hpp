@@ -3,6 +3,7 @@
 #pragma once
 
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace vigil::policy {
@@ -11,5 +12,7 @@ enum class Action { allow, warn, deny, kill };
 
 std::optional<Action> parse_action(std::string_view name);
 std::string_view action_name(Action a);
+// Learn mode: a refusal (deny, kill) becomes a warning whose detail says what it would have been.
+void as_learned(Action& a, std::string& detail);
 
 }  // namespace vigil::policy

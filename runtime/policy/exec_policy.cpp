@@ -23,7 +23,7 @@ ExecPolicy::Match ExecPolicy::match(std::string_view path) const {
 
 bool ExecPolicy::checks_libraries() const {
   return !rules.empty() || default_action != Action::allow || !checksums.empty() || unlisted != Action::allow ||
-         deny_execstack || deny_wx || tpe;
+         deny_execstack || deny_wx || tpe || learn;
 }
 
 bool ExecPolicy::judges_exec() const {
@@ -50,6 +50,7 @@ ExecPolicy exec_policy(const Policy& p) {
   e.unlisted = action("unlisted");
   e.tpe = get("tpe.enabled");
   e.trusted_uids = get("tpe.trusted_uids").get<std::vector<uint32_t>>();
+  e.learn = p.learn();
   return e;
 }
 

@@ -46,6 +46,8 @@ struct ExecPolicy {
   Action unlisted = Action::allow;            // a file checksums does not list
   bool tpe = false;
   std::vector<uint32_t> trusted_uids = {0};
+  // Learn mode: every exec and library is judged and recorded, a refusal is a warning.
+  bool learn = false;
 
   struct Match {
     Action action;
@@ -58,6 +60,8 @@ struct ExecPolicy {
   // Whether execs are judged at all: not when the section lets every program run, fileless
   // ones included. The supervisor then never looks at an exec, and it costs nothing.
   bool judges_exec() const;
+  // Whether a file's directory is examined (for tpe, or to record it while learning).
+  bool needs_dir() const { return tpe || learn; }
 };
 
 // From a validated policy; what it does not set keeps the defaults above.

@@ -35,6 +35,7 @@ class Kind {
 };
 
 const Kind& boolean(bool stricter);  // true or false; `stricter` is the value that tightens
+const Kind& learn();                 // true or false; true only where `allow_learn` already is
 const Kind& action();                // allow|warn|deny|kill, tightening towards kill
 const Kind& memory_action();         // warn|deny|kill, tightening towards kill
 const Kind& size(bool cgroup);       // bytes, "256M"; 0 no limit; `cgroup` also takes "cgroup"

@@ -9,6 +9,9 @@
 
 namespace vigil::policy {
 
+// A limit no figure reaches: what learn mode watches with (docs/POLICY.md, "Learning").
+constexpr uint64_t kNoLimit = UINT64_MAX / 2;
+
 struct MemoryPolicy {
   uint64_t max = 0;            // per process, its commitment; 0: no limit
   uint64_t vm_max = 0;         // per process, its virtual size; 0: no limit

@@ -131,6 +131,15 @@ AccessSet PathsPlan::with(Enforcer e) const {
 
 PathsPlan plan_paths(const PathsPolicy& p) {
   PathsPlan plan;
+  // Learning, Landlock would refuse what should only be recorded: every access the supervisor
+  // can hold is its, and ioctl, which it cannot, is left alone.
+  if (p.learn && p.has_rules()) {
+    for (size_t i = 0; i < kAccessCount; i++) {
+      plan.enforcer[i] = Access(i) == Access::ioctl ? Enforcer::none : Enforcer::supervisor;
+      plan.why[i] = "learn mode records every access";
+    }
+    return plan;
+  }
   std::vector<Grant> grants;
   for (size_t i = 0; i < kAccessCount; i++) plan.enforcer[i] = plan_access(p, Access(i), plan.why[i], grants);
   // Merged per (path, tree), in the order first named; only the accesses Landlock keeps.

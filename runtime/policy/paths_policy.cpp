@@ -52,6 +52,7 @@ PathsPolicy paths_policy(const Policy& p) {
   }
   out.scope_abstract_unix_sockets = get("scope.abstract_unix_sockets").get<bool>();
   out.scope_signals = get("scope.signals").get<bool>();
+  out.learn = p.learn();
   return out;
 }
 

@@ -52,6 +52,10 @@ struct PathsPolicy {
   std::vector<PathRule> rules;               // per access, the last matching rule wins
   bool scope_abstract_unix_sockets = false;  // no connect to an abstract socket made outside
   bool scope_signals = false;                // no signal to a process outside
+  // Learn mode: with rules active, the supervisor judges and records every access it can
+  // (all but ioctl), and a refusal is a warning.
+  bool learn = false;
+  bool has_rules() const { return default_action != Action::allow || !rules.empty(); }
 };
 
 // From a validated policy; what it does not set keeps the defaults above.

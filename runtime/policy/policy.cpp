@@ -12,6 +12,8 @@ using nlohmann::json;
 const std::vector<Key>& keys() {
   static const std::vector<Key> k = {
       {"", "supervise", boolean(true), false},
+      {"", "allow_learn", boolean(false), false},
+      {"", "learn", learn(), false},
       {"exec", "default", action(), "allow"},
       {"exec", "rules", exec_rules(), json::array()},
       {"exec", "require_pie", boolean(true), false},

@@ -36,7 +36,10 @@ const Key* find_key(std::string_view dotted);
 
 struct Policy {
   nlohmann::json doc = {{"version", 1}, {"supervise", false}};
-  bool supervise() const { return doc.value("supervise", false); }
+  // Learning needs the supervisor: it is what sees and records.
+  bool supervise() const { return doc.value("supervise", false) || learn(); }
+  // Learn mode: every refusal is a warning, and what the supervisor sees is recorded.
+  bool learn() const { return doc.value("learn", false); }
   // The value of `k`, its fallback when the document does not set it.
   nlohmann::json get(const Key& k) const;
   void set(const Key& k, nlohmann::json value);

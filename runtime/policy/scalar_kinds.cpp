@@ -29,6 +29,19 @@ class Boolean : public Kind {
   bool stricter_;
 };
 
+// `learn`: turning it on loosens every refusal into a warning, so a profile or an annotation
+// may do it only where the policy so far says `allow_learn`; turning it off always tightens.
+class LearnKind : public Boolean {
+ public:
+  LearnKind() : Boolean(false) {}
+  Result<nlohmann::json> tighten(const Key& k, const nlohmann::json& have, const nlohmann::json& want,
+                                 const Policy& before) const override {
+    if (want == true && have != true && before.get(*find_key("allow_learn")) != true)
+      return Error(EPERM, k.dotted() + "=true would loosen the host's policy (it does not say \"allow_learn\": true)");
+    return want;
+  }
+};
+
 constexpr std::string_view kActionMust = "must be one of allow, warn, deny, kill";
 
 class ActionKind : public Kind {
@@ -116,6 +129,11 @@ const Kind& size(bool cgroup) {
 const Kind& boolean(bool stricter) {
   static const Boolean on(true), off(false);
   return stricter ? on : off;
+}
+
+const Kind& learn() {
+  static const LearnKind kind;
+  return kind;
 }
 
 const Kind& action() {

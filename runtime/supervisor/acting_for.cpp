@@ -192,14 +192,18 @@ Word decide(const PathsJudge& pj, const std::string& path, const struct stat* st
         m = *id;
         detail += ", of the file " + m.rule + " names";
       }
-    if (w.rule.empty() || m.action > w.action) w = {m.action, m.rule, detail};
+    if (w.rule.empty() || m.action > w.action) w = {m.action, m.rule, detail, accesses};
   }
   return w;
 }
 
-bool refused(const JudgeContext& c, const Notified& who, const std::string& syscall, const std::string& path, const Word& w) {
+bool refused(const JudgeContext& c, const Notified& who, const std::string& syscall, const std::string& path, Word w) {
+  if (c.learner) {
+    c.learner->touched(who.pid, syscall, path, w.accesses);
+    policy::as_learned(w.action, w.detail);
+  }
   if (w.action == Action::allow) return false;
-  c.audit.record({who.pid, syscall, path, w.rule, std::string(policy::action_name(w.action)), w.detail});
+  audit(c, {who.pid, syscall, path, w.rule, std::string(policy::action_name(w.action)), w.detail});
   if (w.action == Action::warn) return false;
   if (w.action == Action::kill) kill_notified(who);
   reply(respond_errno(who.listener, who.id, EACCES));

@@ -95,6 +95,7 @@ struct Word {
   policy::Action action = policy::Action::allow;
   std::string rule;
   std::string detail;
+  policy::AccessSet accesses = 0;  // what was asked
 };
 
 // The strictest word of the rules on `path` (the file `st`, if it exists, by its identity
@@ -103,7 +104,7 @@ Word decide(const PathsJudge& pj, const std::string& path, const struct stat* st
 
 // Audits a word that is not allow; answers one that refuses (EACCES; kill: SIGKILL too)
 // and returns true then.
-bool refused(const JudgeContext& c, const Notified& who, const std::string& syscall, const std::string& path, const Word& w);
+bool refused(const JudgeContext& c, const Notified& who, const std::string& syscall, const std::string& path, Word w);
 // The same for access `a` of the file `f`; an fd of nothing in the tree (a pipe, a socket,
 // an anonymous inode) no rule can name, and is never refused.
 bool refused(const JudgeContext& c, const Notified& who, const std::string& syscall, const Located& f, policy::Access a);

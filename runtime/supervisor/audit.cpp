@@ -16,14 +16,17 @@ Result<AuditLog> AuditLog::open(const std::string& path, std::string container_i
 }
 
 nlohmann::json AuditLog::to_json(const Decision& d, const std::string& container_id, const std::string& time) {
-  return {{"time", time},       {"id", container_id}, {"pid", d.pid},      {"syscall", d.syscall},
-          {"subject", d.subject}, {"rule", d.rule},     {"action", d.action},
-          {"detail", d.detail}};
+  nlohmann::json j = {{"time", time},       {"id", container_id}, {"pid", d.pid},      {"syscall", d.syscall},
+                      {"subject", d.subject}, {"rule", d.rule},     {"action", d.action},
+                      {"detail", d.detail}};
+  if (!d.learned.is_null()) j["learned"] = d.learned;
+  return j;
 }
 
 void AuditLog::record(const Decision& d) {
   std::string line = json_text(to_json(d, id_, rfc3339_now())) + "\n";
   (void)!::write(fd_.get(), line.data(), line.size());
+  if (d.action == "learn") return;  // what was seen, not a decision
   log_warn("supervisor: " + d.action + " " + d.syscall + " " + d.subject + " by pid " + std::to_string(d.pid) +
            " (" + d.rule + (d.detail.empty() ? "" : ": " + d.detail) + ")");
 }

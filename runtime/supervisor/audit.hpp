@@ -1,6 +1,7 @@
 // The audit log of a supervised container, <root>/<id>/audit.log: one JSON line per decision
 // that denies, kills or warns (time, container id, pid, syscall, path or argument, rule,
-// action, detail), also logged as a warning. `vigil events ID` streams it.
+// action, detail), also logged as a warning; in learn mode, also what was seen (action
+// "learn", with what was learnt under "learned": learner.hpp). `vigil events ID` streams it.
 #pragma once
 
 #include <mutex>
@@ -18,8 +19,9 @@ struct Decision {
   std::string syscall;
   std::string subject;  // the path or argument judged
   std::string rule;     // which policy key or rule decided
-  std::string action;   // "warn", "deny", "kill"
+  std::string action;   // "warn", "deny", "kill", "learn"
   std::string detail;   // why: the ELF property, the checksum expected and found, …
+  nlohmann::json learned = nullptr;  // a "learn" line's facts
 };
 
 class AuditLog {

@@ -55,7 +55,7 @@ bool paths_allow(const JudgeContext& c, const Notified& who, const std::string& 
 // Looks `path` up from `base` and checks it.
 bool admit_path(const JudgeContext& c, const Notified& who, const std::string& syscall, const InRoot& in, int base,
                 const std::string& path, verify::Role role, verify::OpenFile& out, verify::Facts& facts) {
-  auto f = open_settled(in, base, path, false, c.policy.tpe);
+  auto f = open_settled(in, base, path, false, c.policy.needs_dir());
   if (!f) return lookup_failed(c, who, syscall, path, f.error()), false;
   if (!admit(c, who, syscall, *f, role, &facts) || !paths_allow(c, who, syscall, *f)) return false;
   out = std::move(*f);
@@ -96,9 +96,9 @@ std::optional<ExpectedImage> judge_exec(const JudgeContext& c, const Notified& w
   };
 
   // fexecve runs the fd itself, perhaps a memfd or a deleted file.
-  auto f = call.path.empty() ? in->adopt(std::move(dirfd), c.policy.tpe)
+  auto f = call.path.empty() ? in->adopt(std::move(dirfd), c.policy.needs_dir())
                              : open_settled(*in, base_for(call.path, dirfd ? dirfd.get() : -1), call.path,
-                                            call.flags & AT_SYMLINK_NOFOLLOW, c.policy.tpe);
+                                            call.flags & AT_SYMLINK_NOFOLLOW, c.policy.needs_dir());
   if (!f) return lookup_failed(c, who, call.syscall, call.path, f.error()), std::nullopt;
   verify::Facts facts;
   if (!admit(c, who, call.syscall, *f, verify::Role::program, &facts) || !paths_allow(c, who, call.syscall, *f))

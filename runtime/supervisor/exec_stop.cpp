@@ -34,7 +34,7 @@ void debugged(const JudgeContext& c, const Notified& who, const ExpectedImage& i
     return;
   }
   std::string whose = "traced by " + describe_process(by);
-  bool allowed = c.policy.allow_debuggers;
+  bool allowed = c.policy.allow_debuggers || c.policy.learn;
   c.audit.record({who.pid, "execve", image.path, "exec.allow_debuggers", allowed ? "warn" : "deny",
                   whose + (allowed ? ": runs with no exec stop" : ": cannot be checked at its exec stop")});
   (void)(allowed ? respond_continue(who.listener, who.id) : respond_errno(who.listener, who.id, EPERM));

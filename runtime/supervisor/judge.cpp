@@ -31,8 +31,9 @@ Judge::Judge(policy::ExecPolicy p, std::unique_ptr<MemoryJudge> memory, std::uni
     : policy_(std::move(p)),
       memory_(std::move(memory)),
       paths_(std::move(paths)),
+      learner_(policy_.learn ? std::make_unique<Learner>(audit) : nullptr),
       cache_(examiner),
-      ctx_{policy_, memory_.get(), paths_.get(), cache_, audit, uids_} {}
+      ctx_{policy_, memory_.get(), paths_.get(), cache_, audit, uids_, learner_.get()} {}
 
 Watched Judge::watched(const seccomp_notif& n) {
   // Named on first sight: a few syscalls ever come, and resolving every watched name for
@@ -83,12 +84,18 @@ std::optional<ExpectedImage> Judge::judge(int listener, const seccomp_notif& n) 
   }
 }
 
-void answer(const JudgeContext& c, const Notified& who, const std::string& syscall, const verify::Verdict& v) {
+void answer(const JudgeContext& c, const Notified& who, const std::string& syscall, verify::Verdict v) {
+  if (c.learner) policy::as_learned(v.action, v.detail);
   if (v.action != policy::Action::allow)
-    c.audit.record({who.pid, syscall, v.subject, v.rule, std::string(policy::action_name(v.action)), v.detail});
+    audit(c, {who.pid, syscall, v.subject, v.rule, std::string(policy::action_name(v.action)), v.detail});
   if (!v.refuses()) return reply(respond_continue(who.listener, who.id));
   if (v.action == policy::Action::kill) kill_notified(who);
   reply(respond_errno(who.listener, who.id, EACCES));
+}
+
+void audit(const JudgeContext& c, const Decision& d) {
+  if (c.learner && d.action == "warn" && !c.learner->first_warning(d.rule, d.subject)) return;
+  c.audit.record(d);
 }
 
 void kill_notified(const Notified& who) {
@@ -98,10 +105,16 @@ void kill_notified(const Notified& who) {
 bool admit(const JudgeContext& c, const Notified& who, const std::string& syscall, const verify::OpenFile& f,
            verify::Role role, verify::Facts* facts) {
   verify::Checker checker(c.policy, c.cache);
-  auto v = f.fileless ? checker.check_fileless(f.path) : verify::Verdict{};
-  if (!v.refuses()) v = checker.check(f, role, [&](uint32_t u) { return c.uids.container_uid(u); }, facts);
+  verify::Facts seen;
+  if (!facts) facts = &seen;
+  auto fileless = f.fileless ? checker.check_fileless(f.path) : verify::Verdict{};
+  if (fileless.refuses()) return answer(c, who, syscall, fileless), false;
+  auto v = checker.check(f, role, [&](uint32_t u) { return c.uids.container_uid(u); }, facts);
   if (v.refuses()) return answer(c, who, syscall, v), false;
-  if (v.action == policy::Action::warn) c.audit.record({who.pid, syscall, v.subject, v.rule, "warn", v.detail});
+  if (c.learner)
+    c.learner->executed(who.pid, syscall, f, role, *facts, c.cache, f.dir ? c.uids.container_uid(f.dir->st_uid) : std::nullopt);
+  if (fileless.action == policy::Action::warn) audit(c, {who.pid, syscall, fileless.subject, fileless.rule, "warn", fileless.detail});
+  for (const auto& w : checker.warnings()) audit(c, {who.pid, syscall, w.subject, w.rule, "warn", w.detail});
   return true;
 }
 

@@ -18,6 +18,7 @@
 #include "runtime/supervisor/audit.hpp"
 #include "runtime/supervisor/exec_stop.hpp"
 #include "runtime/supervisor/filter.hpp"
+#include "runtime/supervisor/learner.hpp"
 #include "runtime/supervisor/memory_ledger.hpp"
 #include "runtime/supervisor/memory_source.hpp"
 #include "runtime/supervisor/paths_judge.hpp"
@@ -44,6 +45,7 @@ struct JudgeContext {
   verify::FactsCache& cache;
   AuditLog& audit;
   const UidMap& uids;  // the container's user namespace, for exec.tpe
+  Learner* learner;    // nullptr unless the policy learns
 };
 
 class Judge {
@@ -63,6 +65,8 @@ class Judge {
   const JudgeContext& context() const { return ctx_; }
   // The opens waiting on threads of their own, if path rules are judged.
   BlockingOpens* blocking() { return paths_ ? &paths_->blocking() : nullptr; }
+  // What learn mode records, if the policy learns.
+  Learner* learner() { return learner_.get(); }
 
  private:
   Watched watched(const seccomp_notif& n);
@@ -71,6 +75,7 @@ class Judge {
   std::unique_ptr<MemoryJudge> memory_;
   std::unique_ptr<PathsJudge> paths_;
   UidMap uids_;
+  std::unique_ptr<Learner> learner_;
   verify::FactsCache cache_;
   JudgeContext ctx_;
   std::map<std::pair<uint32_t, int>, Watched> syscalls_;  // (arch, nr), as they come (one thread)
@@ -98,12 +103,15 @@ void judge_xattr(const JudgeContext& c, const Notified& who, const seccomp_notif
 void judge_times(const JudgeContext& c, const Notified& who, const seccomp_notif& n, Watched kind);
 
 // Carries out a verdict: audits anything but allow; deny makes the syscall fail with
-// EACCES, kill also SIGKILLs the process; allow and warn let it run.
-void answer(const JudgeContext& c, const Notified& who, const std::string& syscall, const verify::Verdict& v);
+// EACCES, kill also SIGKILLs the process; allow and warn let it run. Learning, nothing
+// refuses: deny and kill are warnings.
+void answer(const JudgeContext& c, const Notified& who, const std::string& syscall, verify::Verdict v);
 // The checks of `f` as `role`: false when refused (and answered), true when it may run (a
 // warning audited); the caller answers then.
 bool admit(const JudgeContext& c, const Notified& who, const std::string& syscall, const verify::OpenFile& f,
            verify::Role role, verify::Facts* facts = nullptr);
+// Writes `d` to the audit log; learning, a warning only the first time for its rule and subject.
+void audit(const JudgeContext& c, const Decision& d);
 // SIGKILL to the notified process, still in its syscall (a kill action; the caller answers).
 void kill_notified(const Notified& who);
 // The syscall fails with `err`, as the kernel would have failed it (no policy decision).

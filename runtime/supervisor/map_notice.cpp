@@ -48,6 +48,7 @@ Result<unique_fd> mapped_file(const Notified& who, uint64_t addr) {
 bool judge_map(const JudgeContext& c, const Notified& who, const seccomp_notif& n, bool mprotect) {
   const char* syscall = mprotect ? "mprotect" : "mmap";
   uint64_t prot = n.data.args[2];
+  if (c.learner && (prot & PROT_WRITE) && (prot & PROT_EXEC)) c.learner->wx_map(who.pid, syscall);
   if (c.policy.deny_wx && (prot & PROT_WRITE) && (prot & PROT_EXEC))
     return answer(c, who, syscall, {policy::Action::deny, "exec.deny_wx", prot_text(prot), syscall}), false;
   bool anonymous = !mprotect && ((n.data.args[3] & MAP_ANONYMOUS) || int(n.data.args[4]) < 0);
@@ -63,7 +64,7 @@ bool judge_map(const JudgeContext& c, const Notified& who, const seccomp_notif& 
   if (!root) return fail_as_kernel(who, ENOENT), false;
   auto in = InRoot::enter(root->get());
   if (!in) return refuse(in.error().str());
-  auto f = in->adopt(std::move(*file), c.policy.tpe);
+  auto f = in->adopt(std::move(*file), c.policy.needs_dir());
   // A device or other special file mapped executable: nothing a policy can vouch for.
   if (!f) return refuse("cannot be examined: " + f.error().str());
   return admit(c, who, syscall, *f, verify::Role::library);

@@ -163,12 +163,14 @@ Result<std::optional<Breach>> MemoryLedger::check_container(pid_t pid, const Mem
     std::tie(current, request) = container_figure(r);
     current += pinned;
   }
+  last_.container = current + request;
   if (current + request > m_.container_max)
     return std::optional<Breach>(Breach{"memory.container_max", m_.container_max, current, request});
   return std::optional<Breach>{};
 }
 
 Result<std::optional<Breach>> MemoryLedger::admit(pid_t tid, MemoryRequest& r) {
+  last_ = {};
   // A heap that shrinks asks for nothing: no figure needs reading.
   if (auto group = tgid_.find(tid); r.brk && group != tgid_.end()) {
     auto it = procs_.find(group->second);
@@ -194,6 +196,7 @@ Result<std::optional<Breach>> MemoryLedger::admit(pid_t tid, MemoryRequest& r) {
       TRY(reload_shared(pid, p));
       request = own_request(), current = p.committed + shared_bytes(p.shared);
     }
+    last_.process = current + request;
     if (current + request > m_.max) return std::optional<Breach>(Breach{"memory.max", m_.max, current, request});
   }
   if (m_.vm_max && p.size + r.virtual_size > m_.vm_max)

@@ -94,6 +94,12 @@ class MemoryLedger {
   // True the first time `tid`'s process passes `limit`: warn audits once per process and limit.
   bool first_warning(pid_t tid, const std::string& limit);
   size_t tracked() const { return procs_.size(); }
+  // The process's commitment and the container's, with the request, as the last admit()
+  // judged them (0 where no limit needed it): what learn mode records.
+  struct Figures {
+    uint64_t process = 0, container = 0;
+  };
+  Figures last() const { return last_; }
   const policy::MemoryPolicy& policy() const { return m_; }
 
  private:
@@ -121,7 +127,8 @@ class MemoryLedger {
   uint64_t epoch_ = 0;
   uint64_t container_checks_ = 0;
   size_t prune_at_ = 256;
-  ino_t next_anonymous_ = 0;  // stand-in inodes of MAP_SHARED|MAP_ANONYMOUS maps until maps are read
+  ino_t next_anonymous_ = 0;
+  Figures last_;  // stand-in inodes of MAP_SHARED|MAP_ANONYMOUS maps until maps are read
 };
 
 }  // namespace vigil::supervisor

@@ -143,6 +143,7 @@ void judge_memory(const JudgeContext& c, const Notified& who, const seccomp_noti
     if (breach.error().code() == ENOENT || breach.error().code() == ESRCH) return carry_on();
     return refuse("memory", "", "cannot read its figures: " + breach.error().str(), false);
   }
+  if (c.learner) c.learner->committed(who.pid, syscall, m.ledger.last().process, m.ledger.last().container);
   if (!*breach) return m.ledger.grant(who.pid, r), carry_on();
   const Breach& b = **breach;
   std::string detail = "limit " + bytes(b.limit_bytes) + ", current " + bytes(b.current) + ", request " + bytes(b.request);

@@ -150,7 +150,7 @@ void supervisor_main(int sock, const supervisor::LaunchRequest& r) {
   unique_fd init_pidfd(int(::syscall(SYS_pidfd_open, init, 0)));
   if (!init_pidfd) fail(Error::from_errno("pidfd_open the init"));
   bool own_pid_namespace = supervisor::leads_pid_namespace(init).value_or(false);
-  if (r.exec.tpe) {
+  if (r.exec.needs_dir()) {
     auto uids = supervisor::read_uid_map(init);
     if (!uids) fail(uids.error());
     p.judge->set_uid_map(std::move(*uids));  // before the monitor can see a notification
@@ -182,6 +182,7 @@ void supervisor_main(int sock, const supervisor::LaunchRequest& r) {
     }
     if (fds[2].revents) init_gone = true, fds[2].fd = -1;
   }
+  if (auto* learner = p.judge->learner()) learner->finish();
   p.guard->dismiss();
   ::unlinkat(supervisor::kStateDirFd, supervisor::kSocketName, 0);
   log_debug("supervisor of " + r.id + ": the container is over, exiting; " + std::to_string(monitor.received()) +

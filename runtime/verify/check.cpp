@@ -33,58 +33,70 @@ std::optional<std::pair<std::string, std::string>> elf_refusal(const policy::Exe
 
 Verdict Checker::check(const OpenFile& f, Role role, const UidMap& container_uid, Facts* out) {
   Verdict warned;
-  auto verdict = [&](Action a, std::string rule, std::string detail) {
+  std::optional<Verdict> refusal;
+  warnings_.clear();
+  // One check's word; true when it refuses, which ends the checks. Learning, nothing
+  // refuses: every check runs, each would-be refusal a warning.
+  auto word = [&](Action a, std::string rule, std::string detail) {
+    if (a == Action::allow) return false;
+    if (p_.learn) policy::as_learned(a, detail);
     Verdict v{a, std::move(rule), std::move(detail), f.path};
-    if (a == Action::warn && warned.action == Action::allow) warned = v;
-    return v;
+    if (v.refuses()) return refusal = std::move(v), true;
+    if (warned.action == Action::allow) warned = v;
+    warnings_.push_back(std::move(v));
+    return false;
   };
+  auto outcome = [&] { return refusal ? *refusal : warned.action == Action::warn ? warned : Verdict{Action::allow, "", "", f.path}; };
 
   auto m = f.fileless ? policy::ExecPolicy::Match{Action::allow, ""} : p_.match(f.path);
-  if (m.action != Action::allow) {
-    auto v = verdict(m.action, m.rule, "path rule");
-    if (v.refuses()) return v;
-  }
+  if (word(m.action, m.rule, "path rule")) return outcome();
 
   auto facts = cache_.facts(f.fd.get(), f.st);
-  if (!facts) return verdict(Action::deny, "exec.elf", "unreadable: " + facts.error().str());
+  if (!facts) return word(Action::deny, "exec.elf", "unreadable: " + facts.error().str()), outcome();
   if (out) *out = *facts;
   if (facts->elf.is_elf) {
-    if (auto r = elf_refusal(p_, facts->elf, role)) return verdict(Action::deny, r->first, r->second);
+    if (auto r = elf_refusal(p_, facts->elf, role); r && word(Action::deny, r->first, r->second)) return outcome();
   } else if (role == Role::library || !facts->shebang) {
-    return verdict(Action::deny, "exec.elf", role == Role::library ? "not an ELF file, mapped executable"
-                                                                   : "neither an ELF program nor a #! script");
+    if (word(Action::deny, "exec.elf",
+             role == Role::library ? "not an ELF file, mapped executable" : "neither an ELF program nor a #! script"))
+      return outcome();
   }
 
   auto c = f.fileless ? p_.checksums.end() : p_.checksums.find(f.path);
   if (c != p_.checksums.end()) {
     auto algo = parse_digest_algo(c->second.algo);
-    if (!algo) return verdict(Action::deny, "exec.checksums", "unknown digest " + c->second.algo);
-    auto found = cache_.digest(f.fd.get(), f.st, *algo);
-    if (!found) return verdict(Action::deny, "exec.checksums", "unreadable: " + found.error().str());
-    if (*found != c->second.hex)
-      return verdict(Action::deny, "exec.checksums",
-                     "expected " + c->second.algo + ":" + c->second.hex + " found " + c->second.algo + ":" + *found);
-  } else if (p_.unlisted != Action::allow) {
-    auto v = verdict(p_.unlisted, "exec.unlisted", "no checksum listed");
-    if (v.refuses()) return v;
+    auto found = algo ? cache_.digest(f.fd.get(), f.st, *algo) : Result<std::string>(Error(EINVAL, "unknown digest"));
+    if (!algo) {
+      if (word(Action::deny, "exec.checksums", "unknown digest " + c->second.algo)) return outcome();
+    } else if (!found) {
+      if (word(Action::deny, "exec.checksums", "unreadable: " + found.error().str())) return outcome();
+    } else if (*found != c->second.hex &&
+               word(Action::deny, "exec.checksums",
+                    "expected " + c->second.algo + ":" + c->second.hex + " found " + c->second.algo + ":" + *found)) {
+      return outcome();
+    }
+  } else if (word(p_.unlisted, "exec.unlisted", "no checksum listed")) {
+    return outcome();
   }
 
   if (p_.tpe && !f.fileless) {
-    if (!f.dir) return verdict(Action::deny, "exec.tpe", "its directory cannot be examined");
+    if (!f.dir) return word(Action::deny, "exec.tpe", "its directory cannot be examined"), outcome();
     auto uid = container_uid(f.dir->st_uid);
     bool trusted = false;
     for (uint32_t t : p_.trusted_uids) trusted |= uid && *uid == t;
     std::string owner = uid ? std::to_string(*uid) : "an unmapped uid";
-    if (!trusted) return verdict(Action::deny, "exec.tpe", "directory owned by " + owner + ", not a trusted uid");
+    if (!trusted && word(Action::deny, "exec.tpe", "directory owned by " + owner + ", not a trusted uid")) return outcome();
     if (f.dir->st_mode & (S_IWGRP | S_IWOTH))
-      return verdict(Action::deny, "exec.tpe", "directory writable by group or others (" + octal_mode(f.dir->st_mode) + ")");
+      word(Action::deny, "exec.tpe", "directory writable by group or others (" + octal_mode(f.dir->st_mode) + ")");
   }
-  return warned.action == Action::warn ? warned : Verdict{Action::allow, "", "", f.path};
+  return outcome();
 }
 
 Verdict Checker::check_fileless(const std::string& what) const {
   if (p_.allow_memfd) return {Action::allow, "", "", what};
-  return {Action::deny, "exec.allow_memfd", "a program with no path (memfd or deleted file)", what};
+  Verdict v{Action::deny, "exec.allow_memfd", "a program with no path (memfd or deleted file)", what};
+  if (p_.learn) policy::as_learned(v.action, v.detail);
+  return v;
 }
 
 }  // namespace vigil::verify

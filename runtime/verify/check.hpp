@@ -9,6 +9,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "runtime/base/unique_fd.hpp"
 #include "runtime/policy/exec_policy.hpp"
@@ -51,10 +52,14 @@ class Checker {
   Verdict check(const OpenFile& f, Role role, const UidMap& container_uid, Facts* facts = nullptr);
   // Fileless programs (a memfd, a deleted file) are refused unless exec.allow_memfd.
   Verdict check_fileless(const std::string& what) const;
+  // Every warning of the last check(), in the order found: learning, each check that would
+  // have refused the file.
+  const std::vector<Verdict>& warnings() const { return warnings_; }
 
  private:
   const policy::ExecPolicy& p_;
   FactsCache& cache_;
+  std::vector<Verdict> warnings_;
 };
 
 }  // namespace vigil::verify

@@ -40,8 +40,15 @@ podman_clean() {
   rm -rf "$dir"
 }
 
-# state_left ROOT: the containers vigil still has under state root ROOT (its seccomp cache stays).
-state_left() { ls -A "$1" 2>/dev/null | grep -vx ':seccomp-cache' || true; }
+# state_left ROOT: the containers vigil still has under state root ROOT (its seccomp cache
+# and the logs of containers that learned stay).
+state_left() { ls -A "$1" 2>/dev/null | grep -vx -e ':seccomp-cache' -e ':learned' || true; }
+
+# forget_learned ROOT ID: removes the learn log vigil kept of container ID under ROOT.
+forget_learned() {
+  rm -f "$1/:learned/$2.log"
+  rmdir "$1/:learned" 2>/dev/null || true
+}
 
 # cgroup_leftovers PARENT: directories named PARENT under any cgroup hierarchy.
 cgroup_dirs_named() {
@@ -102,9 +109,10 @@ import_into_containerd() {
 
 # host_profile NAME JSON: a profile in vigil's default profile directory (/etc/vigil/policies,
 # where the clients' calls read it); remove_host_profile (in teardown) removes it, and the
-# directory if this made it.
+# directories if they are left empty.
 host_profile() {
   local dir=/etc/vigil/policies
+  [ -d /etc/vigil ] || ETC_VIGIL_MADE=/etc/vigil
   if [ ! -d "$dir" ]; then
     mkdir -p "$dir"
     PROFILE_DIR_MADE=$dir
@@ -112,9 +120,23 @@ host_profile() {
   PROFILE_MADE=$dir/$1.json
   printf '%s\n' "$2" >"$PROFILE_MADE"
 }
+
+# host_baseline JSON: the host's baseline policy, /etc/vigil/policy.json, which the clients'
+# calls read (remove_host_profile removes it). A host that has one of its own skips the test
+# rather than lose it.
+host_baseline() {
+  [ ! -e /etc/vigil/policy.json ] || skip "this host has a baseline policy (/etc/vigil/policy.json) a test would replace"
+  [ -d /etc/vigil ] || ETC_VIGIL_MADE=/etc/vigil
+  mkdir -p /etc/vigil
+  BASELINE_MADE=/etc/vigil/policy.json
+  printf '%s\n' "$1" >"$BASELINE_MADE"
+}
+
 remove_host_profile() {
   [ -z "${PROFILE_MADE:-}" ] || rm -f "$PROFILE_MADE"
-  [ -z "${PROFILE_DIR_MADE:-}" ] || rmdir "$PROFILE_DIR_MADE" /etc/vigil 2>/dev/null || true
+  [ -z "${BASELINE_MADE:-}" ] || rm -f "$BASELINE_MADE"
+  [ -z "${PROFILE_DIR_MADE:-}" ] || rmdir "$PROFILE_DIR_MADE" 2>/dev/null || true
+  [ -z "${ETC_VIGIL_MADE:-}" ] || rmdir "$ETC_VIGIL_MADE" 2>/dev/null || true
 }
 
 # An allow-list profile Landlock holds alone: files are read anywhere, written only in /dev

@@ -152,3 +152,22 @@ assert_pod_gone() {
   grep -qx "  name: $handler" "$REPO/contrib/kubernetes/runtimeclass.yaml" || fail "runtimeclass.yaml: not named $handler"
   grep -qx "  runtimeClassName: $handler" "$REPO/contrib/kubernetes/pod.yaml" || fail "pod.yaml does not use it"
 }
+
+@test "kubernetes: a pod annotated run.vigil.learn=true learns; the policy suggested from it runs the pod as a profile" {
+  host_baseline '{"version": 1, "allow_learn": true}'
+  local work='echo hello; head -1 /etc/passwd; ls /etc >/dev/null && echo listed'
+  pod run --pod-annotation run.vigil.learn=true --command "$work" --vigil "$VIGIL" --vigil-root "$DIR/runc/k8s.io"
+  assert_eq "$(seen /work/exit)" 0
+  local learnt
+  learnt=$(jq -c .work.output <<<"$output")
+  assert_eq "$learnt" '["hello","root:x:0:0:root:/root:/bin/sh","listed"]'
+  [ "$(seen /learned)" -gt 0 ] || fail "nothing was learnt: $output"
+  host_profile "vigil-test-$$" "$(jq .suggested <<<"$output")"
+  pod run --pod-annotation "run.vigil.policy=vigil-test-$$" \
+    --command "$work; cp /bin/busybox /tmp/bb; /tmp/bb true 2>/dev/null || echo refused"
+  assert_eq "$(seen /work/exit)" 0
+  # Only the program that was not learnt is refused.
+  assert_eq "$(jq -c .work.output <<<"$output")" '["hello","root:x:0:0:root:/root:/bin/sh","listed","refused"]'
+  assert_eq "$(seen /pods_left)" 0
+  assert_pod_gone
+}

@@ -284,3 +284,22 @@ vigil_state_field() {
     --annotation run.vigil.memory.action=kill -v "$alloc:/alloc:ro" localhost/busybox sh -c '/alloc shared; echo "status $?"'
   assert_contains "$output" "status 137"
 }
+
+@test "podman: --annotation run.vigil.learn=true learns; the policy suggested from it runs the same work as a profile" {
+  host_baseline '{"version": 1, "allow_learn": true}'
+  local work='echo hello; head -1 /etc/passwd; ls /etc >/dev/null && echo listed'
+  run p run --name "$NAME" --annotation run.vigil.learn=true localhost/busybox sh -c "$work"
+  [ "$status" -eq 0 ] || fail "podman run failed ($status): $output"
+  local learnt=$output id
+  id=$(p inspect "$NAME" --format '{{.Id}}')
+  # conmon deleted it from vigil when it exited: what it learnt was kept.
+  "$VIGIL" policy suggest "$id" >"$T/suggested.json" || fail "vigil policy suggest $id failed"
+  forget_learned /run/vigil "$id"
+  p rm "$NAME" >/dev/null
+  assert_eq "$(jq -c '[.exec.default, [.exec.rules[].path]]' "$T/suggested.json")" '["deny",["/bin/busybox"]]'
+  host_profile "vigil-test-$$" "$(cat "$T/suggested.json")"
+  run p run --rm --annotation "run.vigil.policy=vigil-test-$$" localhost/busybox \
+    sh -c "$work; cp /bin/busybox /tmp/bb; /tmp/bb true 2>/dev/null || echo refused"
+  [ "$status" -eq 0 ] || fail "podman run under the suggested profile failed ($status): $output"
+  assert_eq "$output" "$learnt"$'\nrefused'
+}

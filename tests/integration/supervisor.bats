@@ -395,7 +395,7 @@ t3 pid 9 kill execve /bin/z exec.rules[1] ("path rule")'
   assert_contains "$(tail -n 1 "$T/events")" "exit: the container's init has exited"
   run vigil events --action maybe "$ID"
   assert_status 1
-  assert_contains "$output" "events: --action: maybe is none of allow, warn, deny, kill"
+  assert_contains "$output" "events: --action: maybe is none of allow, warn, deny, kill, learn"
   vigil delete "$ID"
   assert_clean
 }

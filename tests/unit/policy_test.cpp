@@ -128,6 +128,31 @@ TEST(PolicySources, AnnotationsAndProfilesTightenOnly) {
   EXPECT_TRUE(effective_policy(h.sources, {{"run.vigil.supervise", "true"}}).ok());
 }
 
+TEST(PolicySources, LearningOnlyWhereTheHostAllowsIt) {
+  Host h;
+  auto refused = effective_policy(h.sources, {{"run.vigil.learn", "true"}});
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().what(), "annotation run.vigil.learn: learn=true would loosen the host's policy (it does not "
+                                    "say \"allow_learn\": true)");
+  h.write("policy.json", R"({"version": 1, "supervise": true, "allow_learn": true})");
+  auto learning = effective_policy(h.sources, {{"run.vigil.learn", "true"}});
+  ASSERT_TRUE(learning.ok()) << learning.error().str();
+  EXPECT_TRUE(learning->learn());
+  EXPECT_TRUE(exec_policy(*learning).learn);
+  EXPECT_TRUE(exec_policy(*learning).judges_exec());
+  EXPECT_TRUE(exec_policy(*learning).checks_libraries());
+  // allow_learn itself only tightens: a container cannot grant it.
+  EXPECT_FALSE(effective_policy(Host().sources, {{"run.vigil.allow_learn", "true"}}).ok());
+  // A baseline that learns may be tightened out of it; learning implies supervision.
+  h.write("policy.json", R"({"version": 1, "learn": true})");
+  auto p = effective_policy(h.sources, {});
+  ASSERT_TRUE(p.ok());
+  EXPECT_TRUE(p->supervise());
+  auto off = effective_policy(h.sources, {{"run.vigil.learn", "false"}});
+  ASSERT_TRUE(off.ok());
+  EXPECT_FALSE(off->learn());
+}
+
 TEST(PolicySources, ProfilesByNameOnly) {
   Host h;
   h.write("strict.json", R"({"version": 1, "supervise": true})");

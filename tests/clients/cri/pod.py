@@ -8,8 +8,10 @@ object for the test to assert on; exits 1 only when a CRI call fails.
             created        a container is created and removed without ever starting
             bidirectional  a privileged container mounts a tmpfs in a Bidirectional volume
                            (--volume DIR, a shared mount on the host), as CSI node plugins do
+            run            a container runs `sh -c --command` to its end; with --vigil and
+                           --vigil-root, what it learnt and a policy suggested from it
 """
-import argparse, json, os, sys, time, uuid
+import argparse, json, os, subprocess, sys, time, uuid
 
 ap = argparse.ArgumentParser()
 ap.add_argument("--sock", required=True)
@@ -20,7 +22,10 @@ ap.add_argument("--cgroup-parent", required=True)
 ap.add_argument("--logs", required=True)
 ap.add_argument("--pod-annotation", action="append", default=[], help="KEY=VALUE on the pod")
 ap.add_argument("--volume", help="the host directory of the bidirectional scenario")
-ap.add_argument("scenario", choices=["lifecycle", "created", "bidirectional"])
+ap.add_argument("--command", help="the run scenario's shell command")
+ap.add_argument("--vigil", help="the run scenario: vigil, to read the container's audit log with")
+ap.add_argument("--vigil-root", help="the run scenario: where the handler keeps vigil's state")
+ap.add_argument("scenario", choices=["lifecycle", "created", "bidirectional", "run"])
 args = ap.parse_args()
 sys.path.insert(0, args.stubs)
 import grpc  # noqa: E402
@@ -138,6 +143,24 @@ try:
         seen["host_sees_container_mount"] = mounted(target)
         rt.StopContainer(pb.StopContainerRequest(container_id=cid, timeout=1), timeout=60)
         seen["storage"] = {"exit": wait_exited(cid).exit_code}
+        rt.RemoveContainer(pb.RemoveContainerRequest(container_id=cid), timeout=60)
+    elif args.scenario == "run":
+        cid = rt.CreateContainer(pb.CreateContainerRequest(
+            pod_sandbox_id=pod_id, sandbox_config=pod, config=container("work", ["sh", "-c", args.command])),
+            timeout=60).container_id
+        rt.StartContainer(pb.StartContainerRequest(container_id=cid), timeout=60)
+        st = wait_exited(cid)
+        # CRI log lines are "TIME STREAM TAG TEXT".
+        log = read(os.path.join(pod.log_directory, "work.log")).splitlines()
+        seen["work"] = {"exit": st.exit_code, "output": [line.split(" ", 3)[3] for line in log if line.count(" ") >= 3]}
+        if args.vigil:
+            # containerd deletes the container when it exits; the audit log of one that learned is kept.
+            lines = read(os.path.join(args.vigil_root, ":learned", cid + ".log"))
+            lines = [json.loads(l) for l in lines.splitlines()] if not lines.startswith("error: ") else []
+            seen["learned"] = sum(1 for l in lines if l["action"] == "learn")
+            r = subprocess.run([args.vigil, "--root", args.vigil_root, "policy", "suggest", cid],
+                               capture_output=True, text=True, timeout=60)
+            seen["suggested"] = json.loads(r.stdout) if r.returncode == 0 else r.stderr
         rt.RemoveContainer(pb.RemoveContainerRequest(container_id=cid), timeout=60)
     else:
         cid = rt.CreateContainer(pb.CreateContainerRequest(
