@@ -21,10 +21,11 @@ UNIT_OBJ := $(patsubst %.cpp,build/fuzz/obj/%.o,$(UNIT_SRC))
 
 # Debian packages the build and the tests need (make deps installs the missing ones).
 DEPS       := g++ make clang libclang-rt-14-dev libseccomp-dev nlohmann-json3-dev libcap-dev libboost-program-options-dev libssl-dev \
-              libgtest-dev bats busybox-static gcc-multilib jq podman containerd python3-grpcio python3-protobuf python3-grpc-tools python3-pkg-resources xz-utils procps
-BENCH_DEPS := runc crun runsc debootstrap
+              libgtest-dev bats busybox-static gcc-multilib jq podman containerd python3-grpcio python3-protobuf python3-grpc-tools python3-pkg-resources xz-utils procps \
+              debootstrap
+BENCH_DEPS := runc crun runsc
 
-.PHONY: all deps demo check unit integration clients fuzz bench install uninstall clean
+.PHONY: all deps demo check unit integration clients workloads fuzz bench install uninstall clean
 all: build/vigil
 
 # Static: every container start execs vigil twice, and dynamic loading costs a millisecond each.
@@ -190,6 +191,11 @@ integration: build/vigil $(TOOLS) $(EXEC_PROGS) build/demo/rootfs/bin/busybox
 clients: build/vigil $(TOOLS) $(CRI_STUBS) build/demo/rootfs/bin/busybox
 	bats tests/clients
 
+# The Debian workloads (apt-get, Python, a C build) under learnt and shipped policies.
+workloads: build/vigil $(TOOLS) build/demo/rootfs/bin/busybox
+	tests/debian-tree build/debian $$(cat tests/workloads/debian-packages)
+	bats tests/workloads
+
 fuzz: deps
 	@$(MAKE) --no-print-directory build/vigil $(FUZZ_TARGETS)
 	@tests/fuzz/run $(FUZZ_SECONDS)
@@ -202,11 +208,13 @@ bench: deps
 install: build/vigil
 	install -D -m 0755 build/vigil $(DESTDIR)/usr/local/bin/vigil
 	install -D -m 0644 docs/vigil.8 $(DESTDIR)/usr/local/share/man/man8/vigil.8
-	install -d -m 0755 $(DESTDIR)/etc/vigil
+	install -d -m 0755 $(DESTDIR)/etc/vigil $(DESTDIR)/etc/vigil/policies
+	install -m 0644 contrib/policies/*.json $(DESTDIR)/etc/vigil/policies/
 
 uninstall:
 	rm -f $(DESTDIR)/usr/local/bin/vigil $(DESTDIR)/usr/local/share/man/man8/vigil.8
-	-rmdir $(DESTDIR)/etc/vigil
+	for p in contrib/policies/*.json; do rm -f $(DESTDIR)/etc/vigil/policies/$${p##*/}; done
+	-rmdir $(DESTDIR)/etc/vigil/policies $(DESTDIR)/etc/vigil
 
 clean:
 	rm -rf build

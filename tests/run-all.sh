@@ -14,6 +14,11 @@ stage() {
 out=$(mktemp)
 trap 'rm -f "$out" "$out".*' EXIT
 
+# The Debian tree of the workloads (tests/workloads) is made meanwhile: it waits on the
+# network and on dpkg more than on the CPU. Once made, it is kept in build/debian.
+tests/debian-tree build/debian $(cat tests/workloads/debian-packages) >"$out.debian" 2>&1 &
+debian_pid=$!
+
 stage "unit tests (ASan+UBSan)"
 build/unit-tests --gtest_brief=1 2>&1 | tee "$out"
 rc=${PIPESTATUS[0]}
@@ -68,6 +73,16 @@ run_bats() {
 # container locks in the same shared memory (/dev/shm/libpod_lock).
 run_bats "integration tests (bats)" tests/integration "$(nproc)"
 run_bats "clients: podman and containerd driving vigil (bats)" tests/clients 1
+
+stage "Debian workloads: apt-get, Python, a C build under learnt and shipped policies (bats)"
+if wait "$debian_pid"; then
+  bats --tap tests/workloads >"$out" 2>&1
+else
+  # Each test skips, saying why.
+  DEBIAN_TREE_ERROR=$(cat "$out.debian") bats --tap tests/workloads >"$out" 2>&1
+fi
+cat "$out"
+count_tap "bats tests/workloads"
 
 # Each fuzz target a few seconds over its corpus: a parser that crashes on an input it took
 # before, or on one close to it, fails here.

@@ -53,6 +53,9 @@ cat >"$work/verify.json" <<JSON
   "tpe": {"enabled": true, "trusted_uids": [0]}}}
 JSON
 
+# Learn mode (docs/POLICY.md, "Learning"): every exec, library and allocation seen and recorded.
+printf '{"version": 1, "learn": true}\n' >"$work/learn.json"
+
 # run_as NAME ID [POLICY-FLAGS...]: one install on a fresh copy of the tree, only vigil timed.
 run_as() {
   rm -rf "$work/b/rootfs"
@@ -62,7 +65,9 @@ run_as() {
 for i in $(seq "$RUNS"); do
   run_as apt-plain "p$i"
   run_as apt-verified "v$i" --policy "$work/verify.json"
+  run_as apt-learn "l$i" --policy "$work/learn.json"
 done
 debs=$(find "$tree/var/cache/apt/archives" -name '*.deb' | wc -l)
 compare "apt-get install $PACKAGES ($debs packages, offline) in Debian 12, $RUNS runs each (median wall time); goal ≤ 1.15" \
   apt-plain apt-verified
+compare "the same under learn mode (a policy to suggest from; no goal)" apt-plain apt-learn

@@ -51,25 +51,10 @@ compare() {
   printf '  %-16s %8s ms\n  %-16s %8s ms   %s/%s = %s\n' "$2" "$base" "$3" "$other" "$3" "$2" "$(ratio "$2" "$3")"
 }
 
-# debian_tree DIR PACKAGES: a Debian 12 minbase tree in DIR (debootstrap), PACKAGES
-# downloaded into its apt cache, made once and kept while its stamp names the same packages.
-# Fails, saying why, when it cannot be made (no network to the mirror).
+# debian_tree DIR PACKAGES: a Debian 12 minbase tree in DIR with PACKAGES in its apt cache
+# (tests/debian-tree: made once, kept while it names the same packages). Fails, saying why,
+# when it cannot be made (no network to the mirror).
 debian_tree() {
-  local tree=$1 packages=$2 mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
-  [ "$(cat "$tree/.vigil-bench" 2>/dev/null)" != "$packages" ] || return 0
-  rm -rf "$tree" "$tree.tmp"
-  mkdir -p "$(dirname "$tree")"
-  if ! timeout 900 debootstrap --variant=minbase bookworm "$tree.tmp" "$mirror" >"$work/debootstrap.log" 2>&1; then
-    echo "Debian workloads: skipped, debootstrap failed (no network to $mirror?):"
-    tail -3 "$work/debootstrap.log" | sed 's/^/  /'
-    return 1
-  fi
-  cp /etc/resolv.conf "$tree.tmp/etc/resolv.conf"
-  if ! timeout 600 chroot "$tree.tmp" sh -c "apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --download-only $packages" >"$work/fetch.log" 2>&1; then
-    echo "Debian workloads: skipped, the packages could not be fetched:"
-    tail -3 "$work/fetch.log" | sed 's/^/  /'
-    return 1
-  fi
-  echo "$packages" >"$tree.tmp/.vigil-bench"
-  mv "$tree.tmp" "$tree"
+  # shellcheck disable=SC2086
+  tests/debian-tree "$1" $2 || { echo "Debian workloads: skipped"; return 1; }
 }

@@ -125,12 +125,17 @@ teardown() { vigil_teardown; }
   assert_contains "$stderr" "--log-format must be text or json"
 }
 
-@test "cli: make install puts the binary, the man page and /etc/vigil under DESTDIR; uninstall removes them" {
+@test "cli: make install puts the binary, the man page and /etc/vigil with its profiles under DESTDIR; uninstall removes them" {
   local dest=$T/dest
   run make -s -C "$REPO" install DESTDIR="$dest"
   assert_status 0
   [ -x "$dest/usr/local/bin/vigil" ] || fail "no $dest/usr/local/bin/vigil"
   [ -d "$dest/etc/vigil" ] || fail "no $dest/etc/vigil"
+  local p
+  for p in "$REPO"/contrib/policies/*.json; do
+    run "$VIGIL" policy check "$dest/etc/vigil/policies/${p##*/}"
+    assert_eq "$output" "$dest/etc/vigil/policies/${p##*/}: valid"
+  done
   run "$dest/usr/local/bin/vigil" --version
   assert_contains "$output" "vigil version"
   grep -q '^\.TH VIGIL 8' "$dest/usr/local/share/man/man8/vigil.8" || fail "no vigil(8) man page"

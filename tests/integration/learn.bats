@@ -138,3 +138,22 @@ WORK='cat /data/motd; ls /data; mkdir /tmp/d; echo x >/tmp/d/out; cat /tmp/d/out
   assert_contains "$output" refused
   assert_audit "$ID-changed" exec.checksums deny /bin/alloc
 }
+
+@test "learn: the shipped busybox and hardened profiles run busybox shell work with no refusal" {
+  local work='cd /tmp && mkdir w && cd w && echo hello >a && grep -c hello a && sed s/hello/bye/ a | tr a-z A-Z &&
+    sort a a | uniq | wc -l && tar cf t.tar a && gzip t.tar && gunzip -c t.tar.gz | tar tf - && chmod 600 a && stat -c %a a &&
+    head -1 /etc/passwd | cut -d: -f1 && cd / && rm -rf /tmp/w'
+  local profile
+  for profile in busybox hardened; do
+    cfg set /annotations "{\"run.vigil.policy\": \"$profile\"}"
+    script_to_end "$ID-$profile" --policy-dir "$REPO/contrib/policies" -- "$work"
+    [ "$status" -eq 0 ] || fail "create under $profile failed: $output"
+    assert_eq "$output" $'1\nBYE\n1\na\n600\nroot'
+    refute_audit "$ID-$profile"
+  done
+  # busybox's profile runs busybox alone.
+  cfg set /annotations '{"run.vigil.policy": "busybox"}'
+  script_to_end "$ID-other" --policy-dir "$REPO/contrib/policies" -- 'alloc small 1 || echo refused'
+  assert_contains "$output" refused
+  assert_audit "$ID-other" exec.default deny /bin/alloc
+}
