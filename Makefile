@@ -2,17 +2,19 @@
 CXX      ?= g++
 CXXSTD   := -std=gnu++20
 WARN     := -Wall -Wextra -Werror
-CPPFLAGS := -I. -MMD -MP
+# libdbus-1's headers: one part is per architecture.
+MULTIARCH := $(shell gcc -print-multiarch)
+CPPFLAGS := -I. -I/usr/include/dbus-1.0 -I/usr/lib/$(MULTIARCH)/dbus-1.0/include -MMD -MP
 CXXFLAGS ?= -O2
 # libcrypto: exec verification's SHA-256/512 only (runtime/verify/digest.cpp says why not EVP).
-LDLIBS   := -lseccomp -lcap -lboost_program_options -lcrypto
+LDLIBS   := -lseccomp -lcap -lboost_program_options -lcrypto -ldbus-1
 # Both cores, always: a fresh build of the sanitized unit tests is most of `make check`.
 MAKEFLAGS += -j$(shell nproc)
 
 VERSION  := 0.1.0
 CPPFLAGS += -DVIGIL_VERSION='"$(VERSION)"'
 
-LIB_SRC  := $(sort $(wildcard oci/*.cpp runtime/*/*.cpp hooks/*.cpp))
+LIB_SRC  := $(sort $(wildcard oci/*.cpp runtime/*/*.cpp runtime/*/*/*.cpp hooks/*.cpp))
 CMD_SRC  := $(sort $(wildcard cmd/*.cpp))
 UNIT_SRC := $(sort $(wildcard tests/unit/*.cpp))
 
@@ -22,10 +24,10 @@ UNIT_OBJ := $(patsubst %.cpp,build/fuzz/obj/%.o,$(UNIT_SRC))
 # Debian packages the build and the tests need (make deps installs the missing ones).
 DEPS       := g++ make clang libclang-rt-14-dev libseccomp-dev nlohmann-json3-dev libcap-dev libboost-program-options-dev libssl-dev \
               libgtest-dev bats busybox-static gcc-multilib jq podman containerd python3-grpcio python3-protobuf python3-grpc-tools python3-pkg-resources xz-utils procps \
-              debootstrap
+              debootstrap libdbus-1-dev qemu-system-x86
 BENCH_DEPS := runc crun runsc
 
-.PHONY: all deps demo check unit integration clients workloads fuzz bench install uninstall clean
+.PHONY: all deps demo check unit integration clients workloads guest fuzz bench install uninstall clean
 all: build/vigil
 
 # Static: every container start execs vigil twice, and dynamic loading costs a millisecond each.
@@ -195,6 +197,10 @@ clients: build/vigil $(TOOLS) $(CRI_STUBS) build/demo/rootfs/bin/busybox
 workloads: build/vigil $(TOOLS) build/demo/rootfs/bin/busybox
 	tests/debian-tree build/debian $$(cat tests/workloads/debian-packages)
 	bats tests/workloads
+
+# The suite of a modern host (systemd, cgroup v2 alone), in a qemu guest (tests/guest/README.md).
+guest: build/vigil $(TOOLS) build/demo/rootfs/bin/busybox
+	tests/guest/run
 
 fuzz: deps
 	@$(MAKE) --no-print-directory build/vigil $(FUZZ_TARGETS)

@@ -18,6 +18,9 @@ trap 'rm -f "$out" "$out".*' EXIT
 # network and on dpkg more than on the CPU. Once made, it is kept in build/debian.
 tests/debian-tree build/debian $(cat tests/workloads/debian-packages) >"$out.debian" 2>&1 &
 debian_pid=$!
+# So is the guest of the modern-host suite (tests/guest), kept in build/guest.
+tests/guest/image build/guest >"$out.guest" 2>&1 &
+guest_pid=$!
 
 stage "unit tests (ASan+UBSan)"
 build/unit-tests --gtest_brief=1 2>&1 | tee "$out"
@@ -83,6 +86,17 @@ else
 fi
 cat "$out"
 count_tap "bats tests/workloads"
+
+stage "a modern host: systemd, cgroup v2 alone, Linux 6.1, in a qemu guest (bats)"
+if wait "$guest_pid"; then
+  tests/guest/run >"$out" 2>&1
+  cat "$out"
+  count_tap "tests/guest/run"
+else
+  # As the Debian workloads: no network to Debian's mirror, no guest; said, and skipped.
+  echo "ok 1 the guest suite # skip the guest could not be made: $(tr '\n' ' ' <"$out.guest")"
+  skipped=$((skipped + 1))
+fi
 
 # Each fuzz target a few seconds over its corpus: a parser that crashes on an input it took
 # before, or on one close to it, fails here.

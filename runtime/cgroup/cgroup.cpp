@@ -1,5 +1,7 @@
 #include "runtime/cgroup/cgroup.hpp"
 
+#include "runtime/cgroup/systemd/manager.hpp"
+
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -76,11 +78,18 @@ std::string basename_of(const std::string& p) { return p.substr(p.find_last_of('
 
 }  // namespace
 
-Result<Cgroup> Cgroup::plan(const std::vector<Hierarchy>& hs, const std::string& cgroups_path, const std::string& id) {
+Result<Cgroup> Cgroup::plan(const std::vector<Hierarchy>& hs, const std::string& cgroups_path, const std::string& id,
+                            bool systemd) {
   Cgroup cg;
+  if (systemd) {
+    if (hs.size() != 1 || !hs[0].v2)
+      return Error(ENOTSUP, "--systemd-cgroup: vigil's systemd driver needs a host with cgroup v2 alone");
+    cg.unit_ = TRY(systemd::unit_name(cgroups_path, id));
+    cg.dirs_.push_back({hs[0], hs[0].mount_point + cg.unit_->cgroup_path(), {}});
+    return cg;
+  }
   if (!cgroups_path.empty() && cgroups_path[0] != '/' && cgroups_path.find(':') != std::string::npos)
-    return Error(ENOTSUP, "cgroupsPath " + cgroups_path +
-                              " is in systemd's slice:prefix:name form, but vigil has no systemd cgroup driver");
+    return Error(EINVAL, "cgroupsPath " + cgroups_path + " is in systemd's slice:prefix:name form: it needs --systemd-cgroup");
   bool absolute = cgroups_path.empty() || cgroups_path[0] == '/';
   // The default parent /vigil is vigil's own: the last container to go removes it.
   cg.owned_ = cgroups_path.empty() ? "/vigil" : "";
@@ -94,6 +103,7 @@ Result<Cgroup> Cgroup::plan(const std::vector<Hierarchy>& hs, const std::string&
 }
 
 Status Cgroup::create() {
+  if (unit_) return {};
   for (auto& d : dirs_) {
     const std::string& mp = d.hierarchy.mount_point;
     size_t pos = mp.size();
@@ -379,7 +389,25 @@ bool Cgroup::frozen() const {
   return false;
 }
 
+Status Cgroup::start_scope(pid_t pid, const Resources& r, std::vector<std::string>* warnings) {
+  auto manager = TRY(systemd::Manager::connect());
+  TRY(manager.start_scope(*unit_, pid, TRY(systemd::resource_properties(r))));
+  return apply(r, warnings);
+}
+
+Status Cgroup::update(const Resources& r, std::vector<std::string>* warnings) {
+  TRY(apply(r, warnings));
+  if (!unit_) return {};
+  auto manager = TRY(systemd::Manager::connect());
+  return manager.set_properties(unit_->unit, TRY(systemd::resource_properties(r)));
+}
+
 Status Cgroup::destroy() {
+  if (unit_) {
+    // Its cgroup is systemd's to remove, once the scope's processes are gone.
+    auto manager = TRY(systemd::Manager::connect());
+    return manager.stop(unit_->unit);
+  }
   for (auto& d : dirs_) {
     for (auto it = d.created.rbegin(); it != d.created.rend(); ++it) {
       const std::string& level = *it;
@@ -411,12 +439,14 @@ std::vector<CgroupBind> Cgroup::binds() const {
 
 nlohmann::json Cgroup::to_json() const {
   nlohmann::json a = nlohmann::json::array();
-  for (const auto& d : dirs_)
+  for (const auto& d : dirs_) {
     a.push_back({{"mountPoint", d.hierarchy.mount_point},
                  {"v2", d.hierarchy.v2},
                  {"controllers", d.hierarchy.controllers},
                  {"path", d.path},
                  {"created", d.created}});
+    if (unit_) a.back()["systemd"] = {{"slice", unit_->slice}, {"unit", unit_->unit}};
+  }
   return a;
 }
 
@@ -430,6 +460,7 @@ Result<Cgroup> Cgroup::from_json(const nlohmann::json& j) {
       d.hierarchy.controllers = e.at("controllers");
       d.path = e.at("path");
       d.created = e.at("created").get<std::vector<std::string>>();
+      if (e.contains("systemd")) cg.unit_ = systemd::UnitName{e.at("systemd").at("slice"), e.at("systemd").at("unit")};
       cg.dirs_.push_back(std::move(d));
     }
   } catch (const nlohmann::json::exception& e) {

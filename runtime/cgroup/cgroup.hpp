@@ -5,6 +5,7 @@
 
 #include <sys/types.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -13,6 +14,7 @@
 #include "runtime/base/error.hpp"
 #include "runtime/cgroup/hierarchies.hpp"
 #include "runtime/cgroup/resources.hpp"
+#include "runtime/cgroup/systemd/unit_name.hpp"
 #include "runtime/rootfs/rootfs.hpp"
 
 namespace vigil::cgroup {
@@ -30,12 +32,22 @@ Result<std::vector<pid_t>> pids_at(int dir);
 class Cgroup {
  public:
   // Where the container's cgroup is: cgroupsPath absolute (from each hierarchy's root),
-  // relative (below this process's own cgroup), or empty (/vigil/<id>).
-  static Result<Cgroup> plan(const std::vector<Hierarchy>& hs, const std::string& cgroups_path, const std::string& id);
+  // relative (below this process's own cgroup), or empty (/vigil/<id>). With `systemd`
+  // (--systemd-cgroup), the transient scope "slice:prefix:name" names, on a cgroup v2 host.
+  static Result<Cgroup> plan(const std::vector<Hierarchy>& hs, const std::string& cgroups_path, const std::string& id,
+                             bool systemd = false);
   static Result<Cgroup> from_json(const nlohmann::json& j);
   nlohmann::json to_json() const;
 
+  // Makes the directories (cgroupfs); under systemd, nothing: the scope is made with its first
+  // process (start_scope).
   Status create();
+  // systemd: the scope, with `pid` in it and the resources systemd has as its properties;
+  // then the rest written as cgroupfs writes them (apply).
+  Status start_scope(pid_t pid, const Resources& r, std::vector<std::string>* warnings);
+  // apply, and under systemd the unit's properties too.
+  Status update(const Resources& r, std::vector<std::string>* warnings);
+  bool systemd() const { return unit_.has_value(); }
   // Writes the resources; `warnings` collects what was skipped (kernel memory limits).
   Status apply(const Resources& r, std::vector<std::string>* warnings);
   Status join(pid_t pid) const;
@@ -53,7 +65,8 @@ class Cgroup {
   bool kill_all() const;
   Status freeze(bool frozen) const;
   bool frozen() const;
-  // Removes what create made, innermost first, once no process is left in it.
+  // Removes what create made, innermost first, once no process is left in it; under
+  // systemd, stops the scope and forgets it.
   Status destroy();
   // What the container's /sys/fs/cgroup shows.
   std::vector<CgroupBind> binds() const;
@@ -68,6 +81,7 @@ class Cgroup {
   Status enable_v2(const Dir& d, const std::string& controller) const;
   Status apply_device_filter(const std::vector<DeviceRule>& rules) const;
   std::vector<Dir> dirs_;
+  std::optional<systemd::UnitName> unit_;
   std::string owned_;  // a parent that is vigil's even if another create made it ("/vigil")
 };
 

@@ -79,21 +79,29 @@ std::vector<bpf_insn> compile_device_filter(const std::vector<DeviceRule>& rules
 Result<unique_fd> load_device_filter(const std::vector<bpf_insn>& program) {
   static const char license[] = "Apache-2.0";
   char log[4096] = {};
-  bpf_attr attr{};
-  attr.prog_type = BPF_PROG_TYPE_CGROUP_DEVICE;
-  attr.insns = uint64_t(uintptr_t(program.data()));
-  attr.insn_cnt = uint32_t(program.size());
-  attr.license = uint64_t(uintptr_t(license));
-  attr.log_buf = uint64_t(uintptr_t(log));
-  attr.log_size = sizeof log;
-  attr.log_level = 1;
-  int fd = int(::syscall(SYS_bpf, BPF_PROG_LOAD, &attr, sizeof attr));
-  if (fd < 0) {
-    std::string why = log[0] ? std::string(": ") + log : "";
-    if (why.size() > 300) why = why.substr(why.size() - 300);
-    return Error(errno, "load the device filter" + why);
-  }
-  return unique_fd(fd);
+  auto load = [&](bool with_log) {
+    bpf_attr attr{};
+    attr.prog_type = BPF_PROG_TYPE_CGROUP_DEVICE;
+    attr.insns = uint64_t(uintptr_t(program.data()));
+    attr.insn_cnt = uint32_t(program.size());
+    attr.license = uint64_t(uintptr_t(license));
+    if (with_log) {
+      attr.log_buf = uint64_t(uintptr_t(log));
+      attr.log_size = sizeof log;
+      attr.log_level = 1;
+    }
+    return int(::syscall(SYS_bpf, BPF_PROG_LOAD, &attr, sizeof attr));
+  };
+  // Without a log first: before Linux 6.4 a verifier log that outgrows its buffer fails the
+  // load (ENOSPC) even when the program is sound. The log is only to say why one is refused.
+  int fd = load(false);
+  if (fd >= 0) return unique_fd(fd);
+  int err = errno;
+  if ((fd = load(true)) >= 0) return unique_fd(fd);
+  if (!log[0]) return Error(err, "load the device filter");
+  std::string why = log;
+  if (why.size() > 300) why = why.substr(why.size() - 300);
+  return Error(err, "load the device filter: " + why);
 }
 
 Status attach_device_filter(int cgroup_dir_fd, int program_fd) {

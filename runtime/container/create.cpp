@@ -62,8 +62,6 @@ Result<CreatedInit> create_container(const CreateOptions& o) {
   TRY(preflight(spec, rootfs, o.console_socket, !o.foreground));
   std::optional<seccomp::Profile> profile;
   if (seccomp::profile_requested(spec.linux.seccomp)) profile = TRY(seccomp::parse_profile(spec.linux.seccomp));
-  if (o.systemd_cgroup)
-    return Error(ENOTSUP, "--systemd-cgroup: vigil has no systemd cgroup driver yet; use the cgroupfs manager");
   auto policy = TRY(policy::effective_policy(o.policy, spec.annotations));
   // The kernel gives a process one seccomp listener: a supervised container's is the supervisor's.
   if (policy.supervise() && profile && profile->has_notify())
@@ -72,16 +70,17 @@ Result<CreatedInit> create_container(const CreateOptions& o) {
   rootfs = TRY(absolute(rootfs));
   auto resources = TRY_CTX(cgroup::parse_resources(spec.linux.resources, "linux.resources"), "config.json");
   resources.devices = cgroup::effective_device_rules(resources.devices, spec.linux.devices);
-  auto cg = TRY(cgroup::Cgroup::plan(TRY(host_hierarchies()), spec.linux.cgroups_path, oci::id_file_name(o.id)));
+  auto cg = TRY(cgroup::Cgroup::plan(TRY(host_hierarchies()), spec.linux.cgroups_path, oci::id_file_name(o.id),
+                                     o.systemd_cgroup));
 
   auto dir = TRY(ContainerDir::create(o.root, o.id));
   ScopeGuard remove_dir([&] { (void)dir.remove(); });
-  // Resources are in place before any process of the container exists, as in runc.
+  // Resources are in place before any process of the container exists, as in runc. Under
+  // systemd the scope needs a process: stage 1's, which waits for us meanwhile.
   TRY(cg.create());
   ScopeGuard remove_cgroup([&] { (void)cg.destroy(); });
   std::vector<std::string> skipped;
-  TRY(cg.apply(resources, &skipped));
-  for (const auto& w : skipped) log_warn(w);
+  if (!cg.systemd()) TRY(cg.apply(resources, &skipped));
 
   if (::mkfifo(dir.fifo_path().c_str(), 0600) < 0) return Error::from_errno("mkfifo " + dir.fifo_path());
   // Read-write, so the init's read blocks until `start` writes instead of seeing EOF.
@@ -116,7 +115,12 @@ Result<CreatedInit> create_container(const CreateOptions& o) {
   state.hooks = spec.raw.value("hooks", nlohmann::json());
 
   SpawnHandlers on;
-  on.stage1 = [&](pid_t stage1) { return cg.join(stage1); };
+  on.stage1 = [&](pid_t stage1) -> Status {
+    if (cg.systemd()) TRY(cg.start_scope(stage1, resources, &skipped));
+    else TRY(cg.join(stage1));
+    for (const auto& w : skipped) log_warn(w);
+    return {};
+  };
   on.hooks = [&](pid_t pid) -> Result<std::string> {
     oci::ContainerState s = state;
     s.pid = pid;

@@ -39,7 +39,8 @@ Status delete_container(const std::string& root, const std::string& id, bool for
     // create that died half-way left.
     return remove_stray(root, id);
   }
-  auto c = TRY(std::move(opened));
+  if (!opened) return std::move(opened).error();
+  Container& c = *opened;
   std::string status = c.status();
   // A created container is deleted as runc does, its init killed: containerd's shim deletes
   // a task that never started without --force. A running or paused one needs --force.

@@ -60,7 +60,7 @@ nlohmann::json runtime_features() {
       {"linux",
        {{"namespaces", {"cgroup", "ipc", "mount", "network", "pid", "time", "user", "uts"}},
         {"capabilities", capabilities()},
-        {"cgroup", {{"v1", v1}, {"v2", v2}, {"systemd", false}, {"systemdUser", false}, {"rdma", true}}},
+        {"cgroup", {{"v1", v1}, {"v2", v2}, {"systemd", true}, {"systemdUser", false}, {"rdma", true}}},
         {"seccomp",
          {{"enabled", true},
           {"actions", seccomp::known_actions()},

@@ -44,10 +44,10 @@ Result<SuggestInput> suggest_input(const std::string& root, const std::string& i
     if (!kept) return std::move(opened).error();
     return SuggestInput{std::move(*kept), ""};
   }
-  auto c = TRY(std::move(opened));
-  auto log = read_file(c.dir.audit_path());
+  if (!opened) return std::move(opened).error();
+  auto log = read_file(opened->dir.audit_path());
   if (!log) return Error(ENOENT, "container " + id + " has no audit log: it was not supervised");
-  return SuggestInput{*log, c.state.rootfs};
+  return SuggestInput{*log, opened->state.rootfs};
 }
 
 Status with_rootfs(policy::SuggestOptions& o, const std::string& rootfs) {

@@ -10,7 +10,7 @@ Status update_container(const std::string& root, const std::string& id, cgroup::
   // Rewriting device rules on a live v1 cgroup would deny everything for a moment.
   r.devices.clear();
   std::vector<std::string> skipped;
-  TRY_CTX(c.cgroup.apply(r, &skipped), "update container " + id);
+  TRY_CTX(c.cgroup.update(r, &skipped), "update container " + id);
   for (const auto& w : skipped) log_warn(w);
   return {};
 }

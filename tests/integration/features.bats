@@ -16,7 +16,7 @@ feature() { json_get "$1" <"$T/features"; }
   assert_eq "$(feature /ociVersionMax)" 1.2.0
   assert_eq "$(feature /hooks)" '["prestart","createRuntime","createContainer","startContainer","poststart","poststop"]'
   assert_eq "$(feature /linux/cgroup/v1)" true
-  assert_eq "$(feature /linux/cgroup/systemd)" false
+  assert_eq "$(feature /linux/cgroup/systemd)" true
   assert_eq "$(feature /linux/seccomp/enabled)" true
   assert_contains "$(feature /linux/capabilities)" '"CAP_KILL"'
   assert_contains "$(feature /linux/namespaces)" '"time"'
