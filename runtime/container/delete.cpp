@@ -49,7 +49,9 @@ Status delete_container(const std::string& root, const std::string& id, bool for
   if (auto init = c.init()) {
     // A frozen process cannot die: thaw it after the SIGKILL is queued.
     TRY_CTX(signal_all(c.cgroup, SIGKILL), "delete container " + id);
-    TRY_CTX(send_signal(init->get(), SIGKILL), "delete container " + id);
+    // ESRCH: it exited since its pidfd was opened, which is what the kill is for.
+    if (auto sent = send_signal(init->get(), SIGKILL); !sent && sent.error().code() != ESRCH)
+      return std::move(sent).error().context("delete container " + id);
     if (status == "paused") TRY_CTX(c.cgroup.freeze(false), "delete container " + id);
     if (!wait_exit(init->get(), kKillWaitMs))
       return Error(ETIMEDOUT, "delete container " + id + ": init did not exit within 10s of SIGKILL");
