@@ -15,11 +15,12 @@ out=$(mktemp)
 trap 'rm -f "$out" "$out".*' EXIT
 
 # The Debian tree of the workloads (tests/workloads) is made meanwhile: it waits on the
-# network and on dpkg more than on the CPU. Once made, it is kept in build/debian.
-tests/debian-tree build/debian $(cat tests/workloads/debian-packages) >"$out.debian" 2>&1 &
+# network and on dpkg more than on the CPU, and yields the CPU and the disk to the tests (nice 19, lowest I/O
+# class). Once made, it is kept in build/debian.
+nice -n 19 ionice -c 2 -n 7 tests/debian-tree build/debian $(cat tests/workloads/debian-packages) >"$out.debian" 2>&1 &
 debian_pid=$!
 # So is the guest of the modern-host suite (tests/guest), kept in build/guest.
-tests/guest/image build/guest >"$out.guest" 2>&1 &
+nice -n 19 ionice -c 2 -n 7 tests/guest/image build/guest >"$out.guest" 2>&1 &
 guest_pid=$!
 
 stage "unit tests (ASan+UBSan)"
