@@ -14,9 +14,9 @@ stage() {
 out=$(mktemp)
 trap 'rm -f "$out" "$out".*' EXIT
 
-# The Debian tree of the workloads (tests/workloads) is made meanwhile: it waits on the
-# network and on dpkg more than on the CPU, and yields the CPU and the disk to the tests (nice 19, lowest I/O
-# class). Once made, it is kept in build/debian.
+# The Debian tree of the workloads (tests/workloads) is made meanwhile, yielding the CPU and
+# the disk to the tests (nice 19, the lowest best-effort I/O priority). Once made, it is kept
+# in build/debian.
 nice -n 19 ionice -c 2 -n 7 tests/debian-tree build/debian $(cat tests/workloads/debian-packages) >"$out.debian" 2>&1 &
 debian_pid=$!
 # So is the guest of the modern-host suite (tests/guest), kept in build/guest.
