@@ -95,4 +95,16 @@ Status write_file_atomic(const std::string& path, std::string_view data, mode_t 
   return {};
 }
 
+std::vector<std::string> path_components(std::string_view path) {
+  std::vector<std::string> out;
+  size_t i = 0;
+  while (i < path.size()) {
+    size_t j = path.find('/', i);
+    if (j == std::string_view::npos) j = path.size();
+    if (j > i) out.emplace_back(path.substr(i, j - i));
+    i = j + 1;
+  }
+  return out;
+}
+
 }  // namespace vigil

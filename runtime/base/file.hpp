@@ -5,6 +5,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "runtime/base/error.hpp"
 #include "runtime/base/unique_fd.hpp"
@@ -13,6 +14,9 @@ namespace vigil {
 
 Result<unique_fd> open_fd(const std::string& path, int flags, mode_t mode = 0);
 Result<std::string> read_file(const std::string& path);
+// The names of a path, empty ones (from "//", a leading or trailing "/") left out:
+// "/a//b/" → {"a", "b"}.
+std::vector<std::string> path_components(std::string_view path);
 Result<std::string> read_fd(int fd);
 // Writes all of `data` (retrying short writes and EINTR).
 Status write_all(int fd, std::string_view data, const std::string& what);

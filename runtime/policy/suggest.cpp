@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 
+#include "runtime/base/file.hpp"
 #include "runtime/policy/size.hpp"
 
 namespace vigil::policy {
@@ -18,18 +19,6 @@ using Pattern = std::vector<std::string>;
 constexpr size_t kGlobFiles = 3;       // files run from one directory that make it one glob
 constexpr size_t kTreeDirectories = 3;  // directories with rules below one that make it a tree
 constexpr size_t kTreeDepth = 2;        // no tree above /usr/lib, /var/lib: never /usr/** or /**
-
-std::vector<std::string> split(std::string_view path) {
-  std::vector<std::string> out;
-  size_t i = 0;
-  while (i < path.size()) {
-    size_t j = path.find('/', i);
-    if (j == std::string_view::npos) j = path.size();
-    if (j > i) out.emplace_back(path.substr(i, j - i));
-    i = j + 1;
-  }
-  return out;
-}
 
 Pattern pattern_of(const std::vector<std::string>& comps) {
   Pattern p;
@@ -59,7 +48,7 @@ struct Directory {
 json exec_rules(const Observations& seen, const SuggestOptions& o) {
   std::map<Pattern, Directory> dirs;
   for (const auto& f : seen.files) {
-    auto comps = split(f.path);
+    auto comps = path_components(f.path);
     if (comps.empty()) continue;
     Pattern p = pattern_of(comps);
     std::string name = p.back();
@@ -189,7 +178,7 @@ json path_rules(const Observations& seen, const SuggestOptions& o) {
   for (auto [path, accesses] : seen.paths) {
     // Landlock's exec needs read too: the kernel opens the program to read it.
     if (accesses & bit(Access::exec)) accesses |= bit(Access::read);
-    auto comps = split(path);
+    auto comps = path_components(path);
     Pattern p = pattern_of(comps);
     // Up to its first generated component: a tree there.
     size_t literal = size_t(std::find(p.begin(), p.end(), "*") - p.begin());

@@ -8,20 +8,11 @@
 
 #include <vector>
 
+#include "runtime/base/file.hpp"
+
 namespace vigil {
 namespace {
 
-std::vector<std::string> components(const std::string& path) {
-  std::vector<std::string> out;
-  size_t i = 0;
-  while (i < path.size()) {
-    size_t j = path.find('/', i);
-    if (j == std::string::npos) j = path.size();
-    if (j > i) out.push_back(path.substr(i, j - i));
-    i = j + 1;
-  }
-  return out;
-}
 
 int openat2_in_root(int root, const std::string& path, int flags, bool no_symlinks) {
   open_how how{};
@@ -50,7 +41,7 @@ Result<unique_fd> make_in_root_depth(int root, const std::string& path, Create l
   if (depth > kMaxSymlinks) return Error(ELOOP, "openat2 rootfs" + path);
   // Walk down from the root, creating what is missing; each parent is re-resolved in the root,
   // so a symlink planted in the image can only ever lead to another place inside it.
-  auto parts = components(path);
+  auto parts = path_components(path);
   for (size_t i = 0; i < parts.size(); i++) {
     const std::string& name = parts[i];
     if (name == "." || name == "..") continue;
@@ -91,7 +82,7 @@ Result<unique_fd> make_in_root(int root, const std::string& path, Create last, b
 }
 
 Result<std::pair<unique_fd, std::string>> open_parent_in_root(int root, const std::string& path) {
-  auto parts = components(path);
+  auto parts = path_components(path);
   if (parts.empty()) return Error(EINVAL, "no parent for " + path);
   std::string name = parts.back();
   auto dir = TRY(make_in_root(root, join(parts, parts.size() - 1), Create::dir));
