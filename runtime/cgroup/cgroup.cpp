@@ -130,29 +130,41 @@ Status Cgroup::create() {
   return {};
 }
 
+namespace {
+
+// v1's blkio is v2's io.
+std::string v2_name(const std::string& controller) { return controller == "blkio" ? "io" : controller; }
+
+}  // namespace
+
 const Dir* Cgroup::find(const std::string& controller) const {
   for (const auto& d : dirs_)
     if (!d.hierarchy.v2 && has_word(d.hierarchy.controllers, controller, ',')) return &d;
   for (const auto& d : dirs_) {
     if (!d.hierarchy.v2) continue;
     auto available = read_file(d.hierarchy.mount_point + "/cgroup.controllers");
-    if (available && has_word(*available, controller, ' ')) return &d;
+    if (available && has_word(*available, v2_name(controller), ' ')) return &d;
   }
   return nullptr;
 }
 
-Status Cgroup::enable_v2(const Dir& d, const std::string& controller) const {
+Status Cgroup::enable_v2(const Dir& d, const std::string& v1_name) const {
+  std::string controller = v2_name(v1_name);
+  // On a host of v2 alone the parents are the host's (or systemd's), and a controller they do
+  // not pass down is enabled there, as runc and crun do. Beside v1 hierarchies, the unified one
+  // is left as it is: what it lacks is the host's to delegate.
+  bool v2_alone = dirs_.size() == 1;
   std::string level = d.hierarchy.mount_point;
   size_t pos = level.size();
   while (pos < d.path.size()) {
     std::string control = level + "/cgroup.subtree_control";
     if (!has_word(read_file(control).value_or(""), controller, ' ')) {
-      bool ours = false;
+      bool ours = v2_alone;
       for (const auto& c : d.created) ours |= c == level;
       if (!ours)
         return Error(EPERM, "the " + controller + " controller is not delegated by " + control +
                                 ", a cgroup vigil did not create; enable it there (+" + controller + ")");
-      TRY(write_file(control, "+" + controller));
+      TRY_CTX(write_file(control, "+" + controller), "enable the " + controller + " controller in " + control);
     }
     size_t next = d.path.find('/', pos + 1);
     if (next == std::string::npos) break;

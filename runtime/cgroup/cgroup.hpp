@@ -76,9 +76,10 @@ class Cgroup {
 
  private:
   // v2: a controller is usable in a cgroup only when its parent delegates it
-  // (cgroup.subtree_control). We enable it in the levels we created; a level we did not
-  // create must already delegate it, or the error names the file to change.
-  Status enable_v2(const Dir& d, const std::string& controller) const;
+  // (cgroup.subtree_control). We enable it in the levels we created, and on a host of v2
+  // alone in its parents too; beside v1 hierarchies a level we did not create must already
+  // delegate it, or the error names the file to change.
+  Status enable_v2(const Dir& d, const std::string& v1_name) const;
   Status apply_device_filter(const std::vector<DeviceRule>& rules) const;
   std::vector<Dir> dirs_;
   std::optional<systemd::UnitName> unit_;
