@@ -72,6 +72,7 @@ int suggest(const GlobalOptions& g, const Args& args) {
   o.margin = vm["margin"].as<double>();
   if (!(o.margin >= 1.0 && o.margin <= 100.0)) throw po::error("--margin must be a number from 1 to 100");
   o.checksums = vm["checksums"].as<bool>();
+  o.landlock_abi = landlock::abi_version();
   // A container id has neither a "/" nor a file's ".log" or ".json".
   bool file = what.find('/') != std::string::npos || what.ends_with(".log") || what.ends_with(".json");
   std::string rootfs = vm["root-dir"].as<std::string>();

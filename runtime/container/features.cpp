@@ -5,6 +5,7 @@
 #include "oci/state.hpp"
 #include "runtime/base/file.hpp"
 #include "runtime/cgroup/hierarchies.hpp"
+#include "runtime/landlock/landlock.hpp"
 #include "runtime/policy/kind.hpp"
 #include "runtime/policy/sources.hpp"
 #include "runtime/seccomp/features.hpp"
@@ -31,6 +32,8 @@ bool lsm(const std::string& name) {
 
 nlohmann::json annotations() {
   nlohmann::json a = {{"run.vigil.version", VIGIL_VERSION}, {"run.vigil.policy", "a profile name"}};
+  // What path rules may leave to the kernel here (docs/POLICY.md): the Landlock ABI, 0 for none.
+  a["run.vigil.host.landlock_abi"] = std::to_string(landlock::abi_version());
   // The keys an annotation may set, each with its values ("true|false", "allow|warn|deny|kill").
   for (const auto& k : policy::keys())
     if (auto values = k.kind.values(); !values.empty())
@@ -72,7 +75,8 @@ nlohmann::json runtime_features() {
         {"selinux", {{"enabled", lsm("selinux")}}},
         {"intelRdt", {{"enabled", false}}},
         {"mountExtensions", {{"idmap", {{"enabled", false}}}}}}},
-      // vigil's version, and each run.vigil.* annotation a container may carry (docs/POLICY.md).
+      // vigil's version, the host's Landlock ABI, and each run.vigil.* annotation a container may
+      // carry (docs/POLICY.md).
       {"annotations", annotations()},
   };
 }

@@ -1,7 +1,8 @@
 // The paths section's enforcement: the plan's grants as a Landlock ruleset for the init
 // request, in the kernel's rights, checked against the running kernel's ABI; and the
-// accesses left to the supervisor. Never silently weaker: a right the kernel lacks, or a
-// rule no mechanism here holds, refuses the container.
+// accesses left to the supervisor. Never silently weaker: a right the kernel lacks is the
+// supervisor's in a supervised container, and a right no mechanism here holds, or a rule,
+// refuses the container.
 #include "runtime/container/container.hpp"
 #include "runtime/landlock/landlock.hpp"
 #include "runtime/policy/paths_plan.hpp"
@@ -53,6 +54,22 @@ int abi_of(Access a) {
 // it nor let it run unchanged. Only Landlock holds ioctl.
 constexpr policy::AccessSet kSupervised = policy::kAllAccesses & ~policy::bit(Access::ioctl);
 
+// The plan on this kernel: in a supervised container, an access whose Landlock right is newer
+// than the kernel's ABI (truncate before Linux 6.2) is the supervisor's, as strict at a
+// notification per call.
+policy::PathsPlan for_kernel(policy::PathsPlan plan, int abi, bool supervised) {
+  for (size_t i = 0; i < policy::kAccessCount; i++) {
+    Access a = Access(i);
+    if (plan.enforcer[i] != Enforcer::landlock || abi >= abi_of(a) || !supervised || !(kSupervised & policy::bit(a)))
+      continue;
+    plan.enforcer[i] = Enforcer::supervisor;
+    plan.why[i] = "Landlock holds it from ABI " + std::to_string(abi_of(a)) + "; this kernel has ABI " + std::to_string(abi);
+    for (auto& g : plan.grants) g.accesses &= ~policy::bit(a);
+  }
+  std::erase_if(plan.grants, [](const policy::Grant& g) { return g.accesses == 0; });
+  return plan;
+}
+
 // Why create refuses access `a` of `plan`, if it does.
 enum class Refusal { none, not_covered, not_supervised, old_abi };
 Refusal refusal_of(const policy::PathsPlan& plan, Access a, int abi, bool supervised) {
@@ -73,7 +90,7 @@ Result<PathsRequest> paths_request(const policy::PathsPolicy& paths, int abi, bo
   if (r.scoped && abi < landlock::kScopeAbi)
     return Error(ENOTSUP, "paths.scope needs Landlock ABI " + std::to_string(landlock::kScopeAbi) +
                               " (Linux 6.12 or later); this kernel has ABI " + std::to_string(abi));
-  const auto plan = policy::plan_paths(paths);
+  const auto plan = for_kernel(policy::plan_paths(paths), abi, supervised);
   for (size_t i = 0; i < policy::kAccessCount; i++) {
     Access a = Access(i);
     std::string name(policy::access_name(a));
@@ -106,7 +123,7 @@ Result<PathsRequest> paths_request(const policy::PathsPolicy& paths, int abi, bo
 
 std::vector<std::string> explain_paths(const policy::PathsPolicy& paths, int abi, bool supervised) {
   std::vector<std::string> out;
-  const auto plan = policy::plan_paths(paths);
+  const auto plan = for_kernel(policy::plan_paths(paths), abi, supervised);
   for (size_t i = 0; i < policy::kAccessCount; i++) {
     Access a = Access(i);
     std::string line = "paths " + std::string(policy::access_name(a)) + ": ";

@@ -166,15 +166,25 @@ std::string limit(uint64_t peak, double margin) {
 constexpr AccessSet kFileAccesses =
     bit(Access::read) | bit(Access::write) | bit(Access::truncate) | bit(Access::exec) | bit(Access::ioctl);
 
-json path_rules(const Observations& seen, const SuggestOptions& o) {
+// Landlock's ioctl right (IOCTL_DEV) came with its fifth ABI, Linux 6.10.
+constexpr int kIoctlAbi = 5;
+
+json path_rules(const Observations& seen, const SuggestOptions& o, std::vector<std::string>& notes) {
   struct Target {
     bool is_tree;
     Pattern p;
     auto operator<=>(const Target&) const = default;
   };
   std::map<Target, AccessSet> targets;
-  // ioctl is never seen (Landlock alone holds it): device files keep it.
-  targets[Target{true, {"dev"}}] = bit(Access::ioctl);
+  // ioctl is never seen (Landlock alone holds it): device files keep it. A kernel whose
+  // Landlock cannot refuse it runs no policy that does: there it is allowed everywhere.
+  if (o.landlock_abi >= kIoctlAbi) {
+    targets[Target{true, {"dev"}}] = bit(Access::ioctl);
+  } else {
+    targets[Target{true, {}}] = bit(Access::ioctl);
+    notes.push_back("paths: ioctl is allowed everywhere: this kernel's Landlock (ABI " + std::to_string(o.landlock_abi) +
+                    ") cannot refuse it, which needs ABI 5 (Linux 6.10); where it can, allow it in /dev/** only");
+  }
   for (auto [path, accesses] : seen.paths) {
     // Landlock's exec needs read too: the kernel opens the program to read it.
     if (accesses & bit(Access::exec)) accesses |= bit(Access::read);
@@ -283,7 +293,7 @@ Suggestion suggest_policy(const Observations& seen, const SuggestOptions& o) {
     if (seen.container_peak) memory["container_max"] = limit(seen.container_peak, o.margin);
     s.policy["memory"] = memory;
   }
-  if (!seen.paths.empty()) s.policy["paths"] = {{"default", "deny"}, {"rules", path_rules(seen, o)}};
+  if (!seen.paths.empty()) s.policy["paths"] = {{"default", "deny"}, {"rules", path_rules(seen, o, s.notes)}};
   if (seen.incomplete) s.notes.push_back("the run saw more files than learn mode remembers: the policy may be too strict");
   if (seen.skipped) s.notes.push_back(std::to_string(seen.skipped) + " lines of the log were not learn lines vigil knows, and were skipped");
   return s;

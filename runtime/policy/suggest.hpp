@@ -26,6 +26,8 @@ struct SuggestOptions {
   std::function<std::optional<size_t>(const std::string& dir)> programs_in;
   // Whether PATH exists in the container's rootfs as it is before a run; nullopt when unknown.
   std::function<std::optional<bool>(const std::string& path)> exists;
+  // The Landlock ABI of the kernel the policy is for: below 5 nothing here can refuse ioctl.
+  int landlock_abi = 7;
 };
 
 struct Suggestion {

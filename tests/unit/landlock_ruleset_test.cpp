@@ -52,12 +52,23 @@ TEST(LandlockRuleset, NeverSilentlyWeaker) {
   // What an allow-list leaves to the default deny, Landlock refuses.
   const std::string rest = R"({"path": "/**", "access": ["read", "write", "list", "create", "delete", "rename", "exec", "ioctl", "chmod", "chown"], "action": "allow"})";
   auto truncate = paths(R"({"default": "deny", "rules": [)" + rest + R"(, {"path": "/tmp/**", "access": ["truncate"], "action": "allow"}]})");
-  EXPECT_EQ(err(truncate, 2), "paths: truncate needs Landlock ABI 3; this kernel has ABI 2");
+  auto old = paths_request(truncate, 2, false);
+  ASSERT_FALSE(old.ok());
+  EXPECT_EQ(old.error().what(), "paths: truncate needs Landlock ABI 3; this kernel has ABI 2");
   EXPECT_TRUE(ruleset(truncate, 3).ok());
+  EXPECT_EQ(paths_request(truncate, 3, true)->judged, 0u);
+  // Supervised, the supervisor judges what the kernel's Landlock cannot hold yet.
+  auto judged = paths_request(truncate, 2, true);
+  ASSERT_TRUE(judged.ok()) << judged.error().what();
+  EXPECT_EQ(judged->judged, policy::bit(policy::Access::truncate));
+  EXPECT_EQ(judged->landlock.handled_fs & landlock::kTruncate, 0u);
+  EXPECT_EQ(explain_paths(truncate, 2, true)[6],
+            "paths truncate: supervisor (a notification per call asking for it); Landlock holds it from ABI 3; this kernel has ABI 2");
   // Refusing "/**" first makes an allow-list under a default of allow.
   auto read = paths(R"({"rules": [{"path": "/**", "access": ["read"], "action": "deny"}, {"path": "/usr/**", "access": ["read"], "action": "allow"}]})");
   EXPECT_EQ(err(read, 1), "paths: rules need Landlock ABI 2 (renames across directories); this kernel has ABI 1");
-  EXPECT_EQ(err(read, 0), "paths: read needs Landlock ABI 1; this kernel has ABI 0");
+  EXPECT_EQ(paths_request(read, 0, false).error().what(), "paths: read needs Landlock ABI 1; this kernel has ABI 0");
+  EXPECT_EQ(paths_request(read, 0, true)->judged, policy::bit(policy::Access::read));
   EXPECT_EQ(ruleset(read, 2)->handled_fs, landlock::kReadFile | landlock::kRefer);
   auto scope = paths(R"({"scope": {"signals": true}})");
   EXPECT_NE(err(scope, 5).find("paths.scope needs Landlock ABI 6"), std::string::npos);

@@ -158,5 +158,16 @@ TEST(Suggest, PathRulesLandlockCanHold) {
   EXPECT_TRUE(validate(s.policy, "s").empty());
 }
 
+TEST(Suggest, IoctlEverywhereWhereLandlockCannotRefuseIt) {
+  SuggestOptions o;
+  o.landlock_abi = 2;
+  auto s = suggest_policy(read_learned(path_line("/etc/passwd", {"read"})), o);
+  std::map<std::string, std::vector<std::string>> by_path;
+  for (const auto& r : s.policy["paths"]["rules"]) by_path[r["path"]] = r["access"].get<std::vector<std::string>>();
+  EXPECT_EQ(by_path, (std::map<std::string, std::vector<std::string>>{{"/**", {"ioctl"}}, {"/etc/passwd", {"read"}}}));
+  ASSERT_EQ(s.notes.size(), 1u);
+  EXPECT_NE(s.notes[0].find("ioctl is allowed everywhere: this kernel's Landlock (ABI 2) cannot refuse it"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace vigil::policy
