@@ -8,7 +8,8 @@ PTY=$REPO/build/tests/pty_driver
 
 # A local busybox image from the demo rootfs (no registry is reachable): podman imports a
 # tarball of it; containerd takes an OCI archive podman saves. CMD is a shell.
-# make_podman_env DIR: sets PODMAN (the command with private root, runroot, containers.conf).
+# make_podman_env DIR [CGROUP-MANAGER]: sets PODMAN (the command with private root, runroot,
+# containers.conf, and the cgroup manager: cgroupfs, or systemd where systemd is PID 1).
 make_podman_env() {
   local dir=$1
   mkdir -p "$dir"
@@ -20,8 +21,8 @@ make_podman_env() {
   } >"$dir/containers.conf"
   export CONTAINERS_CONF=$dir/containers.conf
   # vfs: works on any backing filesystem (overlay on overlay does not); the image is 2 MB.
-  PODMAN=(podman --root "$dir/storage" --runroot "$dir/run" --storage-driver vfs --cgroup-manager cgroupfs
-    --runtime vigil)
+  PODMAN=(podman --root "$dir/storage" --runroot "$dir/run" --storage-driver vfs
+    --cgroup-manager "${2:-cgroupfs}" --runtime vigil)
 }
 
 # import_busybox [NAME [CMD-JSON]]: the demo rootfs as image NAME (localhost/busybox, CMD a shell).
@@ -94,6 +95,37 @@ stop_containerd() {
   for pid in $(pgrep -f "containerd-shim-runc-v2 .*-address $dir/containerd.sock"); do kill -9 "$pid" 2>/dev/null; done
   grep -F " $dir/" /proc/self/mountinfo | awk '{print $5}' | sort -r | while read -r m; do umount -l "$m"; done
   rm -rf "$dir"
+}
+
+# start_cri DIR [OPTION...]: a private containerd with its CRI plugin, the "vigil" handler as
+# contrib/containerd/config.toml ships it (but for the paths, and each OPTION a line added to
+# the handler's options), and the image localhost/pause. Pods use the host network (no CNI);
+# sandboxes ask for an oom_score_adj this host cannot lower to (no CAP_SYS_RESOURCE), so it
+# is clamped.
+start_cri() {
+  local dir=$1 options
+  shift
+  export CTR_NS=k8s.io CONTAINERD_SNAPSHOTTER=native
+  mkdir -p "$dir/cni/bin" "$dir/cni/net.d"
+  options=$(printf '\\n    %s' "Root = \"$dir/runc\"" "$@")
+  start_containerd "$dir" "
+[plugins.\"io.containerd.grpc.v1.cri\"]
+  sandbox_image = \"localhost/pause:latest\"
+  disable_apparmor = true
+  restrict_oom_score_adj = true
+  disable_tcp_service = true
+  stream_server_address = \"127.0.0.1\"
+  stream_server_port = \"0\"
+  [plugins.\"io.containerd.grpc.v1.cri\".containerd]
+    snapshotter = \"native\"
+    default_runtime_name = \"vigil\"
+  [plugins.\"io.containerd.grpc.v1.cri\".cni]
+    bin_dir = \"$dir/cni/bin\"
+    conf_dir = \"$dir/cni/net.d\"
+[plugins.\"io.containerd.internal.v1.opt\"]
+  path = \"$dir/opt\"
+$(sed -e '/^version/d' -e "s|/usr/local/bin/vigil\"|$VIGIL\"$options|" "$REPO/contrib/containerd/config.toml")"
+  import_into_containerd "$(dirname "$dir")" localhost/pause '["sleep","1000000"]'
 }
 
 # import_into_containerd DIR NAME [CMD-JSON]: the demo busybox as image NAME, as podman

@@ -9,29 +9,7 @@ load client_helpers
 setup_file() {
   command -v containerd >/dev/null || skip "containerd is not installed (make deps installs it)"
   [ -f "$REPO/build/tests/cri/api_pb2.py" ] || skip "no CRI stubs: make build/tests/cri/api_pb2.py"
-  export CTR_NS=k8s.io CONTAINERD_SNAPSHOTTER=native
-  local dir=$BATS_FILE_TMPDIR/containerd
-  mkdir -p "$dir/cni/bin" "$dir/cni/net.d"
-  # The CRI plugin, private in every path; pods use the host network (no CNI); sandboxes ask
-  # for an oom_score_adj this host cannot lower to (no CAP_SYS_RESOURCE), so it is clamped.
-  start_containerd "$dir" "
-[plugins.\"io.containerd.grpc.v1.cri\"]
-  sandbox_image = \"localhost/pause:latest\"
-  disable_apparmor = true
-  restrict_oom_score_adj = true
-  disable_tcp_service = true
-  stream_server_address = \"127.0.0.1\"
-  stream_server_port = \"0\"
-  [plugins.\"io.containerd.grpc.v1.cri\".containerd]
-    snapshotter = \"native\"
-    default_runtime_name = \"vigil\"
-  [plugins.\"io.containerd.grpc.v1.cri\".cni]
-    bin_dir = \"$dir/cni/bin\"
-    conf_dir = \"$dir/cni/net.d\"
-[plugins.\"io.containerd.internal.v1.opt\"]
-  path = \"$dir/opt\"
-$(sed -e '/^version/d' -e "s|/usr/local/bin/vigil\"|$VIGIL\"\n    Root = \"$dir/runc\"|" "$REPO/contrib/containerd/config.toml")"
-  import_into_containerd "$BATS_FILE_TMPDIR" localhost/pause '["sleep","1000000"]'
+  start_cri "$BATS_FILE_TMPDIR/containerd"
 }
 
 teardown_file() {
@@ -83,6 +61,7 @@ assert_pod_gone() {
   # What the pod spec asked for, as vigil applied it.
   assert_eq "$(seen /memory_limit)" 67108864
   assert_eq "$(seen /cpu_shares)" 512
+  assert_eq "$(seen /cpu_quota)" 50000
   assert_eq "$(seen /oom_score_adj)" 100
   assert_eq "$(seen /seccomp)" 2
   assert_eq "$(seen /host_network)" true

@@ -1,7 +1,9 @@
 // race DIR DENIED ALLOWED N: a time-of-check/time-of-use attack on exec verification.
 // One thread keeps replacing DIR/target, atomically (link to a temporary name, then rename
 // over), by DENIED and by ALLOWED (both in DIR), while the main thread fork+execs DIR/target
-// N times, waiting for each. DENIED is expected to print a MARKER line and exit 42, ALLOWED
+// N times, waiting for each. After half the swaps it holds still for up to twice as long as
+// the last exec took (at least 2 ms), so that on a slow machine too (an emulated guest, a
+// checksum of each file) some execs find the file as it was checked. DENIED is expected to print a MARKER line and exit 42, ALLOWED
 // to exit 0. A child whose execve fails exits 126 for EACCES, 127 for any other errno (which
 // it names on stderr). Prints the outcomes:
 //   race: N execs: allowed=A marker=M eacces=E killed=K errno=O other=X
@@ -15,10 +17,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 static char target[4096], tmp[4096], denied[4096], allowed[4096];
 static atomic_bool stop;
+static atomic_long last_exec_us;
 
 static void swap_in(const char* file) {
   if (link(file, tmp) != 0) {
@@ -31,11 +35,21 @@ static void swap_in(const char* file) {
   }
 }
 
+// Holds still after half the swaps, for a random time up to twice the last exec's (2 ms at least).
+static void jitter(unsigned* seed) {
+  long most = 2 * atomic_load(&last_exec_us);
+  if (most < 2000) most = 2000;
+  if (rand_r(seed) & 1) usleep((useconds_t)(rand_r(seed) % most));
+}
+
 static void* swapper(void* unused) {
   (void)unused;
+  unsigned seed = (unsigned)getpid();
   while (!atomic_load(&stop)) {
     swap_in(denied);
+    jitter(&seed);
     swap_in(allowed);
+    jitter(&seed);
   }
   return NULL;
 }
@@ -63,6 +77,8 @@ int main(int argc, char** argv) {
   long ok = 0, marker = 0, eacces = 0, killed = 0, other_errno = 0, other = 0;
   for (long i = 0; i < n; i++) {
     fflush(stdout);
+    struct timespec began, ended;
+    clock_gettime(CLOCK_MONOTONIC, &began);
     pid_t pid = fork();
     if (pid < 0) {
       perror("race: fork");
@@ -80,6 +96,8 @@ int main(int argc, char** argv) {
       perror("race: waitpid");
       return 1;
     }
+    clock_gettime(CLOCK_MONOTONIC, &ended);
+    atomic_store(&last_exec_us, (ended.tv_sec - began.tv_sec) * 1000000 + (ended.tv_nsec - began.tv_nsec) / 1000);
     if (WIFSIGNALED(st))
       killed++;
     else if (WEXITSTATUS(st) == 0)

@@ -23,6 +23,11 @@ feature() { json_get "$1" <"$T/features"; }
   assert_contains "$(feature /mountOptions)" '"rro"'
   assert_contains "$(feature /linux/seccomp/actions)" '"SCMP_ACT_LOG"'
   assert_contains "$(feature /linux/seccomp/operators)" '"SCMP_CMP_MASKED_EQ"'
+  # The host's Landlock ABI: a number, 0 where the kernel's LSMs (when securityfs says) lack Landlock.
+  local abi
+  abi=$(feature /annotations/run.vigil.host.landlock_abi)
+  [[ $abi =~ ^[0-9]+$ ]] || fail "Landlock ABI \"$abi\""
+  if [ -r /sys/kernel/security/lsm ] && ! grep -qw landlock /sys/kernel/security/lsm; then assert_eq "$abi" 0; fi
   # A listed mount option works: rro makes a recursive bind read-only.
   mkdir -p "$T/src/sub"
   cfg append /mounts '{"destination":"/tmp","type":"tmpfs","source":"tmpfs"}'

@@ -24,6 +24,10 @@ VIGIL=${VIGIL_BINARY:-$REPO/build/vigil}
 JSONEDIT=$REPO/build/tests/jsonedit
 ROOTFS=$REPO/build/demo/rootfs
 VIGIL_TIMEOUT=${VIGIL_TIMEOUT:-20}
+# VIGIL_CGROUP_DRIVER=systemd: every vigil call gets --systemd-cgroup (the guest, tests/guest,
+# runs cgroups.bats so as well as with the default cgroupfs driver).
+DRIVER_FLAGS=()
+[ "${VIGIL_CGROUP_DRIVER:-cgroupfs}" != systemd ] || DRIVER_FLAGS=(--systemd-cgroup)
 
 vigil_setup() {
   [ -x "$VIGIL" ] || fail "$VIGIL is missing: make build/vigil"
@@ -132,7 +136,7 @@ json_get() {
 # vigil ARGS...: vigil with the test's state root, for commands that leave no process
 # behind (state, start, kill, delete, list, spec, failing creates...).
 vigil() {
-  timeout -k 2 "$VIGIL_TIMEOUT" "$VIGIL" --root "$STATE" "$@" </dev/null 3>&-
+  timeout -k 2 "$VIGIL_TIMEOUT" "$VIGIL" --root "$STATE" "${DRIVER_FLAGS[@]}" "$@" </dev/null 3>&-
 }
 
 io_name() { printf '%s' "$1" | md5sum | cut -c1-16; }
@@ -151,7 +155,7 @@ leave_running() {
   local out err
   out=$(out_file "$id") err=$(err_file "$id")
   status=0
-  timeout -k 2 "$VIGIL_TIMEOUT" "$VIGIL" --root "$STATE" "$@" "$id" >"$out" 2>"$err" </dev/null 3>&- || status=$?
+  timeout -k 2 "$VIGIL_TIMEOUT" "$VIGIL" --root "$STATE" "${DRIVER_FLAGS[@]}" "$@" "$id" >"$out" 2>"$err" </dev/null 3>&- || status=$?
   output=$(cat "$err" "$out")
 }
 
@@ -368,8 +372,8 @@ test_mounts() {
   grep -F -e "$T/" -e "$T " /proc/self/mountinfo || true
 }
 
-# test_cgroups: the cgroups of this test's containers (vigil's default place, /vigil/ID) that
-# are still there.
+# test_cgroups: the cgroups of this test's containers that are still there, in vigil's default
+# places: /vigil/ID (cgroupfs, v1 or v2) and the scope system.slice/vigil-ID.scope (systemd).
 test_cgroups() {
   local id
   while IFS= read -r id; do
@@ -378,6 +382,7 @@ test_cgroups() {
     [[ "$id" =~ ^[A-Za-z0-9_.+-]{1,1024}$ && "$id" != . && "$id" != .. ]] || continue
     compgen -G "/sys/fs/cgroup/*/vigil/$id" || true
     compgen -G "/sys/fs/cgroup/vigil/$id" || true
+    compgen -G "/sys/fs/cgroup/system.slice/vigil-$id.scope" || true
   done <"$T/ids"
 }
 
@@ -422,7 +427,7 @@ vigil_teardown() {
   } | sort -u | while IFS= read -r id; do
     [[ "$id" =~ ^[A-Za-z0-9_.+-]{1,1024}$ && "$id" != . && "$id" != .. ]] || continue
     [ -e "$STATE/$id" ] || continue
-    timeout -k 2 "$VIGIL_TIMEOUT" "$VIGIL" --root "$STATE" delete --force "$id" </dev/null >/dev/null 2>&1 3>&- || true
+    timeout -k 2 "$VIGIL_TIMEOUT" "$VIGIL" --root "$STATE" "${DRIVER_FLAGS[@]}" delete --force "$id" </dev/null >/dev/null 2>&1 3>&- || true
   done
   # Background commands the test started (a foreground `vigil run`, say) and did not reap.
   while read -r pid; do

@@ -71,8 +71,8 @@ WORK='cat /data/motd; ls /data; mkdir /tmp/d; echo x >/tmp/d/out; cat /tmp/d/out
   [ "$status" -eq 0 ] || fail "create failed: $output"
   local learnt=$output
   assert_contains "$learnt" "large: 40960 KiB, then nothing"
-  run vigil policy suggest "$ID-learn"
-  [ "$status" -eq 0 ] || fail "suggest failed: $output"
+  run --separate-stderr vigil policy suggest "$ID-learn"
+  [ "$status" -eq 0 ] || fail "suggest failed: $stderr"
   printf '%s\n' "$output" >"$T/suggested.json"
   run vigil policy check "$T/suggested.json"
   assert_eq "$output" "$T/suggested.json: valid"

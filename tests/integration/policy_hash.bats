@@ -14,10 +14,10 @@ checksum_line() {
 
 @test "policy hash: one line per path, ready for exec.checksums, as sha256sum and sha512sum say" {
   printf 'a "quoted"\\ name' >"$T/we\"ird"
-  run --separate-stderr vigil policy hash /bin/busybox "$T/we\"ird"
+  run --separate-stderr vigil policy hash /bin/bash "$T/we\"ird"
   assert_status 0
   assert_eq "$stderr" ""
-  assert_eq "${lines[0]}" "$(checksum_line /bin/busybox /bin/busybox sha256)"
+  assert_eq "${lines[0]}" "$(checksum_line /bin/bash /bin/bash sha256)"
   assert_eq "${lines[1]}" "$(checksum_line "$T/we\"ird" "$T/we\"ird" sha256)"
   assert_eq "${#lines[@]}" 2
   # The lines are JSON object members, the path a key exactly as given.
@@ -25,9 +25,9 @@ checksum_line() {
   assert_eq "$("$JSONEDIT" "$T/checksums.json" get "/$(sed 's|~|~0|g; s|/|~1|g' <<<"$T/we\"ird")")" \
     "sha256:$(sha256sum "$T/we\"ird" | cut -d' ' -f1)"
 
-  run --separate-stderr vigil policy hash --algo sha512 /bin/busybox
+  run --separate-stderr vigil policy hash --algo sha512 /bin/bash
   assert_status 0
-  assert_eq "$output" "$(checksum_line /bin/busybox /bin/busybox sha512)"
+  assert_eq "$output" "$(checksum_line /bin/bash /bin/bash sha512)"
 }
 
 @test "policy hash --root-dir: paths resolve inside the directory, symlinks too, never on the host" {

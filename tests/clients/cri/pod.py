@@ -56,7 +56,8 @@ def container(name, command):
         envs=[pb.KeyValue(key="FOO", value="bar")], log_path=name + ".log",
         annotations={"example.org/test": "yes"},
         linux=pb.LinuxContainerConfig(
-            resources=pb.LinuxContainerResources(memory_limit_in_bytes=64 << 20, cpu_shares=512, oom_score_adj=100),
+            resources=pb.LinuxContainerResources(memory_limit_in_bytes=64 << 20, cpu_shares=512, cpu_quota=50000,
+                                                 cpu_period=100000, oom_score_adj=100),
             security_context=pb.LinuxContainerSecurityContext(
                 namespace_options=ns, seccomp=runtime_default,
                 masked_paths=["/proc/timer_list"], readonly_paths=["/proc/sys"])))
@@ -74,6 +75,20 @@ def wait_exited(cid):
             return st
         time.sleep(0.05)
     return st
+
+
+def cgroup_limits(pid, cid):
+    """Where the container's cgroup is and what limits it holds: on cgroup v2 alone its one
+    directory, as /proc/PID/cgroup says (a systemd scope, with SystemdCgroup); on v1 the
+    directory named for it under the cgroup parent in each hierarchy."""
+    if os.path.exists("/sys/fs/cgroup/cgroup.controllers"):
+        path = [l[3:] for l in read(f"/proc/{pid}/cgroup").splitlines() if l.startswith("0::")][0]
+        d = "/sys/fs/cgroup" + path
+        return {"cgroup": path, "memory_limit": read(d + "/memory.max"), "cpu_weight": read(d + "/cpu.weight"),
+                "cpu_max": read(d + "/cpu.max")}
+    return {"memory_limit": read(f"/sys/fs/cgroup/memory{args.cgroup_parent}/{cid}/memory.limit_in_bytes"),
+            "cpu_shares": read(f"/sys/fs/cgroup/cpu{args.cgroup_parent}/{cid}/cpu.shares"),
+            "cpu_quota": read(f"/sys/fs/cgroup/cpu{args.cgroup_parent}/{cid}/cpu.cfs_quota_us")}
 
 
 def read(path):
@@ -96,8 +111,7 @@ try:
         pid = info["pid"]
         seen["binary"] = info["runtimeOptions"].get("binary_name")
         seen["oom_score_adj"] = read(f"/proc/{pid}/oom_score_adj")
-        seen["memory_limit"] = read(f"/sys/fs/cgroup/memory{args.cgroup_parent}/{cid}/memory.limit_in_bytes")
-        seen["cpu_shares"] = read(f"/sys/fs/cgroup/cpu{args.cgroup_parent}/{cid}/cpu.shares")
+        seen.update(cgroup_limits(pid, cid))
         seen["seccomp"] = [l.split()[1] for l in open(f"/proc/{pid}/status") if l.startswith("Seccomp:")][0]
         # Supervision stacks a filter of its own on the profile's.
         seen["filters"] = [l.split()[1] for l in open(f"/proc/{pid}/status") if l.startswith("Seccomp_filters:")][0]
