@@ -3,13 +3,16 @@
 # crun, interleaved so machine noise hits all three alike. Prints medians and ratios.
 set -eu
 N=${BENCH_N:-100}
-top=$(pwd)
 work=$(mktemp -d /tmp/vigil-bench.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 bundle=$work/bundle
 mkdir -p "$bundle"
+# vigil and the rootfs from copies in the work dir, as runc is a local file: where the checkout
+# is shared in over 9p (the guest of tests/guest), each exec would read them from the share.
+cp build/vigil "$work/vigil-bin"
+cp -a build/demo/rootfs "$bundle/rootfs"
 build/vigil spec --bundle "$bundle"
-build/tests/jsonedit "$bundle/config.json" set /root/path "\"$top/build/demo/rootfs\""
+build/tests/jsonedit "$bundle/config.json" set /root/path '"rootfs"'
 build/tests/jsonedit "$bundle/config.json" set /process/args '["/bin/true"]'
 build/tests/jsonedit "$bundle/config.json" set /process/terminal false
 # crun 1.8 knows runtime-spec versions up to 1.1 only.
@@ -20,7 +23,7 @@ build/tests/jsonedit "$bundle/config.json" set /ociVersion '"1.0.2"'
 run_one() {  # runtime, id
   local name=$1 id=$2
   case $name in
-    vigil) timed vigil "$top/build/vigil" --root "$work/vigil" run --bundle "$bundle" "$id" ;;
+    vigil) timed vigil "$work/vigil-bin" --root "$work/vigil" run --bundle "$bundle" "$id" ;;
     runc) timed runc runc --root "$work/runc" run --bundle "$bundle" "$id" ;;
     crun) timed crun crun --root "$work/crun" run --bundle "$bundle" "$id" ;;
   esac
