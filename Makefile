@@ -27,7 +27,7 @@ DEPS       := g++ make clang libclang-rt-14-dev libseccomp-dev nlohmann-json3-de
               debootstrap libdbus-1-dev qemu-system-x86
 BENCH_DEPS := runc crun runsc
 
-.PHONY: all deps demo check unit integration clients workloads guest fuzz bench install uninstall clean
+.PHONY: all deps demo check check-build unit integration clients workloads guest fuzz bench install uninstall clean
 all: build/vigil
 
 # Static: every container start execs vigil twice, and dynamic loading costs a millisecond each.
@@ -179,10 +179,12 @@ demo: deps
 	@$(MAKE) --no-print-directory build/vigil build/tests/jsonedit build/demo/rootfs/bin/busybox
 	@tests/demo.sh
 
+# tests/run-all.sh builds check-build first, while the Debian tree and the guest image it
+# needs later are made in the background.
 check: deps
-	@$(MAKE) --no-print-directory build/vigil build/unit-tests $(TOOLS) $(EXEC_PROGS) $(CRI_STUBS) $(FUZZ_TARGETS) \
-	  build/demo/rootfs/bin/busybox
 	@tests/run-all.sh
+
+check-build: build/vigil build/unit-tests $(TOOLS) $(EXEC_PROGS) $(CRI_STUBS) $(FUZZ_TARGETS) build/demo/rootfs/bin/busybox
 
 unit: build/unit-tests
 	build/unit-tests

@@ -38,7 +38,8 @@ exec {gate}<>"$out.gate"
 (
   nice -n 19 ionice -c 2 -n 7 tests/guest/image build/guest >"$out.guest" 2>&1
   made=$?
-  read -r _ <"$out.gate"
+  # Gone when run-all ended early (a failed build): the image stays made for the next run.
+  read -r _ <"$out.gate" 2>/dev/null || exit 0
   start=$SECONDS
   if [ "$made" -eq 0 ]; then
     tests/guest/run $guest_core >"$out.guest-tap" 2>&1
@@ -50,6 +51,14 @@ exec {gate}<>"$out.gate"
   echo "$((SECONDS - start))" >"$out.guest-time"
 ) &
 guest_pid=$!
+
+# What the stages run, built while the tree and the image are made.
+stage "build (vigil, the sanitized unit tests and fuzz targets, the test programs)"
+if ! make --no-print-directory check-build; then
+  echo "the build failed"
+  echo "0 passed, 1 failed"
+  exit 1
+fi
 
 stage "unit tests (ASan+UBSan)"
 build/unit-tests --gtest_brief=1 2>&1 | tee "$out"
