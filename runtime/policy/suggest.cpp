@@ -6,6 +6,7 @@
 #include <set>
 
 #include "runtime/base/file.hpp"
+#include "runtime/landlock/landlock.hpp"
 #include "runtime/policy/size.hpp"
 
 namespace vigil::policy {
@@ -166,9 +167,6 @@ std::string limit(uint64_t peak, double margin) {
 constexpr AccessSet kFileAccesses =
     bit(Access::read) | bit(Access::write) | bit(Access::truncate) | bit(Access::exec) | bit(Access::ioctl);
 
-// Landlock's ioctl right (IOCTL_DEV) came with its fifth ABI, Linux 6.10.
-constexpr int kIoctlAbi = 5;
-
 json path_rules(const Observations& seen, const SuggestOptions& o, std::vector<std::string>& notes) {
   struct Target {
     bool is_tree;
@@ -178,12 +176,13 @@ json path_rules(const Observations& seen, const SuggestOptions& o, std::vector<s
   std::map<Target, AccessSet> targets;
   // ioctl is never seen (Landlock alone holds it): device files keep it. A kernel whose
   // Landlock cannot refuse it runs no policy that does: there it is allowed everywhere.
-  if (o.landlock_abi >= kIoctlAbi) {
+  if (o.landlock_abi >= landlock::kIoctlDevAbi) {
     targets[Target{true, {"dev"}}] = bit(Access::ioctl);
   } else {
     targets[Target{true, {}}] = bit(Access::ioctl);
     notes.push_back("paths: ioctl is allowed everywhere: this kernel's Landlock (ABI " + std::to_string(o.landlock_abi) +
-                    ") cannot refuse it, which needs ABI 5 (Linux 6.10); where it can, allow it in /dev/** only");
+                    ") cannot refuse it, which needs ABI " + std::to_string(landlock::kIoctlDevAbi) +
+                    " (Linux 6.10); where it can, allow it in /dev/** only");
   }
   for (auto [path, accesses] : seen.paths) {
     // Landlock's exec needs read too: the kernel opens the program to read it.
