@@ -6,17 +6,17 @@ namespace vigil::policy {
 namespace {
 
 // Indexed by Action, so the order here is the order of strictness.
-constexpr std::array<std::string_view, 4> kNames = {"allow", "warn", "deny", "kill"};
+constexpr std::array<std::string_view, 4> kActionNames = {"allow", "warn", "deny", "kill"};
 
 }  // namespace
 
 std::optional<Action> parse_action(std::string_view name) {
-  for (size_t i = 0; i < kNames.size(); i++)
-    if (kNames[i] == name) return Action(i);
+  for (size_t i = 0; i < kActionNames.size(); i++)
+    if (kActionNames[i] == name) return Action(i);
   return std::nullopt;
 }
 
-std::string_view action_name(Action a) { return kNames[size_t(a)]; }
+std::string_view action_name(Action a) { return kActionNames[size_t(a)]; }
 
 void as_learned(Action& a, std::string& detail) {
   if (a <= Action::warn) return;

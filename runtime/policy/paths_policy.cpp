@@ -6,23 +6,23 @@ namespace vigil::policy {
 namespace {
 
 // Indexed by Access.
-constexpr std::array<std::string_view, kAccessCount> kNames = {
+constexpr std::array<std::string_view, kAccessCount> kAccessNames = {
     "read", "write", "list", "create", "delete", "rename", "truncate", "exec", "ioctl", "chmod", "chown"};
 
 }  // namespace
 
-std::string_view access_name(Access a) { return kNames[size_t(a)]; }
+std::string_view access_name(Access a) { return kAccessNames[size_t(a)]; }
 
 std::optional<Access> parse_access(std::string_view name) {
-  for (size_t i = 0; i < kNames.size(); i++)
-    if (kNames[i] == name) return Access(i);
+  for (size_t i = 0; i < kAccessNames.size(); i++)
+    if (kAccessNames[i] == name) return Access(i);
   return std::nullopt;
 }
 
 std::string access_names(AccessSet s) {
   std::string out;
   for (size_t i = 0; i < kAccessCount; i++)
-    if (s & bit(Access(i))) out += (out.empty() ? "" : ", ") + std::string(kNames[i]);
+    if (s & bit(Access(i))) out += (out.empty() ? "" : ", ") + std::string(kAccessNames[i]);
   return out;
 }
 

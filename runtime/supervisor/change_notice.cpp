@@ -34,7 +34,7 @@ constexpr uint32_t kUnchanged = uint32_t(-1);
 // A 32-bit x86 call's argument is 32 bits wide; its 16-bit chown's ids are 16 bits.
 uint32_t id16(uint64_t v) { return uint16_t(v) == 0xffff ? kUnchanged : uint16_t(v); }
 
-ChangeCall read_call(const seccomp_notif& n, Watched w) {
+ChangeCall read_change_call(const seccomp_notif& n, Watched w) {
   const auto* a = n.data.args;
   const bool i386 = n.data.arch == AUDIT_ARCH_I386;
   auto len = [&](uint64_t v) { return i386 ? int64_t(int32_t(v)) : int64_t(v); };
@@ -90,7 +90,7 @@ int change(const Acting& acting, const ChangeCall& call, const Located& f, bool 
 }  // namespace
 
 void judge_change(const JudgeContext& c, const Notified& who, const seccomp_notif& n, Watched w) {
-  ChangeCall call = read_call(n, w);
+  ChangeCall call = read_change_call(n, w);
   const bool fd_call = w == Watched::ftruncate || w == Watched::ftruncate64 || w == Watched::fchmod || w == Watched::fchown ||
                        w == Watched::fchown32;
   if (!fd_call && !call.path_addr) return fail_as_kernel(who, EFAULT);

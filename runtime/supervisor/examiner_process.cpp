@@ -22,7 +22,7 @@ namespace {
 enum Op : uint8_t { kFacts = 1, kDigest = 2 };
 
 // Reading the fds it is sent (pread, fstat), answering, memory, exiting.
-const std::vector<std::string>& allowed() {
+const std::vector<std::string>& examiner_calls() {
   static const std::vector<std::string> names = {"recvmsg", "sendmsg", "pread64", "fstat", "newfstatat", "close",
                                                  "mmap", "munmap", "mremap", "madvise", "brk", "futex",
                                                  "rt_sigreturn", "exit", "exit_group"};
@@ -63,7 +63,7 @@ constexpr size_t kMaxReply = 16 * 1024;
 }  // namespace
 
 Result<seccomp::Program> examiner_confinement(const std::string& cache_dir) {
-  return compile_allow_list({{allowed(), seccomp::Action::allow, std::nullopt, {}}}, "examiner", cache_dir);
+  return compile_allow_list({{examiner_calls(), seccomp::Action::allow, std::nullopt, {}}}, "examiner", cache_dir);
 }
 
 Result<std::unique_ptr<ExaminerProcess>> ExaminerProcess::start(const seccomp::Program& allow_list) {

@@ -25,7 +25,7 @@ struct MakeCall {
   int flags = 0;  // linkat's
 };
 
-MakeCall read_call(const seccomp_notif& n, Watched w) {
+MakeCall read_make_call(const seccomp_notif& n, Watched w) {
   const auto* a = n.data.args;
   switch (w) {
     case Watched::mkdir: return {"mkdir", AT_FDCWD, a[0], mode_t(a[1])};
@@ -57,7 +57,7 @@ bool read_source(const Notified& who, const Process& p, const MakeCall& call, st
 }  // namespace
 
 void judge_make(const JudgeContext& c, const Notified& who, const seccomp_notif& n, Watched w) {
-  const MakeCall call = read_call(n, w);
+  const MakeCall call = read_make_call(n, w);
   std::string path;
   auto p = gather(c, who, call.dirfd, call.path_addr, path);
   if (!p) return;

@@ -38,7 +38,7 @@ constexpr int kTries = 3;
 constexpr uint64_t kLookupFlags = O_CREAT | O_EXCL | O_NOFOLLOW;
 
 // The process's call, as the kernel reads it; nullopt (answered) when it cannot be read.
-std::optional<OpenCall> read_call(const Notified& who, const seccomp_notif& n, Watched w) {
+std::optional<OpenCall> read_open_call(const Notified& who, const seccomp_notif& n, Watched w) {
   const auto* a = n.data.args;
   switch (w) {
     case Watched::open: return OpenCall{"open", AT_FDCWD, a[0], a[1], mode_t(a[2])};
@@ -162,7 +162,7 @@ std::optional<Opened> open_for(const JudgeContext& c, const Notified& who, const
 
 void judge_open(const JudgeContext& c, const Notified& who, const seccomp_notif& n, Watched w) {
   PathsJudge& pj = *c.paths;
-  auto call = read_call(who, n, w);
+  auto call = read_open_call(who, n, w);
   if (!call) return;
   // What no rule the supervisor holds is about runs as it asked: an O_PATH fd reads and
   // writes nothing, and what Landlock holds it holds. (Whether a file is a directory, to be

@@ -27,7 +27,7 @@ struct TimesCall {
   bool pairs = true;  // seconds and a fraction, twice (utime: seconds only)
 };
 
-TimesCall read_call(const seccomp_notif& n, Watched w) {
+TimesCall read_times_call(const seccomp_notif& n, Watched w) {
   const auto* a = n.data.args;
   // 32-bit x86's structs hold 32-bit numbers, but for utimensat_time64's.
   const size_t word = n.data.arch == AUDIT_ARCH_I386 ? 4 : 8;
@@ -69,7 +69,7 @@ bool read_times(const Notified& who, const TimesCall& call, timespec out[2]) {
 }  // namespace
 
 void judge_times(const JudgeContext& c, const Notified& who, const seccomp_notif& n, Watched w) {
-  TimesCall call = read_call(n, w);
+  TimesCall call = read_times_call(n, w);
   if (call.flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)) return fail_as_kernel(who, EINVAL);
   timespec times[2];
   if (call.times_addr && !read_times(who, call, times)) return;

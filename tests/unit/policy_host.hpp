@@ -3,7 +3,9 @@
 
 #include <fstream>
 #include <string>
+#include <vector>
 
+#include "runtime/policy/policy.hpp"
 #include "runtime/policy/sources.hpp"
 #include "tests/unit/temp_dir.hpp"
 
@@ -18,5 +20,8 @@ struct PolicyHost {
   }
   void write(const std::string& name, const std::string& text) { std::ofstream(dir.path() + "/" + name) << text; }
 };
+
+// What validate says of a policy's text, as file p.json.
+inline std::vector<std::string> problems(const char* text) { return validate(nlohmann::json::parse(text), "p.json"); }
 
 }  // namespace vigil::policy::internal

@@ -26,7 +26,7 @@ TEST(PolicySize, BytesAndUnits) {
   EXPECT_EQ(size_text(0), "0");
 }
 
-std::vector<std::string> problems(const char* text) { return validate(nlohmann::json::parse(text), "p.json"); }
+using internal::problems;
 
 TEST(PolicyMemory, TheSection) {
   auto p = parse_policy(R"({"version": 1, "supervise": true,

@@ -43,7 +43,7 @@ PathsPolicy parse_paths(const std::string& paths) {
   return p.ok() ? paths_policy(*p) : PathsPolicy{};
 }
 
-std::string problems(const std::string& paths) {
+std::string paths_problems(const std::string& paths) {
   auto p = parse_policy(R"({"version": 1, "paths": )" + paths + "}", "p.json");
   return p.ok() ? "" : p.error().what();
 }
@@ -62,14 +62,14 @@ TEST(PolicyPaths, RulesAndDefault) {
 }
 
 TEST(PolicyPaths, BadRulesAreNamed) {
-  auto e = problems(R"({"rules": [{"path": "usr/**", "access": ["read", "read", "open"], "action": "maybe", "x": 1},
+  auto e = paths_problems(R"({"rules": [{"path": "usr/**", "access": ["read", "read", "open"], "action": "maybe", "x": 1},
                                    {"path": "/a"}, {"path": "/b", "access": [], "action": "deny"}]})");
   for (auto want : {"paths.rules[0].path: must be an absolute path", "paths.rules[0].access[1]: read is listed twice",
                     "paths.rules[0].access[2]: unknown access", "paths.rules[0].action: must be one of",
                     "paths.rules[0].x: unknown key", "paths.rules[1].access: is required", "paths.rules[1].action: is required",
                     "paths.rules[2].access: must be a non-empty array"})
     EXPECT_NE(e.find(want), std::string::npos) << want << " not in " << e;
-  EXPECT_NE(problems(R"({"default": "sometimes"})").find("paths.default: must be one of"), std::string::npos);
+  EXPECT_NE(paths_problems(R"({"default": "sometimes"})").find("paths.default: must be one of"), std::string::npos);
 }
 
 TEST(PolicyPaths, AProfileAndAnnotationsOnlyTighten) {

@@ -8,7 +8,7 @@
 namespace vigil::policy {
 namespace {
 
-std::vector<std::string> problems(const char* text) { return validate(nlohmann::json::parse(text), "p.json"); }
+using internal::problems;
 
 TEST(Policy, ValidDocuments) {
   EXPECT_TRUE(problems(R"({"version": 1})").empty());

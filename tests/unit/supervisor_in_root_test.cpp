@@ -5,21 +5,17 @@
 #include <unistd.h>
 
 #include <fstream>
-#include <thread>
 
 #include <gtest/gtest.h>
 
 #include "runtime/supervisor/in_root.hpp"
+#include "tests/unit/on_thread.hpp"
 #include "tests/unit/temp_dir.hpp"
 
 namespace vigil::supervisor {
 namespace {
 
-// Each lookup on a thread of its own, as the supervisor's workers do.
-template <class F>
-void on_thread(F f) {
-  std::thread(f).join();
-}
+using vigil::internal::on_thread;
 
 class InRootTest : public ::testing::Test {
  protected:

@@ -16,7 +16,7 @@ namespace {
 
 using nlohmann::json;
 
-policy::MemoryPolicy limits(uint64_t max, uint64_t vm_max, policy::Action a = policy::Action::deny) {
+policy::MemoryPolicy action_limits(uint64_t max, uint64_t vm_max, policy::Action a = policy::Action::deny) {
   policy::MemoryPolicy m;
   m.max = max;
   m.vm_max = vm_max;
@@ -27,16 +27,16 @@ policy::MemoryPolicy limits(uint64_t max, uint64_t vm_max, policy::Action a = po
 TEST(MemoryRlimits, TheConfigsOwnLowerLimitsAreKept) {
   json process = {{"rlimits", {{{"type", "RLIMIT_NOFILE"}, {"soft", 1024}, {"hard", 1024}},
                                {{"type", "RLIMIT_DATA"}, {"soft", 1000}, {"hard", 1u << 30}}}}};
-  apply_memory_rlimits(process, limits(64u << 20, 1u << 30));
+  apply_memory_rlimits(process, action_limits(64u << 20, 1u << 30));
   EXPECT_EQ(process["rlimits"], json::parse(R"([{"type": "RLIMIT_NOFILE", "soft": 1024, "hard": 1024},
       {"type": "RLIMIT_DATA", "soft": 1000, "hard": 67108864},
       {"type": "RLIMIT_AS", "soft": 1073741824, "hard": 1073741824}])"));
   json none = json::object();
-  apply_memory_rlimits(none, limits(0, 4096));
+  apply_memory_rlimits(none, action_limits(0, 4096));
   EXPECT_EQ(none["rlimits"], json::parse(R"([{"type": "RLIMIT_AS", "soft": 4096, "hard": 4096}])"));
   // warn and kill are the supervisor's: the kernel would only refuse.
   json warn = json::object();
-  apply_memory_rlimits(warn, limits(4096, 4096, policy::Action::warn));
+  apply_memory_rlimits(warn, action_limits(4096, 4096, policy::Action::warn));
   EXPECT_FALSE(warn.contains("rlimits"));
 }
 
@@ -55,12 +55,12 @@ oci::Spec spec_with(const char* caps, bool userns) {
 }
 
 TEST(MemoryRlimits, GuardedOnlyWhereAProcessCouldRaiseThem) {
-  auto m = limits(64u << 20, 0);
+  auto m = action_limits(64u << 20, 0);
   EXPECT_TRUE(may_raise_rlimits(spec_with(R"(["CAP_SYS_RESOURCE"])", false), m));
   EXPECT_FALSE(may_raise_rlimits(spec_with(R"(["CAP_KILL"])", false), m));
   // CAP_SYS_RESOURCE of a user namespace of its own raises no hard limit.
   EXPECT_FALSE(may_raise_rlimits(spec_with(R"(["CAP_SYS_RESOURCE"])", true), m));
-  EXPECT_FALSE(may_raise_rlimits(spec_with(R"(["CAP_SYS_RESOURCE"])", false), limits(0, 0)));
+  EXPECT_FALSE(may_raise_rlimits(spec_with(R"(["CAP_SYS_RESOURCE"])", false), action_limits(0, 0)));
 }
 
 // The filter's answers to setrlimit and prlimit64, in a child; its exit status is the first

@@ -11,7 +11,6 @@
 
 #include <csignal>
 #include <fstream>
-#include <thread>
 
 #include <gtest/gtest.h>
 
@@ -19,15 +18,13 @@
 #include "runtime/supervisor/in_root.hpp"
 #include "runtime/supervisor/path_walk.hpp"
 #include "runtime/supervisor/tracee_files.hpp"
+#include "tests/unit/on_thread.hpp"
 #include "tests/unit/temp_dir.hpp"
 
 namespace vigil::supervisor {
 namespace {
 
-template <class F>
-void on_thread(F f) {
-  std::thread(f).join();
-}
+using vigil::internal::on_thread;
 
 // The path of `fd` as the calling thread sees it, through the host's /proc opened up front
 // (a thread in a root has no /proc).
