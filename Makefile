@@ -10,6 +10,9 @@ CXXFLAGS ?= -O2
 LDLIBS   := -lseccomp -lcap -lboost_program_options -lcrypto -ldbus-1
 # Both cores, always: a fresh build of the sanitized unit tests is most of `make check`.
 MAKEFLAGS += -j$(shell nproc)
+# No built-in rules: through them make would try to make the dependency files it includes
+# from the unity sources.
+MAKEFLAGS += -r
 
 VERSION  := 0.1.0
 CPPFLAGS += -DVIGIL_VERSION='"$(VERSION)"'
@@ -17,20 +20,22 @@ CPPFLAGS += -DVIGIL_VERSION='"$(VERSION)"'
 LIB_SRC  := $(sort $(wildcard oci/*.cpp runtime/*/*.cpp runtime/*/*/*.cpp hooks/*.cpp))
 CMD_SRC  := $(sort $(wildcard cmd/*.cpp))
 
-OBJ      := $(patsubst %.cpp,build/obj/%.o,$(LIB_SRC) $(CMD_SRC))
-
-# A unity build: the sanitized build compiles each folder of the library, and each third of the
-# unit tests, as one translation unit. At -O0 a file's time goes mostly to the templates every
-# file instantiates again (nlohmann/json's above all): the library's 144 files took 350 s of
-# CPU, its 17 folders take about 100. vigil's own -O2 build stays a unit per file, which keeps
-# every file including what it uses.
-UNITY_DIR      := build/fuzz/unity
-LIB_UNITS      := $(sort $(patsubst %/,%,$(dir $(LIB_SRC))))
-UNIT_GROUPS    := a-l m-r s-z
-$(foreach d,$(LIB_UNITS),$(eval UNITY_lib_$(subst /,_,$(d)) := $(sort $(wildcard $(d)/*.cpp))))
+# A unity build: each folder of the library, cmd/, and each third of the unit tests is compiled
+# as one translation unit (build/unity/NAME.cpp #includes its files). Most of a file's time went
+# to the templates every file instantiates again, nlohmann/json's above all: vigil's 162 files
+# took 617 s of CPU at -O2 and their 18 units take 137; the sanitized library 351 s, its 17
+# units about 100. `make includes` checks that each file still includes what it uses.
+UNITY_DIR   := build/unity
+LIB_UNITS   := $(foreach d,$(sort $(patsubst %/,%,$(dir $(LIB_SRC)))),lib_$(subst /,_,$(d)))
+UNIT_GROUPS := a-l m-r s-z
+$(foreach d,$(sort $(patsubst %/,%,$(dir $(LIB_SRC)))),$(eval UNITY_lib_$(subst /,_,$(d)) := $(sort $(wildcard $(d)/*.cpp))))
+UNITY_cmd   := $(CMD_SRC)
 $(foreach g,$(UNIT_GROUPS),$(eval UNITY_unit_$(g) := $(sort $(wildcard tests/unit/[$(g)]*.cpp))))
-LIB_UNITY_OBJ  := $(foreach d,$(LIB_UNITS),$(UNITY_DIR)/lib_$(subst /,_,$(d)).o)
-UNIT_UNITY_OBJ := $(foreach g,$(UNIT_GROUPS),$(UNITY_DIR)/unit_$(g).o)
+OBJ            := $(patsubst %,build/obj/%.o,$(LIB_UNITS) cmd)
+LIB_UNITY_OBJ  := $(patsubst %,build/fuzz/obj/%.o,$(LIB_UNITS))
+UNIT_UNITY_OBJ := $(patsubst %,build/fuzz/obj/unit_%.o,$(UNIT_GROUPS))
+# What a unit's name stands for in the build's output: its folder's files.
+unity_what = $(patsubst %/,%,$(dir $(firstword $(UNITY_$(1)))))/*.cpp
 
 # Debian packages the build and the tests need (make deps installs the missing ones).
 DEPS       := g++ make clang libclang-rt-14-dev libseccomp-dev nlohmann-json3-dev libcap-dev libboost-program-options-dev libssl-dev \
@@ -38,7 +43,7 @@ DEPS       := g++ make clang libclang-rt-14-dev libseccomp-dev nlohmann-json3-de
               debootstrap libdbus-1-dev qemu-system-x86
 BENCH_DEPS := runc crun runsc
 
-.PHONY: FORCE all deps demo check check-build unit integration clients workloads guest fuzz bench install uninstall clean
+.PHONY: FORCE all deps demo check check-build includes unit integration clients workloads guest fuzz bench install uninstall clean
 all: build/vigil
 
 # Static: every container start execs vigil twice, and dynamic loading costs a millisecond each.
@@ -46,10 +51,25 @@ build/vigil: $(OBJ)
 	@echo "  LINK    $@"
 	@$(CXX) $(CXXFLAGS) -static -s -o $@ $^ $(LDLIBS)
 
-build/obj/%.o: %.cpp
+build/obj/%.o: $(UNITY_DIR)/%.cpp
 	@mkdir -p $(dir $@)
-	@echo "  CXX     $<"
+	@echo "  CXX     $(call unity_what,$*)"
 	@$(CXX) $(CXXSTD) $(WARN) $(CPPFLAGS) $(CXXFLAGS) -c -o $@ $<
+
+# A unit's source: an #include of each of its files, rewritten only when that list changes.
+.PRECIOUS: $(UNITY_DIR)/%.cpp
+$(UNITY_DIR)/%.cpp: FORCE
+	@mkdir -p $(dir $@)
+	@printf '#include "%s"\n' $(UNITY_$*) | cmp -s - $@ || printf '#include "%s"\n' $(UNITY_$*) >$@
+
+# Each file compiled alone, syntax only: in a unit a file may lean on the includes of the
+# files before it, and this says where one does.
+INCLUDE_CHECKS := $(patsubst %.cpp,build/includes/%.ok,$(LIB_SRC) $(CMD_SRC))
+includes: $(INCLUDE_CHECKS)
+build/includes/%.ok: %.cpp
+	@mkdir -p $(dir $@)
+	@echo "  CHECK   $<"
+	@$(CXX) $(CXXSTD) $(WARN) $(CPPFLAGS) -MT $@ -MF $(@:.ok=.d) -fsyntax-only $< && touch $@
 
 # The unit tests are built from the fuzz targets' objects (clang, ASan+UBSan, below): one
 # sanitized build of the library, not two.
@@ -143,21 +163,16 @@ build/fuzz/obj/precompiled.hpp.pch: $(PCH_SRC)
 	@mkdir -p $(dir $@)
 	@echo "  PCH     $< (fuzz)"
 	@$(FUZZ_CXX) $(CXXSTD) $(WARN) $(CPPFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -x c++-header -o $@ $<
-# A unit's source: an #include of each of its files, rewritten only when that list changes.
-.PRECIOUS: $(UNITY_DIR)/%.cpp
-$(UNITY_DIR)/%.cpp: FORCE
-	@mkdir -p $(dir $@)
-	@printf '#include "%s"\n' $(UNITY_$*) | cmp -s - $@ || printf '#include "%s"\n' $(UNITY_$*) >$@
-$(UNITY_DIR)/lib_%.o: $(UNITY_DIR)/lib_%.cpp build/fuzz/obj/precompiled.hpp.pch
-	@echo "  CXX     $(dir $(firstword $(UNITY_lib_$*)))*.cpp (fuzz, one unit)"
+build/fuzz/obj/lib_%.o: $(UNITY_DIR)/lib_%.cpp build/fuzz/obj/precompiled.hpp.pch
+	@echo "  CXX     $(call unity_what,lib_$*) (fuzz)"
 	@$(FUZZ_CXX) $(CXXSTD) $(WARN) $(CPPFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -include-pch build/fuzz/obj/precompiled.hpp.pch -c -o $@ $<
 # The tests themselves need no fuzzing coverage.
 build/fuzz/obj/tests/unit/precompiled.hpp.pch: tests/unit/precompiled.hpp $(PCH_SRC)
 	@mkdir -p $(dir $@)
 	@echo "  PCH     $< (fuzz)"
 	@$(FUZZ_CXX) $(CXXSTD) $(WARN) $(CPPFLAGS) $(FUZZ_FLAGS) -x c++-header -o $@ $<
-$(UNITY_DIR)/unit_%.o: $(UNITY_DIR)/unit_%.cpp build/fuzz/obj/tests/unit/precompiled.hpp.pch
-	@echo "  CXX     tests/unit/[$*]*.cpp (fuzz, one unit)"
+build/fuzz/obj/unit_%.o: $(UNITY_DIR)/unit_%.cpp build/fuzz/obj/tests/unit/precompiled.hpp.pch
+	@echo "  CXX     tests/unit/[$*]*.cpp (fuzz)"
 	@$(FUZZ_CXX) $(CXXSTD) $(WARN) $(CPPFLAGS) $(FUZZ_FLAGS) -include-pch build/fuzz/obj/tests/unit/precompiled.hpp.pch -c -o $@ $<
 build/fuzz/libvigil.a: $(LIB_UNITY_OBJ)
 	@echo "  AR      $@"
@@ -241,4 +256,4 @@ uninstall:
 clean:
 	rm -rf build
 
--include $(OBJ:.o=.d) $(LIB_UNITY_OBJ:.o=.d) $(UNIT_UNITY_OBJ:.o=.d) $(FUZZ_TARGETS:=.d)
+-include $(OBJ:.o=.d) $(LIB_UNITY_OBJ:.o=.d) $(UNIT_UNITY_OBJ:.o=.d) $(FUZZ_TARGETS:=.d) $(INCLUDE_CHECKS:.ok=.d)
