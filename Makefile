@@ -8,7 +8,7 @@ CPPFLAGS := -I. -I/usr/include/dbus-1.0 -I/usr/lib/$(MULTIARCH)/dbus-1.0/include
 CXXFLAGS ?= -O2
 # libcrypto: exec verification's SHA-256/512 only (runtime/verify/digest.cpp says why not EVP).
 LDLIBS   := -lseccomp -lcap -lboost_program_options -lcrypto -ldbus-1
-# Both cores, always: a fresh build of the sanitized unit tests is most of `make check`.
+# Every core, always: make check's first stage is the build, and every later one waits on it.
 MAKEFLAGS += -j$(shell nproc)
 # No built-in rules: through them make would try to make the dependency files it includes
 # from the unity sources.
@@ -26,9 +26,10 @@ CMD_SRC  := $(sort $(wildcard cmd/*.cpp))
 # took 617 s of CPU at -O2 and their 18 units take 137; the sanitized library 351 s, its 17
 # units about 100. `make includes` checks that each file still includes what it uses.
 UNITY_DIR   := build/unity
-LIB_UNITS   := $(foreach d,$(sort $(patsubst %/,%,$(dir $(LIB_SRC)))),lib_$(subst /,_,$(d)))
+LIB_DIRS    := $(sort $(patsubst %/,%,$(dir $(LIB_SRC))))
+LIB_UNITS   := $(foreach d,$(LIB_DIRS),lib_$(subst /,_,$(d)))
 UNIT_GROUPS := a-l m-r s-z
-$(foreach d,$(sort $(patsubst %/,%,$(dir $(LIB_SRC)))),$(eval UNITY_lib_$(subst /,_,$(d)) := $(sort $(wildcard $(d)/*.cpp))))
+$(foreach d,$(LIB_DIRS),$(eval UNITY_lib_$(subst /,_,$(d)) := $(sort $(wildcard $(d)/*.cpp))))
 UNITY_cmd   := $(CMD_SRC)
 $(foreach g,$(UNIT_GROUPS),$(eval UNITY_unit_$(g) := $(sort $(wildcard tests/unit/[$(g)]*.cpp))))
 OBJ            := $(patsubst %,build/obj/%.o,$(LIB_UNITS) cmd)
