@@ -6,7 +6,6 @@
 #include <set>
 
 #include "runtime/base/file.hpp"
-#include "runtime/landlock/landlock.hpp"
 #include "runtime/policy/size.hpp"
 
 namespace vigil::policy {

@@ -14,6 +14,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "runtime/landlock/landlock.hpp"
+
 #include "runtime/policy/learned.hpp"
 
 namespace vigil::policy {
@@ -26,8 +28,9 @@ struct SuggestOptions {
   std::function<std::optional<size_t>(const std::string& dir)> programs_in;
   // Whether PATH exists in the container's rootfs as it is before a run; nullopt when unknown.
   std::function<std::optional<bool>(const std::string& path)> exists;
-  // The Landlock ABI of the kernel the policy is for: below 5 nothing here can refuse ioctl.
-  int landlock_abi = 7;
+  // The Landlock ABI of the kernel the policy is for: below kIoctlDevAbi nothing here can
+  // refuse ioctl. By default, one that can.
+  int landlock_abi = landlock::kIoctlDevAbi;
 };
 
 struct Suggestion {
