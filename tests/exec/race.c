@@ -1,11 +1,12 @@
 // race DIR DENIED ALLOWED N: a time-of-check/time-of-use attack on exec verification.
 // One thread keeps replacing DIR/target, atomically (link to a temporary name, then rename
 // over), by DENIED and by ALLOWED (both in DIR), while the main thread fork+execs DIR/target
-// N times, waiting for each. After half the swaps it holds still for up to twice as long as
-// the last exec took (at least 2 ms), so that on a slow machine too (an emulated guest, a
-// checksum of each file) some execs find the file as it was checked. DENIED is expected to print a MARKER line and exit 42, ALLOWED
-// to exit 0. A child whose execve fails exits 126 for EACCES, 127 for any other errno (which
-// it names on stderr). Prints the outcomes:
+// N times, waiting for each. After half of its swaps, at random, it holds still for up to
+// twice as long as the last exec took (at least 2 ms), so that on a slow machine too (an
+// emulated guest, a checksum of each file) some execs find the file as it was checked.
+// DENIED is expected to print a MARKER line and exit 42, ALLOWED to exit 0. A child whose
+// execve fails exits 126 for EACCES, 127 for any other errno (which it names on stderr).
+// Prints the outcomes:
 //   race: N execs: allowed=A marker=M eacces=E killed=K errno=O other=X
 // and exits 0 once all N ran.
 #define _GNU_SOURCE
@@ -35,7 +36,7 @@ static void swap_in(const char* file) {
   }
 }
 
-// Holds still after half the swaps, for a random time up to twice the last exec's (2 ms at least).
+// Holds still after half the swaps, at random, for up to twice the last exec's time (2 ms at least).
 static void jitter(unsigned* seed) {
   long most = 2 * atomic_load(&last_exec_us);
   if (most < 2000) most = 2000;
