@@ -24,6 +24,7 @@
 #include "runtime/seccomp/hand_off.hpp"
 #include "runtime/policy/exec_policy.hpp"
 #include "runtime/supervisor/launch.hpp"
+#include "runtime/supervisor/memory_rlimits.hpp"
 #include "runtime/terminal/console_socket.hpp"
 
 namespace vigil {
@@ -138,7 +139,8 @@ Result<CreatedInit> create_container(const CreateOptions& o) {
   std::optional<supervisor::Supervisor> sup;
   if (policy.supervise())
     sup = TRY(supervisor::Supervisor::start({o.id, dir.path(), seccomp_cache_dir(o.root), log_fd.get(), exec_policy,
-                                             supervised_memory(policy, spec), policy::paths_policy(policy), paths.judged, cg}));
+                                             supervised_memory(policy, spec), supervisor::supervisor_sets_data_limit(spec),
+                                             policy::paths_policy(policy), paths.judged, cg}));
   ConsoleChannel console;
   if (spec.process->terminal) console = TRY(open_console_channel(o.console_socket));
   // A cgroup we did not make may have counted OOM kills before; ours starts at zero.

@@ -21,8 +21,10 @@ Status supervise_request(InitRequest& req, const oci::Spec& spec, const policy::
                          const policy::ExecPolicy& exec, policy::AccessSet judged_paths, const std::string& root) {
   const auto memory = supervised_memory(policy, spec);
   supervisor::apply_memory_rlimits(req.spec["process"], memory);
-  req.supervisor = TRY(supervisor::notify_program(seccomp_cache_dir(root), exec, supervisor::memory_watch(memory),
-                                                  supervisor::may_raise_rlimits(spec, memory), judged_paths));
+  const auto watch = supervisor::memory_watch(memory, supervisor::supervisor_sets_data_limit(spec));
+  // Where the supervisor keeps soft limits below the hard ones, no process may raise its own.
+  bool guard_rlimits = supervisor::may_raise_rlimits(spec, memory) || watch.data_room;
+  req.supervisor = TRY(supervisor::notify_program(seccomp_cache_dir(root), exec, watch, guard_rlimits, judged_paths));
   return {};
 }
 

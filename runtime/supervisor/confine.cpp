@@ -6,6 +6,7 @@
 #include <sched.h>
 #include <sys/ipc.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 
 #include "runtime/process/identity.hpp"
 #include "runtime/seccomp/cache.hpp"
@@ -40,7 +41,7 @@ constexpr uint64_t kWriteFlags = O_WRONLY | O_RDWR | O_CREAT | O_TRUNC | O_APPEN
 constexpr uint64_t bit(int cap) { return uint64_t(1) << cap; }
 
 // What the work needs, and why: the rest goes, from every set and the bounding set.
-uint64_t kept_capabilities(bool joins_ipc, bool opens) {
+uint64_t kept_capabilities(const Needs& needs) {
   uint64_t keep = bit(CAP_SYS_PTRACE)     // seize execs; read tracee memory, take its fds, open its /proc files
                   | bit(CAP_KILL)         // SIGKILL to the container's processes, whatever their uid
                   | bit(CAP_SYS_CHROOT)   // a judging thread enters the process's root (in_root.hpp)
@@ -50,12 +51,14 @@ uint64_t kept_capabilities(bool joins_ipc, bool opens) {
   bool checkpoint_restore = ::prctl(PR_CAPBSET_READ, CAP_CHECKPOINT_RESTORE, 0, 0, 0) >= 0;
   keep |= bit(checkpoint_restore ? CAP_CHECKPOINT_RESTORE : CAP_SYS_ADMIN);
   // setns into an IPC namespace, and IPC_STAT of a segment whatever its mode.
-  if (joins_ipc) keep |= bit(CAP_SYS_ADMIN) | bit(CAP_IPC_OWNER);
+  if (needs.joins_ipc) keep |= bit(CAP_SYS_ADMIN) | bit(CAP_IPC_OWNER);
   // Take a process's fsuid, fsgid and groups, and the capabilities over files a process
   // may have, to open files as it would (act_as.hpp).
-  if (opens)
+  if (needs.opens)
     keep |= bit(CAP_SETUID) | bit(CAP_SETGID) | bit(CAP_DAC_OVERRIDE) | bit(CAP_FOWNER) | bit(CAP_FSETID) | bit(CAP_CHOWN) |
             bit(CAP_MKNOD);
+  // Any process's RLIMIT_DATA, whatever its uid (supervisor_sets_data_limit).
+  if (needs.sets_data_limit && ::prctl(PR_CAPBSET_READ, CAP_SYS_RESOURCE, 0, 0, 0) == 1) keep |= bit(CAP_SYS_RESOURCE);
   return keep;
 }
 
@@ -77,11 +80,11 @@ Result<seccomp::Program> compile_allow_list(const std::vector<seccomp::Rule>& ru
   return with_context(seccomp::compile_cached(p, key, cache_dir, nullptr), "compile the " + whose + "'s filter");
 }
 
-Result<seccomp::Program> confinement(const std::string& cache_dir, bool joins_ipc, bool opens) {
+Result<seccomp::Program> confinement(const std::string& cache_dir, const Needs& needs) {
   std::vector<seccomp::Rule> rules = {
       {allowed(), seccomp::Action::allow, std::nullopt, {}},
       {{"unlinkat"}, seccomp::Action::allow, std::nullopt, {{0, uint64_t(kStateDirFd), 0, seccomp::Op::eq}}}};
-  if (opens)
+  if (needs.opens)
     rules.push_back({{"openat", "unlinkat", "mkdirat", "mknodat", "symlinkat", "linkat", "renameat2", "ftruncate", "fchmod",
                       "fchmodat", "fchown", "fchownat", "setxattr", "removexattr", "fsetxattr", "fremovexattr",
                       "utimensat", "setfsuid", "setfsgid", "setgroups", "getgroups", "capget", "capset",
@@ -89,15 +92,17 @@ Result<seccomp::Program> confinement(const std::string& cache_dir, bool joins_ip
                      seccomp::Action::allow, std::nullopt, {}});
   else
     rules.push_back({{"openat"}, seccomp::Action::allow, std::nullopt, {{2, kWriteFlags, 0, seccomp::Op::masked_eq}}});
-  if (joins_ipc) {
+  if (needs.joins_ipc) {
     rules.push_back({{"setns"}, seccomp::Action::allow, std::nullopt, {{1, uint64_t(CLONE_NEWIPC), 0, seccomp::Op::eq}}});
     rules.push_back({{"shmctl"}, seccomp::Action::allow, std::nullopt, {{1, uint64_t(IPC_STAT), 0, seccomp::Op::eq}}});
   }
+  if (needs.sets_data_limit)
+    rules.push_back({{"prlimit64"}, seccomp::Action::allow, std::nullopt, {{1, uint64_t(RLIMIT_DATA), 0, seccomp::Op::eq}}});
   return compile_allow_list(rules, "supervisor", cache_dir);
 }
 
-Status confine(const seccomp::Program& allow_list, bool joins_ipc, bool opens) {
-  uint64_t keep = kept_capabilities(joins_ipc, opens);
+Status confine(const seccomp::Program& allow_list, const Needs& needs) {
+  uint64_t keep = kept_capabilities(needs);
   // Root regains nothing through exec or a uid change, and these stay so.
   if (::prctl(PR_SET_SECUREBITS, SECBIT_NOROOT | SECBIT_NOROOT_LOCKED | SECBIT_NO_SETUID_FIXUP |
                                      SECBIT_NO_SETUID_FIXUP_LOCKED | SECBIT_KEEP_CAPS_LOCKED |

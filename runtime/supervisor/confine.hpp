@@ -24,12 +24,21 @@ inline constexpr int kStateDirFd = 63;
 // the cache's key and in errors.
 Result<seccomp::Program> compile_allow_list(const std::vector<seccomp::Rule>& rules, const std::string& whose,
                                             const std::string& cache_dir);
-// The supervisor's allow-list. `joins_ipc`: it asks System V segments' sizes (memory
-// limits), from the container's IPC namespace (setns there, shmctl), which takes
-// CAP_SYS_ADMIN and CAP_IPC_OWNER too. `opens`: it opens and removes files for the
-// container's processes (path rules: open_notice.cpp, remove_notice.cpp) as they would, with
-// their identity (act_as.hpp), creating and writing too.
-Result<seccomp::Program> confinement(const std::string& cache_dir, bool joins_ipc, bool opens);
-Status confine(const seccomp::Program& allow_list, bool joins_ipc, bool opens);
+// What the supervisor's work takes beyond what every supervisor does.
+struct Needs {
+  // It asks System V segments' sizes (memory limits), from the container's IPC namespace
+  // (setns there, shmctl), which takes CAP_SYS_ADMIN and CAP_IPC_OWNER too.
+  bool joins_ipc = false;
+  // It opens and removes files for the container's processes (path rules: open_notice.cpp,
+  // remove_notice.cpp) as they would, with their identity (act_as.hpp), creating and writing too.
+  bool opens = false;
+  // It sets the processes' soft RLIMIT_DATA (memory_watch.hpp), with CAP_SYS_RESOURCE where
+  // the runtime has it.
+  bool sets_data_limit = false;
+};
+
+// The supervisor's allow-list.
+Result<seccomp::Program> confinement(const std::string& cache_dir, const Needs& needs);
+Status confine(const seccomp::Program& allow_list, const Needs& needs);
 
 }  // namespace vigil::supervisor

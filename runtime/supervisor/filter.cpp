@@ -108,7 +108,7 @@ Result<seccomp::Program> notify_program(const std::string& cache_dir, const poli
     notify({Watched::mmap, Watched::mprotect}, {{2, PROT_WRITE, PROT_WRITE, seccomp::Op::masked_eq}});
   }
   // brk(0) asks where the heap ends.
-  if (memory.any()) notify({Watched::brk}, {{0, 0, 0, seccomp::Op::ne}});
+  if (memory.brk) notify({Watched::brk}, {{0, 0, 0, seccomp::Op::ne}});
   // libseccomp also adds ipc(SHMAT, …) where shmat is multiplexed (32-bit x86).
   if (memory.any()) notify({Watched::mremap, Watched::shmat}, {});
 
@@ -188,7 +188,7 @@ Result<seccomp::Program> notify_program(const std::string& cache_dir, const poli
       {"syscalls", rules},
       {"protMask", mask},
       {"guardRlimits", guard_rlimits},
-      {"memory", {memory.committed, memory.virtual_}},
+      {"memory", {memory.committed, memory.virtual_, memory.brk}},
       {"paths", judged_paths},
       {"flags", {"SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"}},
       {"vigil", "supervisor"},  // keeps its cache entry apart from any profile of the same rules

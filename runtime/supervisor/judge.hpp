@@ -31,7 +31,8 @@ namespace vigil::supervisor {
 // What the memory section's limits are judged with; made before the supervisor confines
 // itself (the source's probe of the shmem device).
 struct MemoryJudge {
-  MemoryJudge(const policy::MemoryPolicy& m, ProcMemorySource s) : source(std::move(s)), ledger(m, source) {}
+  MemoryJudge(const policy::MemoryPolicy& m, ProcMemorySource s, bool data_room)
+      : source(std::move(s)), ledger(m, source, data_room) {}
   MemoryJudge(const MemoryJudge&) = delete;
   MemoryJudge& operator=(const MemoryJudge&) = delete;
   ProcMemorySource source;

@@ -30,6 +30,7 @@ struct LaunchRequest {
   int log = -1;           // --log, or -1
   policy::ExecPolicy exec;
   policy::MemoryPolicy memory;  // container_max resolved (memory_watch.hpp)
+  bool sets_data_limit = false;  // supervisor_sets_data_limit() (memory_rlimits.hpp)
   policy::PathsPolicy paths;
   policy::AccessSet judged_paths = 0;  // the accesses path rules leave to the supervisor
   cgroup::Cgroup cgroup;  // the container's: emptied if the supervisor dies (guard.hpp)

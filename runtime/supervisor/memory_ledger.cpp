@@ -85,6 +85,7 @@ Result<MemoryLedger::Process*> MemoryLedger::process_of(pid_t tid) {
   if (renewed && !added) {
     p.heap_epoch = UINT64_MAX;
     p.warned.clear();
+    p.data_limit = UINT64_MAX;
   }
   if (added || renewed) {
     if (Status loaded = reload_shared(pid, p); !loaded) {
@@ -221,6 +222,21 @@ void MemoryLedger::grant(pid_t tid, const MemoryRequest& r) {
   // next read of maps.
   if (e.dev == 0 && e.ino == 0) e.ino = std::numeric_limits<ino_t>::max() - next_anonymous_++;
   p.shared.push_back(e);
+}
+
+Status MemoryLedger::settle(pid_t tid) {
+  if (!data_room_) return {};
+  auto group = tgid_.find(tid);
+  auto it = group == tgid_.end() ? procs_.end() : procs_.find(group->second);
+  if (it == procs_.end()) return {};
+  Process& p = it->second;
+  uint64_t shared = shared_bytes(p.shared);
+  uint64_t room = m_.max > shared ? m_.max - shared : 0;
+  if (room == p.data_limit) return {};
+  // Once, whether it works or not: a process the supervisor may not set limits for (it took
+  // another uid) keeps what it inherited, and is not asked again at every call.
+  p.data_limit = room;
+  return source_.set_data_limit(tid, room);
 }
 
 uint64_t MemoryLedger::old_break(pid_t tid) const {

@@ -52,6 +52,8 @@ class MemorySource {
   virtual Result<uint64_t> cgroup_pinned() = 0;
   // `tid` is gone: whatever is kept for it can go.
   virtual void forget(pid_t tid) = 0;
+  // Sets the soft RLIMIT_DATA of `tid`'s process to `bytes` (at most its hard limit).
+  virtual Status set_data_limit(pid_t tid, uint64_t bytes) = 0;
 };
 
 // What one notified call asks for.
@@ -79,14 +81,20 @@ uint64_t new_bytes_of(const std::vector<SharedExtent>& held, const SharedExtent&
 
 class MemoryLedger {
  public:
-  // `m.container_max` already resolved (memory_watch.hpp).
-  MemoryLedger(const policy::MemoryPolicy& m, MemorySource& source) : m_(m), source_(source) {}
+  // `m.container_max` already resolved (memory_watch.hpp). `data_room`: the kernel holds brk,
+  // each process's soft RLIMIT_DATA kept by settle() at memory.max less its shared memory.
+  MemoryLedger(const policy::MemoryPolicy& m, MemorySource& source, bool data_room = false)
+      : m_(m), source_(source), data_room_(data_room) {}
 
   // Judges `r` from thread `tid` against every limit: the first limit it would pass, or
   // nullopt. `r` is completed (a brk's bytes) for grant().
   Result<std::optional<Breach>> admit(pid_t tid, MemoryRequest& r);
   // `r` was let through: it counts until the kernel's figures are read again.
   void grant(pid_t tid, const MemoryRequest& r);
+  // After a call of `tid` was judged: its process's soft RLIMIT_DATA set to what memory.max
+  // leaves its private memory, when that changed (with data_room; a process not known yet
+  // keeps the limit it inherited).
+  Status settle(pid_t tid);
   // Where the heap of `tid`'s process ends, as brk answers when it refuses.
   uint64_t old_break(pid_t tid) const;
   // Some process of the container execs: heaps are no longer where they were.
@@ -109,6 +117,7 @@ class MemoryLedger {
     uint64_t heap_end = 0;
     uint64_t heap_epoch = UINT64_MAX;  // heap_end is good while this is epoch_
     std::vector<std::string> warned;
+    uint64_t data_limit = UINT64_MAX;  // the soft RLIMIT_DATA settle() last set
   };
   // The process of `tid`, its figures fresh.
   Result<Process*> process_of(pid_t tid);
@@ -122,6 +131,7 @@ class MemoryLedger {
 
   policy::MemoryPolicy m_;
   MemorySource& source_;
+  bool data_room_;
   std::unordered_map<pid_t, Process> procs_;  // by thread group id
   std::unordered_map<pid_t, pid_t> tgid_;     // thread id → its thread group
   uint64_t epoch_ = 0;

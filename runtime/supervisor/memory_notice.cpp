@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 
+#include "runtime/base/log.hpp"
 #include "runtime/supervisor/judge.hpp"
 #include "runtime/supervisor/respond.hpp"
 #include "runtime/supervisor/tracee_memory.hpp"
@@ -144,7 +145,11 @@ void judge_memory(const JudgeContext& c, const Notified& who, const seccomp_noti
     return refuse("memory", "", "cannot read its figures: " + breach.error().str(), false);
   }
   if (c.learner) c.learner->committed(who.pid, syscall, m.ledger.last().process, m.ledger.last().container);
-  if (!*breach) return m.ledger.grant(who.pid, r), carry_on();
+  if (!*breach) m.ledger.grant(who.pid, r);
+  // The process waits in this call: its id is its own while its brk's share is set.
+  if (Status settled = m.ledger.settle(who.pid); !settled)
+    log_debug("supervisor: pid " + std::to_string(who.pid) + " keeps the RLIMIT_DATA it inherited: " + settled.error().str());
+  if (!*breach) return carry_on();
   const Breach& b = **breach;
   std::string detail = "limit " + bytes(b.limit_bytes) + ", current " + bytes(b.current) + ", request " + bytes(b.request);
   switch (limits.action) {

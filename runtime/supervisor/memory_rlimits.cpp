@@ -1,5 +1,7 @@
 #include "runtime/supervisor/memory_rlimits.hpp"
 
+#include <linux/capability.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -28,6 +30,21 @@ bool may_raise_rlimits(const oci::Spec& spec, const policy::MemoryPolicy& m) {
   if (spec.linux.has(oci::NamespaceType::user) || !spec.process || !spec.process->capabilities) return false;
   const auto& bounding = spec.process->capabilities->bounding;
   return std::find(bounding.begin(), bounding.end(), "CAP_SYS_RESOURCE") != bounding.end();
+}
+
+bool supervisor_sets_data_limit(const oci::Spec& spec) {
+  if (::prctl(PR_CAPBSET_READ, CAP_SYS_RESOURCE, 0, 0, 0) == 1) return true;
+  if (spec.linux.has(oci::NamespaceType::user) || !spec.process) return false;
+  return spec.process->user.uid == 0 && spec.process->user.gid == 0;
+}
+
+Status set_data_soft_limit(pid_t pid, uint64_t bytes) {
+  rlimit now{};
+  if (::prlimit(pid, RLIMIT_DATA, nullptr, &now) < 0) return Error::from_errno("prlimit " + std::to_string(pid));
+  rlimit want{std::min<rlim_t>(bytes, now.rlim_max), now.rlim_max};
+  if (want.rlim_cur == now.rlim_cur) return {};
+  if (::prlimit(pid, RLIMIT_DATA, &want, nullptr) < 0) return Error::from_errno("prlimit " + std::to_string(pid));
+  return {};
 }
 
 }  // namespace vigil::supervisor

@@ -21,4 +21,13 @@ void apply_memory_rlimits(nlohmann::json& process, const policy::MemoryPolicy& m
 // must the filter refuse setrlimit and prlimit64 of RLIMIT_DATA and RLIMIT_AS.
 bool may_raise_rlimits(const oci::Spec& spec, const policy::MemoryPolicy& m);
 
+// Whether the supervisor may set the RLIMIT_DATA of every process of `spec` (prlimit): it
+// keeps CAP_SYS_RESOURCE where the runtime has it; else only processes whose uids and gids
+// are all its own, root's, outside a user namespace (docs/POLICY.md says what is left).
+bool supervisor_sets_data_limit(const oci::Spec& spec);
+
+// Sets the soft RLIMIT_DATA of `pid` (a thread id will do) to `bytes`, at most its hard limit,
+// which stays.
+Status set_data_soft_limit(pid_t pid, uint64_t bytes);
+
 }  // namespace vigil::supervisor

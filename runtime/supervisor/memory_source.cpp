@@ -17,6 +17,7 @@
 #include "runtime/base/file.hpp"
 #include "runtime/cgroup/cgroup.hpp"
 #include "runtime/process/process_handle.hpp"
+#include "runtime/supervisor/memory_rlimits.hpp"
 #include "runtime/supervisor/proc_maps.hpp"
 #include "runtime/supervisor/tracee_files.hpp"
 
@@ -39,6 +40,8 @@ Result<ProcMemorySource> ProcMemorySource::open(const std::string& cgroup, const
   source.kernel_shmem_ = st.st_dev;
   return source;
 }
+
+Status ProcMemorySource::set_data_limit(pid_t tid, uint64_t bytes) { return set_data_soft_limit(tid, bytes); }
 
 Result<Statm> parse_statm(std::string_view text, uint64_t page) {
   // size resident shared text lib data dt, in pages; data is data_vm + stack_vm.

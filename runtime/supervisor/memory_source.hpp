@@ -27,6 +27,7 @@ class ProcMemorySource : public MemorySource {
   Result<std::vector<pid_t>> processes() override;
   void forget(pid_t tid) override { statm_.erase(tid); }
   Result<uint64_t> cgroup_pinned() override;
+  Status set_data_limit(pid_t tid, uint64_t bytes) override;
   // Files on `dev` are shared memory (a tmpfs or hugetlbfs seen behind a mapped fd).
   void add_shmem_device(dev_t dev) { shmem_.insert(dev); }
   // Where System V segments live: their inode number is their shmid.

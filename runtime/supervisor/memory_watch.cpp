@@ -2,10 +2,12 @@
 
 namespace vigil::supervisor {
 
-MemoryWatch memory_watch(const policy::MemoryPolicy& m) {
+MemoryWatch memory_watch(const policy::MemoryPolicy& m, bool sets_data_limit) {
   MemoryWatch w;
   w.committed = m.max || m.container_max;
   w.virtual_ = m.vm_max && m.action != policy::Action::deny;
+  w.data_room = m.action == policy::Action::deny && m.max && !m.container_max && sets_data_limit;
+  w.brk = w.any() && !w.data_room;
   return w;
 }
 

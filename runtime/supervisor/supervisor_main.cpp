@@ -79,9 +79,9 @@ Status prepare(const supervisor::LaunchRequest& r, Prepared& p) {
   // The container dies with us: the guard sees to it.
   p.guard.emplace(TRY(supervisor::Guard::start(r.cgroup)));
   // From here on only what the supervisor's work needs; the monitor thread inherits it.
-  const auto watch = supervisor::memory_watch(r.memory);
-  const bool opens = r.judged_paths != 0;
-  auto allow_list = TRY(supervisor::confinement(r.cache_dir, watch.committed, opens));
+  const auto watch = supervisor::memory_watch(r.memory, r.sets_data_limit);
+  const supervisor::Needs needs{watch.committed, r.judged_paths != 0, watch.data_room};
+  auto allow_list = TRY(supervisor::confinement(r.cache_dir, needs));
   // The container's files are read by the examiner, started while we may still fork it.
   if (supervisor::notifies(r.exec))
     p.examiner = TRY(supervisor::ExaminerProcess::start(TRY(supervisor::examiner_confinement(r.cache_dir))));
@@ -91,14 +91,14 @@ Status prepare(const supervisor::LaunchRequest& r, Prepared& p) {
   if (watch.any()) {
     const cgroup::Dir* mem = r.cgroup.find("memory");
     memory = std::make_unique<supervisor::MemoryJudge>(
-        r.memory, TRY(supervisor::ProcMemorySource::open(r.cgroup.procs_dir(), mem ? mem->path : "")));
+        r.memory, TRY(supervisor::ProcMemorySource::open(r.cgroup.procs_dir(), mem ? mem->path : "")), watch.data_room);
   }
   std::unique_ptr<supervisor::PathsJudge> paths;
   if (r.judged_paths) paths = std::make_unique<supervisor::PathsJudge>(r.paths, r.judged_paths);
   p.judge = std::make_unique<supervisor::Judge>(r.exec, std::move(memory), std::move(paths), *p.audit, *p.examiner);
   p.monitor = std::make_unique<supervisor::Monitor>(*p.judge);
   TRY(p.monitor->open());
-  TRY(supervisor::confine(allow_list, watch.committed, opens));
+  TRY(supervisor::confine(allow_list, needs));
   // Seized processes' stops come as SIGCHLD, to the monitor's signalfd alone. With nothing
   // notified (supervisor::notifies), it only sees listeners go.
   sigset_t chld;

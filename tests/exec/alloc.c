@@ -6,7 +6,7 @@
 // PROT_NONE, then mprotect 16 MiB at a time), raise (setrlimit RLIMIT_DATA and RLIMIT_AS up),
 // shared (MAP_SHARED|MAP_ANONYMOUS), memfd (grown by ftruncate, each MiB mapped), bigmemfd
 // (ftruncate to 1 GiB, mapped whole), shm (System V segments attached), heapshared (32 MiB of
-// brk, then memfd), twice (one 40 MiB memfd mapped three times, then mmap), children (forked
+// brk, then memfd), sharedheap (32 MiB of memfd, then brk), twice (one 40 MiB memfd mapped three times, then mmap), children (forked
 // children holding 8 MiB each), growsdown (one-page MAP_GROWSDOWN maps).
 #define _GNU_SOURCE
 #include <errno.h>
@@ -166,6 +166,14 @@ int main(int argc, char** argv) {
     got += base;
     return report(mode, err);
   }
+  if (!strcmp(mode, "sharedheap")) {
+    int fd = memfd_create("alloc", MFD_CLOEXEC), err = 0;
+    if (fd < 0) return report(mode, errno);
+    while (got < 32 * MiB && (err = memfd_step(fd)) == 0) got += MiB;
+    if (err) return report(mode, err);
+    while (more() && sbrk(MiB) != (void*)-1) got += MiB;
+    return report(mode, more() ? errno : 0);
+  }
   if (!strcmp(mode, "bigmemfd")) {
     int fd = memfd_create("alloc", MFD_CLOEXEC);
     if (fd < 0 || ftruncate(fd, 1L << 30) < 0) return report(mode, errno);
@@ -208,6 +216,6 @@ int main(int argc, char** argv) {
     return report(mode, more() ? errno : 0);
   }
   fprintf(stderr, "usage: alloc MODE [CAP-MiB]: small|large|mmap|mremap|brk|noreserve|threads|reserve|raise|shared|"
-                  "memfd|bigmemfd|shm|heapshared|twice|children|growsdown\n");
+                  "memfd|bigmemfd|shm|heapshared|sharedheap|twice|children|growsdown\n");
   return 2;
 }

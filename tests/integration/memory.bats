@@ -127,6 +127,29 @@ assert_refused_near() {
   assert_audit "$ID-big" memory.max deny "1073741824 bytes"
 }
 
+@test "memory: with deny, brk is left to RLIMIT_DATA, whose soft limit is what shared memory leaves of max" {
+  memory_policy max '{"max": "64M"}'
+  # 32 sbrk calls of 1 MiB, none of them notified: the supervisor sees the two execs (sh,
+  # alloc) and a few maps.
+  script_to_end "$ID" --debug --log "$T/debug.log" --policy "$T/max.json" -- 'alloc brk 32'
+  assert_eq "$output" "brk: 32768 KiB, then nothing"
+  wait_for file_has "$T/debug.log" "notifications"
+  local count
+  count=$(sed -n 's/.*the container is over, exiting; \([0-9]*\) notifications.*/\1/p' "$T/debug.log")
+  [ -n "$count" ] && [ "$count" -lt 16 ] || fail "the supervisor was notified $count times: $(cat "$T/debug.log")"
+  # 32 MiB of memfd mapped, then brk: the kernel refuses the heap near 64 MiB in all, not at
+  # 64 MiB of heap alone; the refusal is the kernel's, with no audit line.
+  alloc_under "$ID-sh" max sharedheap
+  assert_refused_near 65536 1024 ENOMEM
+  [ "$KIB" -gt 32768 ] || fail "no heap at all: $output"
+  [ -z "$(audit_select "$ID-sh" '.syscall == "brk"')" ] || fail "brk was judged: $(cat "$(audit_log "$ID-sh")")"
+  # A process of another uid: its limit is set where the supervisor may (CAP_SYS_RESOURCE), and
+  # elsewhere its brk is notified; refused near the limit either way.
+  cfg set /process/user/uid 1000
+  alloc_under "$ID-user" max sharedheap
+  assert_refused_near 65536 1024 ENOMEM
+}
+
 @test "memory: warn lets every allocation through, audited once per process and limit" {
   memory_policy warn '{"max": "64M", "action": "warn"}'
   sh_under "$ID" warn 'alloc mmap 96 && alloc brk 96 && alloc memfd 96 && echo alive'

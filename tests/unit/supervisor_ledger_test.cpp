@@ -52,6 +52,11 @@ struct FakeSource : MemorySource {
   void forget(pid_t tid) override { seen.erase(tid); }
   uint64_t pinned = 0;
   Result<uint64_t> cgroup_pinned() override { return pinned; }
+  std::vector<std::pair<pid_t, uint64_t>> data_limits;  // what set_data_limit was asked
+  Status set_data_limit(pid_t tid, uint64_t bytes) override {
+    data_limits.emplace_back(tid, bytes);
+    return {};
+  }
   void add(pid_t tid, uint64_t committed, pid_t tgid = 0) { tasks[tid] = {tgid ? tgid : tid, {committed * 4, committed, false}, {}, 0x1000000}; }
 };
 
@@ -96,6 +101,34 @@ TEST(MemoryLedger, MaxCountsPrivateAndSharedTogether) {
   b = ledger.admit(10, again);
   ASSERT_TRUE(b.ok());
   EXPECT_FALSE(*b);
+}
+
+TEST(MemoryLedger, BrksShareOfMaxIsWhatSharedMemoryLeaves) {
+  FakeSource src;
+  src.add(10, 10 * MiB);
+  src.add(11, 1 * MiB, 10);  // a thread of 10
+  MemoryLedger ledger(limits(64 * MiB), src, true);
+  auto r = object(7, 1, 0, 16 * MiB);
+  ASSERT_FALSE(*ledger.admit(11, r));
+  ledger.grant(11, r);
+  src.tasks[10].shared = {*r.object};
+  ASSERT_TRUE(ledger.settle(11).ok());
+  // Set through the calling thread; the same figure again asks nothing.
+  ASSERT_TRUE(ledger.settle(10).ok());
+  EXPECT_EQ(src.data_limits, (std::vector<std::pair<pid_t, uint64_t>>{{11, 48 * MiB}}));
+  auto more = object(7, 2, 0, 8 * MiB);
+  ASSERT_FALSE(*ledger.admit(10, more));
+  ledger.grant(10, more);
+  ASSERT_TRUE(ledger.settle(10).ok());
+  EXPECT_EQ(src.data_limits.back(), (std::pair<pid_t, uint64_t>{10, 40 * MiB}));
+  // Without data_room the kernel's limit is left as it is.
+  FakeSource other;
+  other.add(10, 10 * MiB);
+  MemoryLedger plain(limits(64 * MiB), other);
+  auto again = object(7, 1, 0, 16 * MiB);
+  ASSERT_FALSE(*plain.admit(10, again));
+  ASSERT_TRUE(plain.settle(10).ok());
+  EXPECT_TRUE(other.data_limits.empty());
 }
 
 TEST(MemoryLedger, KeptFiguresAreReadAgainBeforeARefusal) {
@@ -261,13 +294,25 @@ TEST(ProcText, StatmAndMapsAsTheLedgerReadsThem) {
 
 TEST(MemoryWatch, WhatTheSupervisorMustSee) {
   policy::MemoryPolicy m = limits(64 * MiB, 1024 * MiB);
-  auto w = memory_watch(m);
+  auto w = memory_watch(m, false);
   EXPECT_TRUE(w.committed);
   EXPECT_FALSE(w.virtual_);  // RLIMIT_AS refuses by itself
+  EXPECT_TRUE(w.brk);
+  EXPECT_FALSE(w.data_room);
+  // brk is RLIMIT_DATA's where the supervisor can set every process's soft limit.
+  w = memory_watch(m, true);
+  EXPECT_TRUE(w.committed);
+  EXPECT_FALSE(w.brk);
+  EXPECT_TRUE(w.data_room);
+  // A container's figure adds up every brk; warn and kill must see each call.
+  EXPECT_TRUE(memory_watch(limits(64 * MiB, 0, 128 * MiB), true).brk);
   m.action = policy::Action::kill;
-  EXPECT_TRUE(memory_watch(m).virtual_);
-  EXPECT_FALSE(memory_watch(limits(0, 1024 * MiB)).any());
-  EXPECT_TRUE(memory_watch(limits(0, 0, MiB)).committed);
+  EXPECT_TRUE(memory_watch(m, true).virtual_);
+  EXPECT_TRUE(memory_watch(m, true).brk);
+  EXPECT_FALSE(memory_watch(m, true).data_room);
+  EXPECT_FALSE(memory_watch(limits(0, 1024 * MiB), true).any());
+  EXPECT_FALSE(memory_watch(limits(0, 1024 * MiB), true).brk);
+  EXPECT_TRUE(memory_watch(limits(0, 0, MiB), true).committed);
 }
 
 TEST(MemoryWatch, ContainerMaxFromTheCgroupLimit) {

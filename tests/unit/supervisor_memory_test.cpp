@@ -1,4 +1,5 @@
 #include <gtest/gtest.h>
+#include <linux/capability.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -61,6 +62,51 @@ TEST(MemoryRlimits, GuardedOnlyWhereAProcessCouldRaiseThem) {
   // CAP_SYS_RESOURCE of a user namespace of its own raises no hard limit.
   EXPECT_FALSE(may_raise_rlimits(spec_with(R"(["CAP_SYS_RESOURCE"])", true), m));
   EXPECT_FALSE(may_raise_rlimits(spec_with(R"(["CAP_SYS_RESOURCE"])", false), action_limits(0, 0)));
+}
+
+TEST(MemoryRlimits, TheSupervisorSetsSoftLimitsOfRootOrWithCapSysResource) {
+  oci::Spec other_user = spec_with("[]", false);
+  other_user.process->user.uid = 1000;
+  if (::prctl(PR_CAPBSET_READ, CAP_SYS_RESOURCE, 0, 0, 0) == 1) {
+    // It keeps CAP_SYS_RESOURCE: any process.
+    EXPECT_TRUE(supervisor_sets_data_limit(other_user));
+    EXPECT_TRUE(supervisor_sets_data_limit(spec_with("[]", true)));
+  } else {
+    // Only processes whose ids are its own (prlimit's rule), root's, outside a user namespace.
+    EXPECT_TRUE(supervisor_sets_data_limit(spec_with("[]", false)));
+    EXPECT_FALSE(supervisor_sets_data_limit(other_user));
+    EXPECT_FALSE(supervisor_sets_data_limit(spec_with("[]", true)));
+  }
+}
+
+TEST(MemoryRlimits, ASoftLimitIsSetUnderTheHardOneWhichStays) {
+  int ready[2];
+  ASSERT_EQ(::pipe(ready), 0);
+  pid_t child = ::fork();
+  if (child == 0) {
+    rlimit hard{1ul << 40, 1ul << 40};
+    char ok = ::setrlimit(RLIMIT_DATA, &hard) == 0;
+    (void)!::write(ready[1], &ok, 1);
+    ::pause();
+    ::_exit(0);
+  }
+  ASSERT_GT(child, 0);
+  ::close(ready[1]);
+  char ok = 0;
+  EXPECT_EQ(::read(ready[0], &ok, 1), 1);
+  ::close(ready[0]);
+  EXPECT_EQ(ok, 1);
+  rlimit now{};
+  EXPECT_TRUE(set_data_soft_limit(child, 64u << 20).ok());
+  ASSERT_EQ(::prlimit(child, RLIMIT_DATA, nullptr, &now), 0);
+  EXPECT_EQ(now.rlim_cur, 64u << 20);
+  EXPECT_EQ(now.rlim_max, 1ul << 40);
+  // Never above the hard limit.
+  EXPECT_TRUE(set_data_soft_limit(child, 1ul << 50).ok());
+  ASSERT_EQ(::prlimit(child, RLIMIT_DATA, nullptr, &now), 0);
+  EXPECT_EQ(now.rlim_cur, 1ul << 40);
+  ::kill(child, SIGKILL);
+  ::waitpid(child, nullptr, 0);
 }
 
 // The filter's answers to setrlimit and prlimit64, in a child; its exit status is the first
