@@ -66,8 +66,8 @@ bool admit_path(const JudgeContext& c, const Notified& who, const std::string& s
 
 std::optional<ExpectedImage> judge_exec(const JudgeContext& c, const Notified& who, const seccomp_notif& n, bool at) {
   ExecCall call{at ? "execveat" : "execve", at ? int(n.data.args[0]) : AT_FDCWD, "", at ? int(n.data.args[4]) : 0};
-  // The root is opened first: the check after reading the path proves both were the process's.
-  auto root = open_proc_dir(who, "root", true);
+  // The root is told first: the check after reading the path proves both were the process's.
+  auto root = root_of(who.pid);
   if (!root) return fail_as_kernel(who, ENOENT), std::nullopt;
   auto path = read_string(who.listener, who.id, who.pid, at ? n.data.args[1] : n.data.args[0], PATH_MAX);
   if (!path) return fail_as_kernel(who, path.error().code() == ENOENT ? ENOENT : EFAULT), std::nullopt;
@@ -80,7 +80,7 @@ std::optional<ExpectedImage> judge_exec(const JudgeContext& c, const Notified& w
     if (!fd) return fail_as_kernel(who, EBADF), std::nullopt;
     dirfd = std::move(*fd);
   }
-  auto in = InRoot::enter(root->get());
+  auto in = InRoot::enter(*root, who.pid);
   if (!in) return fail_as_kernel(who, EACCES), std::nullopt;
   // Relative paths start at the process's cwd: opened only for one (the kernel's lookups of
   // a #! interpreter and of the loader start there too).

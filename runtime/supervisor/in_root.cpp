@@ -137,7 +137,8 @@ Result<verify::OpenFile> InRoot::adopt(unique_fd fd, bool want_dir) const {
   if (!S_ISREG(f.st.st_mode)) return Error(EACCES, "not a regular file");
   f.path = TRY(path_of(fd.get()));
   f.fileless = f.st.st_nlink == 0;
-  f.fd = TRY_CTX(reopen(fd.get(), O_RDONLY | O_NOCTTY), f.path);
+  // Read only if its facts are not cached yet, on this thread, still in this root.
+  f.reopen = [path = f.path](int o_path) { return with_context(InRoot().reopen(o_path, O_RDONLY | O_NOCTTY), path); };
   if (want_dir && !f.fileless) {
     open_how how{};
     how.flags = O_PATH | O_DIRECTORY | O_CLOEXEC;
@@ -146,6 +147,7 @@ Result<verify::OpenFile> InRoot::adopt(unique_fd fd, bool want_dir) const {
     struct stat st;
     if (dir && ::fstat(dir.get(), &st) == 0) f.dir = st;
   }
+  f.fd = std::move(fd);
   return f;
 }
 

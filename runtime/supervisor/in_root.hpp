@@ -43,7 +43,8 @@ class InRoot {
   // give, or EAGAIN when the name was replaced (renamed over, removed) while it was looked up.
   Result<verify::OpenFile> open(int base, const std::string& path, bool nofollow, bool want_dir) const;
   // `fd` (any fd of ours: one taken from the process) as an OpenFile: its path as the
-  // container sees it, reopened for reading; fileless when it has no name left.
+  // container sees it, reopened for reading when it must be read (OpenFile::reopen, on this
+  // thread while it is in this root); fileless when it has no name left.
   Result<verify::OpenFile> adopt(unique_fd fd, bool want_dir) const;
   // The path of `fd` (one of ours) as the container sees it.
   Result<std::string> path_of(int fd) const;

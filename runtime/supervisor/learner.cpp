@@ -35,7 +35,7 @@ void Learner::executed(pid_t pid, const std::string& syscall, const verify::Open
   if (facts.elf.is_elf) l["elf"] = elf_facts(facts.elf);
   else if (facts.shebang) l["interpreter"] = facts.shebang->interpreter;
   if (!f.fileless) {
-    if (auto d = cache.digest(f.fd.get(), f.st, verify::DigestAlgo::sha256)) l["digest"] = "sha256:" + *d;
+    if (auto d = cache.digest([&] { return f.readable(); }, f.st, verify::DigestAlgo::sha256)) l["digest"] = "sha256:" + *d;
     if (f.dir) {
       l["dir_uid"] = dir_uid ? nlohmann::json(*dir_uid) : nlohmann::json(nullptr);
       l["dir_mode"] = f.dir->st_mode & 07777;

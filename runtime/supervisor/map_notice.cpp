@@ -60,9 +60,9 @@ bool judge_map(const JudgeContext& c, const Notified& who, const seccomp_notif& 
   auto file = mprotect ? mapped_file(who, n.data.args[0]) : take_fd(who, int(n.data.args[4]));
   if (!file) return file.error().code() == ENOENT ? (fail_as_kernel(who, ENOENT), false) : refuse(file.error().str());
   if (!*file) return true;  // anonymous memory
-  auto root = open_proc_dir(who, "root");
-  if (!root) return fail_as_kernel(who, ENOENT), false;
-  auto in = InRoot::enter(root->get());
+  auto root = root_of(who.pid);
+  if (!root || !notification_valid(who.listener, who.id)) return fail_as_kernel(who, ENOENT), false;
+  auto in = InRoot::enter(*root, who.pid);
   if (!in) return refuse(in.error().str());
   auto f = in->adopt(std::move(*file), c.policy.needs_dir());
   // A device or other special file mapped executable: nothing a policy can vouch for.

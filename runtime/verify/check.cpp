@@ -31,6 +31,12 @@ std::optional<std::pair<std::string, std::string>> elf_refusal(const policy::Exe
 
 }  // namespace
 
+Result<int> OpenFile::readable() const {
+  if (!reopen) return fd.get();
+  if (!read_fd_) read_fd_ = TRY(reopen(fd.get()));
+  return read_fd_.get();
+}
+
 Verdict Checker::check(const OpenFile& f, Role role, const UidMap& container_uid, Facts* out) {
   Verdict warned;
   std::optional<Verdict> refusal;
@@ -51,7 +57,8 @@ Verdict Checker::check(const OpenFile& f, Role role, const UidMap& container_uid
   auto m = f.fileless ? policy::ExecPolicy::Match{Action::allow, ""} : p_.match(f.path);
   if (word(m.action, m.rule, "path rule")) return outcome();
 
-  auto facts = cache_.facts(f.fd.get(), f.st);
+  const FactsCache::Readable readable = [&] { return f.readable(); };
+  auto facts = cache_.facts(readable, f.st);
   if (!facts) return word(Action::deny, "exec.elf", "unreadable: " + facts.error().str()), outcome();
   if (out) *out = *facts;
   if (facts->elf.is_elf) {
@@ -65,7 +72,7 @@ Verdict Checker::check(const OpenFile& f, Role role, const UidMap& container_uid
   auto c = f.fileless ? p_.checksums.end() : p_.checksums.find(f.path);
   if (c != p_.checksums.end()) {
     auto algo = parse_digest_algo(c->second.algo);
-    auto found = algo ? cache_.digest(f.fd.get(), f.st, *algo) : Result<std::string>(Error(EINVAL, "unknown digest"));
+    auto found = algo ? cache_.digest(readable, f.st, *algo) : Result<std::string>(Error(EINVAL, "unknown digest"));
     if (!algo) {
       if (word(Action::deny, "exec.checksums", "unknown digest " + c->second.algo)) return outcome();
     } else if (!found) {

@@ -26,7 +26,13 @@ struct Verdict {
 };
 
 struct OpenFile {
-  unique_fd fd;  // open for reading
+  // Open for reading; or, with `reopen`, an O_PATH fd that it opens for reading the first
+  // time the content is needed (facts or a digest not cached yet): a file judged before
+  // costs no open.
+  unique_fd fd;
+  std::function<Result<unique_fd>(int fd)> reopen;
+  // `fd`, or `fd` reopened for reading (once).
+  Result<int> readable() const;
   struct stat st {};
   std::string path;  // inside the container, symlinks resolved
   // The directory holding it, for exec.tpe (only needed when tpe is on).
@@ -34,6 +40,9 @@ struct OpenFile {
   // A memfd or a deleted file: no path to hold rules, checksums or tpe to. Only with
   // exec.allow_memfd does it get this far.
   bool fileless = false;
+
+ private:
+  mutable unique_fd read_fd_;
 };
 
 // What a file is run as. A script's #! interpreter is a program too; the ELF interpreter

@@ -43,26 +43,26 @@ FactsCache::Entry& FactsCache::entry(const FileKey& k) {
 // The lock is held only to look up and to store: reading and hashing a big file must not
 // stall the supervisor's other threads. Two threads may compute the same entry; both get
 // the same answer.
-Result<Facts> FactsCache::facts(int fd, const struct stat& st) {
+Result<Facts> FactsCache::facts(const Readable& readable, const struct stat& st) {
   FileKey k = file_key(st);
   {
     std::lock_guard lock(mu_);
     if (const auto& cached = entry(k).facts) return *cached;
   }
-  Facts f = TRY(examiner_.facts(fd));
+  Facts f = TRY(examiner_.facts(TRY(readable())));
   std::lock_guard lock(mu_);
   entry(k).facts = f;
   return f;
 }
 
-Result<std::string> FactsCache::digest(int fd, const struct stat& st, DigestAlgo algo) {
+Result<std::string> FactsCache::digest(const Readable& readable, const struct stat& st, DigestAlgo algo) {
   FileKey k = file_key(st);
   {
     std::lock_guard lock(mu_);
     const auto& digests = entry(k).digests;
     if (auto it = digests.find(algo); it != digests.end()) return it->second;
   }
-  std::string hex = TRY(examiner_.digest(fd, algo));
+  std::string hex = TRY(examiner_.digest(TRY(readable()), algo));
   std::lock_guard lock(mu_);
   entry(k).digests[algo] = hex;
   return hex;

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include <cstddef>
+#include <functional>
 #include <list>
 #include <map>
 #include <mutex>
@@ -32,9 +33,11 @@ FileKey file_key(const struct stat& st);
 class FactsCache {
  public:
   explicit FactsCache(Examiner& examiner, size_t max_entries = 4096);
-  // `fd` is open for reading and `st` is its fstat.
-  Result<Facts> facts(int fd, const struct stat& st);
-  Result<std::string> digest(int fd, const struct stat& st, DigestAlgo algo);
+  // Of the file `st` is the fstat of; `readable` gives an fd of it open for reading, asked
+  // only when the answer is not cached.
+  using Readable = std::function<Result<int>()>;
+  Result<Facts> facts(const Readable& readable, const struct stat& st);
+  Result<std::string> digest(const Readable& readable, const struct stat& st, DigestAlgo algo);
 
  private:
   struct Entry;

@@ -44,8 +44,13 @@ TEST_F(InRootTest, PathsResolveInsideTheRoot) {
       EXPECT_EQ(f->path, "/bin/prog") << path;
       EXPECT_TRUE(f->dir.has_value());
       EXPECT_FALSE(f->fileless);
+      // An O_PATH fd, opened for reading when first asked.
       char c;
-      EXPECT_EQ(::read(f->fd.get(), &c, 1), 1) << "open for reading";
+      EXPECT_LT(::read(f->fd.get(), &c, 1), 0);
+      auto readable = f->readable();
+      ASSERT_TRUE(readable.ok()) << readable.error().str();
+      EXPECT_EQ(::read(*readable, &c, 1), 1) << "open for reading";
+      EXPECT_EQ(*f->readable(), *readable) << "opened once";
     }
   });
   // Left again: the host's root is the thread's own.

@@ -25,8 +25,13 @@ struct File {
   }
 };
 
+// `fd` as the cache asks for it.
+FactsCache::Readable fd_of(int fd) {
+  return [fd]() -> Result<int> { return fd; };
+}
+
 std::string sha256(FactsCache& cache, const File& f) {
-  return cache.digest(f.fd.get(), f.st, DigestAlgo::sha256).value();
+  return cache.digest(fd_of(f.fd.get()), f.st, DigestAlgo::sha256).value();
 }
 
 constexpr const char* kAbc = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
@@ -37,7 +42,7 @@ TEST(VerifyFacts, ElfOrScript) {
   LocalExaminer examiner;
   FactsCache cache(examiner);
   File script(dir, "s", "#!/bin/sh -e\nexit 0\n");
-  auto s = cache.facts(script.fd.get(), script.st);
+  auto s = cache.facts(fd_of(script.fd.get()), script.st);
   ASSERT_TRUE(s.ok()) << s.error().str();
   EXPECT_FALSE(s->elf.is_elf);
   ASSERT_TRUE(s->shebang.has_value());
@@ -47,7 +52,7 @@ TEST(VerifyFacts, ElfOrScript) {
   auto ls = open_fd("/bin/ls", O_RDONLY).value();
   struct stat st;
   ASSERT_EQ(::fstat(ls.get(), &st), 0);
-  auto e = cache.facts(ls.get(), st);
+  auto e = cache.facts(fd_of(ls.get()), st);
   ASSERT_TRUE(e.ok()) << e.error().str();
   EXPECT_TRUE(e->elf.is_elf);
   EXPECT_FALSE(e->shebang.has_value());
@@ -59,13 +64,21 @@ TEST(VerifyFacts, TheKeyDecides) {
   LocalExaminer examiner;
   FactsCache cache(examiner);
   File a(dir, "a", "#!/bin/a\n"), b(dir, "b", "#!/bin/b\n");
-  EXPECT_EQ(cache.facts(a.fd.get(), a.st)->shebang->interpreter, "/bin/a");
-  EXPECT_EQ(cache.facts(b.fd.get(), a.st)->shebang->interpreter, "/bin/a");
+  EXPECT_EQ(cache.facts(fd_of(a.fd.get()), a.st)->shebang->interpreter, "/bin/a");
+  EXPECT_EQ(cache.facts(fd_of(b.fd.get()), a.st)->shebang->interpreter, "/bin/a");
   File abc(dir, "abc", "abc"), empty(dir, "empty", "");
   EXPECT_EQ(sha256(cache, abc), kAbc);
-  EXPECT_EQ(cache.digest(empty.fd.get(), abc.st, DigestAlgo::sha256).value(), kAbc);
+  EXPECT_EQ(cache.digest(fd_of(empty.fd.get()), abc.st, DigestAlgo::sha256).value(), kAbc);
   // Each algorithm is its own computation: this one reads the empty file behind the key.
-  EXPECT_EQ(cache.digest(empty.fd.get(), abc.st, DigestAlgo::sha512).value().substr(0, 16), "cf83e1357eefb8bd");
+  EXPECT_EQ(cache.digest(fd_of(empty.fd.get()), abc.st, DigestAlgo::sha512).value().substr(0, 16), "cf83e1357eefb8bd");
+  // What is cached is answered without asking for an fd to read.
+  int asked = 0;
+  FactsCache::Readable unreadable = [&]() -> Result<int> { return asked++, Error(EACCES, "not to be opened"); };
+  EXPECT_EQ(cache.facts(unreadable, a.st)->shebang->interpreter, "/bin/a");
+  EXPECT_EQ(cache.digest(unreadable, abc.st, DigestAlgo::sha256).value(), kAbc);
+  EXPECT_EQ(asked, 0);
+  EXPECT_FALSE(cache.facts(unreadable, File(dir, "c", "#!/bin/c\n").st).ok());
+  EXPECT_EQ(asked, 1);
 }
 
 TEST(VerifyFacts, AChangedFileIsAnotherKey) {
@@ -82,10 +95,10 @@ TEST(VerifyFacts, AChangedFileIsAnotherKey) {
   struct stat now;
   ASSERT_EQ(::fstat(f.fd.get(), &now), 0);
   EXPECT_FALSE(file_key(now) == file_key(f.st));
-  EXPECT_EQ(cache.digest(f.fd.get(), now, DigestAlgo::sha256).value(),
+  EXPECT_EQ(cache.digest(fd_of(f.fd.get()), now, DigestAlgo::sha256).value(),
             file_digest(f.fd.get(), DigestAlgo::sha256).value());
-  EXPECT_NE(cache.digest(f.fd.get(), now, DigestAlgo::sha256).value(), kAbc);
-  EXPECT_EQ(cache.digest(f.fd.get(), f.st, DigestAlgo::sha256).value(), kAbc);  // the old version's entry
+  EXPECT_NE(cache.digest(fd_of(f.fd.get()), now, DigestAlgo::sha256).value(), kAbc);
+  EXPECT_EQ(cache.digest(fd_of(f.fd.get()), f.st, DigestAlgo::sha256).value(), kAbc);  // the old version's entry
 }
 
 TEST(VerifyFacts, EvictsTheLeastRecentlyUsed) {
@@ -98,9 +111,9 @@ TEST(VerifyFacts, EvictsTheLeastRecentlyUsed) {
   sha256(cache, one);    // one is now the most recent
   sha256(cache, three);  // evicts two
   // With another file's content behind the key, a cached entry answers kAbc, a new one kEmpty.
-  EXPECT_EQ(cache.digest(empty.fd.get(), one.st, DigestAlgo::sha256).value(), kAbc);
-  EXPECT_EQ(cache.digest(empty.fd.get(), three.st, DigestAlgo::sha256).value(), kAbc);
-  EXPECT_EQ(cache.digest(empty.fd.get(), two.st, DigestAlgo::sha256).value(), kEmpty);
+  EXPECT_EQ(cache.digest(fd_of(empty.fd.get()), one.st, DigestAlgo::sha256).value(), kAbc);
+  EXPECT_EQ(cache.digest(fd_of(empty.fd.get()), three.st, DigestAlgo::sha256).value(), kAbc);
+  EXPECT_EQ(cache.digest(fd_of(empty.fd.get()), two.st, DigestAlgo::sha256).value(), kEmpty);
 }
 
 TEST(VerifyFacts, SharedByThreads) {
@@ -116,8 +129,8 @@ TEST(VerifyFacts, SharedByThreads) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < 200; i++) {
         const File& f = files[size_t(t + i) % files.size()];
-        auto facts = cache.facts(f.fd.get(), f.st);
-        auto digest = cache.digest(f.fd.get(), f.st, DigestAlgo::sha256);
+        auto facts = cache.facts(fd_of(f.fd.get()), f.st);
+        auto digest = cache.digest(fd_of(f.fd.get()), f.st, DigestAlgo::sha256);
         bool script = (&f - files.data()) % 2 == 0;
         if (!facts.ok() || facts->shebang.has_value() != script || !digest.ok() || (!script && *digest != kAbc))
           wrong++;
@@ -134,7 +147,7 @@ TEST(VerifyFacts, ErrorsAreReturned) {
   FactsCache cache(examiner);
   // An ELF64 header and nothing else: e_phnum 0, which the kernel would not run.
   File headerless(dir, "h", std::string("\x7f" "ELF\x02\x01\x01", 7) + std::string(57, '\0'));
-  auto r = cache.facts(headerless.fd.get(), headerless.st);
+  auto r = cache.facts(fd_of(headerless.fd.get()), headerless.st);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code(), EINVAL);
 }
