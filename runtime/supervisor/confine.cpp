@@ -11,6 +11,7 @@
 #include "runtime/process/identity.hpp"
 #include "runtime/seccomp/cache.hpp"
 #include "runtime/seccomp/load.hpp"
+#include "runtime/supervisor/memory_rlimits.hpp"
 
 namespace vigil::supervisor {
 namespace {
@@ -58,7 +59,7 @@ uint64_t kept_capabilities(const Needs& needs) {
     keep |= bit(CAP_SETUID) | bit(CAP_SETGID) | bit(CAP_DAC_OVERRIDE) | bit(CAP_FOWNER) | bit(CAP_FSETID) | bit(CAP_CHOWN) |
             bit(CAP_MKNOD);
   // Any process's RLIMIT_DATA, whatever its uid (supervisor_sets_data_limit).
-  if (needs.sets_data_limit && ::prctl(PR_CAPBSET_READ, CAP_SYS_RESOURCE, 0, 0, 0) == 1) keep |= bit(CAP_SYS_RESOURCE);
+  if (needs.sets_data_limit && runtime_has_sys_resource()) keep |= bit(CAP_SYS_RESOURCE);
   return keep;
 }
 

@@ -32,8 +32,10 @@ bool may_raise_rlimits(const oci::Spec& spec, const policy::MemoryPolicy& m) {
   return std::find(bounding.begin(), bounding.end(), "CAP_SYS_RESOURCE") != bounding.end();
 }
 
+bool runtime_has_sys_resource() { return ::prctl(PR_CAPBSET_READ, CAP_SYS_RESOURCE, 0, 0, 0) == 1; }
+
 bool supervisor_sets_data_limit(const oci::Spec& spec) {
-  if (::prctl(PR_CAPBSET_READ, CAP_SYS_RESOURCE, 0, 0, 0) == 1) return true;
+  if (runtime_has_sys_resource()) return true;
   if (spec.linux.has(oci::NamespaceType::user) || !spec.process) return false;
   return spec.process->user.uid == 0 && spec.process->user.gid == 0;
 }

@@ -21,6 +21,10 @@ void apply_memory_rlimits(nlohmann::json& process, const policy::MemoryPolicy& m
 // must the filter refuse setrlimit and prlimit64 of RLIMIT_DATA and RLIMIT_AS.
 bool may_raise_rlimits(const oci::Spec& spec, const policy::MemoryPolicy& m);
 
+// Whether the runtime holds CAP_SYS_RESOURCE (in its bounding set, as root): the supervisor
+// then keeps it to set any process's RLIMIT_DATA.
+bool runtime_has_sys_resource();
+
 // Whether the supervisor may set the RLIMIT_DATA of every process of `spec` (prlimit): it
 // keeps CAP_SYS_RESOURCE where the runtime has it; else only processes whose uids and gids
 // are all its own, root's, outside a user namespace (docs/POLICY.md says what is left).

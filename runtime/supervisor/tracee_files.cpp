@@ -39,9 +39,8 @@ Result<unique_fd> open_pidfd(const Notified& n) {
   return proven(n, unique_fd(fd), "pidfd_open");
 }
 
-Result<unique_fd> open_proc_dir(const Notified& n, const char* which, bool proven_later) {
+Result<unique_fd> open_proc_dir(const Notified& n, const char* which) {
   unique_fd fd(::openat(host_proc(), proc(n, which).c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
-  if (proven_later && fd) return fd;
   return proven(n, std::move(fd), std::string("open ") + which);
 }
 

@@ -28,10 +28,8 @@ struct Notified {
 };
 
 Result<unique_fd> open_pidfd(const Notified& n);
-// /proc/PID/root or /proc/PID/cwd, as an O_PATH directory. `proven_later`: the caller checks
-// the notification after this (one check for several steps), and until then trusts nothing
-// it opened.
-Result<unique_fd> open_proc_dir(const Notified& n, const char* which, bool proven_later = false);
+// /proc/PID/`which` (cwd, root), as an O_PATH directory, proven to be the notified process's.
+Result<unique_fd> open_proc_dir(const Notified& n, const char* which);
 // A duplicate of the process's `fd` (pidfd_getfd).
 Result<unique_fd> take_fd(const Notified& n, int fd);
 // Host uid → the uid the process's user namespace sees, and back, from /proc/PID/uid_map

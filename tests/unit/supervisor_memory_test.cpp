@@ -1,5 +1,4 @@
 #include <gtest/gtest.h>
-#include <linux/capability.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -67,7 +66,7 @@ TEST(MemoryRlimits, GuardedOnlyWhereAProcessCouldRaiseThem) {
 TEST(MemoryRlimits, TheSupervisorSetsSoftLimitsOfRootOrWithCapSysResource) {
   oci::Spec other_user = spec_with("[]", false);
   other_user.process->user.uid = 1000;
-  if (::prctl(PR_CAPBSET_READ, CAP_SYS_RESOURCE, 0, 0, 0) == 1) {
+  if (runtime_has_sys_resource()) {
     // It keeps CAP_SYS_RESOURCE: any process.
     EXPECT_TRUE(supervisor_sets_data_limit(other_user));
     EXPECT_TRUE(supervisor_sets_data_limit(spec_with("[]", true)));
